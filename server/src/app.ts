@@ -1,0 +1,62 @@
+/** Express assembly: request ids, metrics, health, the FHIR API, and the one error handler. */
+import express, { NextFunction, Request, Response } from 'express';
+import type { Pool } from 'pg';
+import './fhir/routes';
+import { notFound } from './errors';
+import { mapError } from './http/error-mapper';
+import { fhirEndpoint } from './http/fhir-endpoint';
+import { metricsRegistry, recordMetrics } from './http/metrics';
+import { assignRequestId, requestIdOf } from './http/request-id';
+import { writeOutcome } from './http/response-writer';
+import type { Logger } from './logger';
+import { createRepository } from './create-repository';
+import { migrationsApplied } from './store/migrate';
+
+export interface AppOptions {
+  pool: Pool;
+  baseUrl: string;
+  logger: Logger;
+  bodyLimit?: string;
+  onStatement?: (text: string) => void;
+}
+
+export function createApp(options: AppOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(assignRequestId);
+  app.use(recordMetrics);
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      options.logger.debug({ requestId: requestIdOf(res), method: req.method, url: req.originalUrl, status: res.statusCode, ms }, 'request');
+    });
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', (_req, res) => {
+    migrationsApplied(options.pool)
+      .then((ready) => res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'migrations pending' }))
+      .catch(() => res.status(503).json({ status: 'database unreachable' }));
+  });
+  app.get('/metrics', (_req, res, next) => {
+    metricsRegistry.metrics().then((text) => res.type(metricsRegistry.contentType).send(text)).catch(next);
+  });
+
+  const repo = createRepository(options.pool, options.onStatement);
+  app.use('/fhir', fhirEndpoint({ repo, baseUrl: `${options.baseUrl}/fhir`, bodyLimit: options.bodyLimit ?? '16mb' }));
+
+  app.use((req: Request, _res: Response, next: NextFunction) => next(notFound(`Nothing at ${req.path}`)));
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const requestId = requestIdOf(res);
+    const mapped = mapError(err, requestId);
+    if (mapped.internal) options.logger.error({ err, requestId, method: req.method, url: req.originalUrl }, 'unhandled error');
+    if (res.headersSent) return res.end();
+    writeOutcome(res, mapped.status, mapped.outcome, mapped.headers);
+  });
+  return app;
+}

@@ -1,0 +1,151 @@
+/**
+ * batch and transaction Bundles. Every entry runs through the same route table as a single request.
+ * A transaction is one PostgreSQL transaction: entries run in the spec's order (DELETE, POST, PUT/PATCH, GET),
+ * `urn:uuid:` fullUrls and conditional references are resolved first, and any failure rolls everything back.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Bundle, BundleEntry, BundleEntryResponse } from '@medplum/fhirtypes';
+import { badRequest, FhirError, issue, outcome } from '../errors';
+import type { Repository } from '../store/repository';
+import { collectConditionalReferences, isResource, resolveConditionalReference, rewriteReferences } from './bundle-references';
+import { findConditionalTargets, parseQueryString } from './conditional';
+import { dispatch } from './router';
+import type { FhirContext, FhirRequest, FhirResponse, HttpMethod, RouteParams } from './types';
+
+const ORDER: Record<string, number> = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3, HEAD: 3 };
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
+export async function processBundle(req: FhirRequest, _params: RouteParams, ctx: FhirContext): Promise<FhirResponse> {
+  const bundle = req.body as Bundle;
+  if (!isResource(bundle) || bundle.resourceType !== 'Bundle') throw badRequest('POST to the FHIR base takes a Bundle of type batch or transaction');
+  if (bundle.type !== 'batch' && bundle.type !== 'transaction') throw badRequest(`Bundle.type must be batch or transaction, not ${bundle.type ?? '(none)'}`, ['Bundle.type']);
+  const entries = bundle.entry ?? [];
+  const requests = entries.map((entry, index) => toEntryRequest(entry, index, req.headers.prefer));
+  const responses = bundle.type === 'transaction' ? await runTransaction(requests, entries, ctx) : await runBatch(requests, ctx);
+  const result: Bundle = {
+    resourceType: 'Bundle',
+    type: bundle.type === 'transaction' ? 'transaction-response' : 'batch-response',
+    entry: responses.map((response) => toResponseEntry(response, ctx)),
+  };
+  return { status: 200, body: result };
+}
+
+function toEntryRequest(entry: BundleEntry, index: number, prefer: string | undefined): FhirRequest {
+  const where = [`Bundle.entry[${index}]`];
+  const method = entry.request?.method;
+  if (!method || !METHODS.has(method)) throw badRequest(`Entry ${index}: request.method is missing or invalid`, where);
+  const url = entry.request?.url;
+  if (!url) throw badRequest(`Entry ${index}: request.url is missing`, where);
+  const [path, queryString] = url.replace(/^\//, '').split('?', 2);
+  if (path === '' && method === 'POST') throw badRequest(`Entry ${index}: nested batch/transaction Bundles are not allowed`, where);
+  return {
+    method: method as HttpMethod,
+    path,
+    query: queryString ? parseQueryString(queryString) : {},
+    body: entry.resource,
+    headers: {
+      ifMatch: entry.request?.ifMatch,
+      ifNoneMatch: entry.request?.ifNoneMatch,
+      ifModifiedSince: entry.request?.ifModifiedSince,
+      ifNoneExist: entry.request?.ifNoneExist,
+      prefer,
+      contentType: (entry.resource as { contentType?: string } | undefined)?.contentType,
+    },
+  };
+}
+
+async function runBatch(requests: FhirRequest[], ctx: FhirContext): Promise<FhirResponse[]> {
+  const responses: FhirResponse[] = [];
+  for (const request of requests) {
+    try {
+      responses.push(await ctx.repo.isolated((tx) => dispatch(request, { ...ctx, repo: tx })));
+    } catch (err) {
+      if (!(err instanceof FhirError)) throw err;
+      responses.push({ status: err.status, body: err.outcome });
+    }
+  }
+  return responses;
+}
+
+async function runTransaction(requests: FhirRequest[], entries: BundleEntry[], ctx: FhirContext): Promise<FhirResponse[]> {
+  return ctx.repo.transaction(async (tx) => {
+    const txCtx = { ...ctx, repo: tx };
+    const mapping = await assignIds(tx, requests, entries);
+    await addConditionalReferences(tx, requests, mapping);
+    for (const request of requests) request.body = rewriteReferences(request.body, mapping);
+    const order = requests.map((r, i) => i).sort((a, b) => ORDER[requests[a].method] - ORDER[requests[b].method] || a - b);
+    const responses: FhirResponse[] = new Array(requests.length);
+    for (const index of order) {
+      try {
+        responses[index] = await dispatch(requests[index], txCtx);
+      } catch (err) {
+        throw entryError(err, index, requests[index]);
+      }
+    }
+    return responses;
+  });
+}
+
+/** Gives each POST its id up front and maps every fullUrl to `Type/id`, so references can be rewritten first. */
+async function assignIds(tx: Repository, requests: FhirRequest[], entries: BundleEntry[]): Promise<Map<string, string>> {
+  const mapping = new Map<string, string>();
+  for (const [index, request] of requests.entries()) {
+    const fullUrl = entries[index].fullUrl;
+    if (fullUrl && mapping.has(fullUrl)) throw badRequest(`Entry ${index}: duplicate fullUrl ${fullUrl}`, [`Bundle.entry[${index}].fullUrl`]);
+    const resourceType = request.path.split('/')[0];
+    let id: string | undefined;
+    try {
+      if (request.method === 'POST' && !request.path.includes('/')) {
+        id = randomUUID();
+        if (request.headers.ifNoneExist) {
+          const matches = await findConditionalTargets(tx, resourceType, parseQueryString(request.headers.ifNoneExist));
+          if (matches.length === 1) id = matches[0].id;
+        }
+        request.assignedId = id;
+      } else if (request.method === 'PUT' && /^[A-Z][A-Za-z]+\/[^/]+$/.test(request.path)) {
+        id = request.path.split('/')[1];
+      }
+    } catch (err) {
+      throw entryError(err, index, request);
+    }
+    if (fullUrl && id) mapping.set(fullUrl, `${resourceType}/${id}`);
+  }
+  return mapping;
+}
+
+async function addConditionalReferences(tx: Repository, requests: FhirRequest[], mapping: Map<string, string>): Promise<void> {
+  for (const [index, request] of requests.entries()) {
+    for (const reference of collectConditionalReferences(request.body)) {
+      if (mapping.has(reference)) continue;
+      try {
+        mapping.set(reference, await resolveConditionalReference(tx, reference));
+      } catch (err) {
+        throw entryError(err, index, request);
+      }
+    }
+  }
+}
+
+/** The transaction's failure, naming the entry that caused it. */
+function entryError(err: unknown, index: number, request: FhirRequest): unknown {
+  if (!(err instanceof FhirError)) return err;
+  const first = err.outcome.issue?.[0];
+  const message = `Transaction failed at entry ${index} (${request.method} ${request.path}): ${first?.diagnostics ?? first?.details?.text ?? 'error'}`;
+  const issues = [issue('error', first?.code ?? 'processing', message, [`Bundle.entry[${index}]`]), ...(err.outcome.issue ?? []).slice(1)];
+  return new FhirError(err.status, outcome(...issues));
+}
+
+function toResponseEntry(response: FhirResponse, ctx: FhirContext): BundleEntry {
+  const headers = response.headers ?? {};
+  const entryResponse: BundleEntryResponse = { status: String(response.status) };
+  if (headers.Location) entryResponse.location = headers.Location.replace(`${ctx.baseUrl}/`, '');
+  if (headers.ETag) entryResponse.etag = headers.ETag;
+  if (headers['Last-Modified']) entryResponse.lastModified = new Date(headers['Last-Modified']).toISOString();
+  const entry: BundleEntry = { response: entryResponse };
+  if (response.body?.resourceType === 'OperationOutcome' && response.status >= 400) entryResponse.outcome = response.body;
+  else if (response.body) {
+    entry.resource = response.body;
+    if (response.body.id) entry.fullUrl = `${ctx.baseUrl}/${response.body.resourceType}/${response.body.id}`;
+  }
+  return entry;
+}

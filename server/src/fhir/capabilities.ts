@@ -1,0 +1,63 @@
+/**
+ * The CapabilityStatement, generated from the route table and the search-parameter registry: what it lists is
+ * exactly what the router serves.
+ */
+import { getResourceTypes } from '@medplum/core';
+import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
+import { searchParamsFor } from '../search/registry';
+import { listRoutes } from './router';
+import type { FhirContext, FhirRequest, FhirResponse, Interaction, RouteParams } from './types';
+
+type TypeInteraction = NonNullable<CapabilityStatementRestResource['interaction']>[number]['code'];
+
+const TYPE_LEVEL: Partial<Record<Interaction, TypeInteraction>> = {
+  read: 'read', vread: 'vread', update: 'update', patch: 'patch', delete: 'delete',
+  'history-instance': 'history-instance', 'history-type': 'history-type', create: 'create', 'search-type': 'search-type',
+};
+
+let cached: { baseUrl: string; statement: CapabilityStatement } | undefined;
+
+export async function capabilities(_req: FhirRequest, _params: RouteParams, ctx: FhirContext): Promise<FhirResponse> {
+  if (cached?.baseUrl !== ctx.baseUrl) cached = { baseUrl: ctx.baseUrl, statement: buildCapabilityStatement(ctx.baseUrl) };
+  return { status: 200, body: cached.statement };
+}
+
+export function buildCapabilityStatement(baseUrl: string): CapabilityStatement {
+  const routes = listRoutes();
+  const has = (interaction: Interaction) => routes.some((r) => r.interaction === interaction);
+  const typeInteractions = [...new Set(routes.map((r) => TYPE_LEVEL[r.interaction]).filter((i): i is TypeInteraction => !!i))];
+  const resources: CapabilityStatementRestResource[] = getResourceTypes()
+    .filter((t: string) => t !== 'Resource' && t !== 'DomainResource')
+    .sort()
+    .map((type) => ({
+      type,
+      interaction: typeInteractions.map((code) => ({ code })),
+      versioning: 'versioned-update',
+      readHistory: true,
+      updateCreate: true,
+      conditionalCreate: has('create'),
+      conditionalRead: 'not-supported',
+      conditionalUpdate: has('conditional-update'),
+      conditionalDelete: has('conditional-delete') ? 'single' : 'not-supported',
+      referencePolicy: ['literal', 'logical'],
+      searchParam: [...searchParamsFor(type).values()].map((p) => ({
+        name: p.code, type: p.type, ...(p.definition.url ? { definition: p.definition.url } : {}),
+      })),
+    }));
+  const systemInteractions = (['batch', 'history-system', 'search-system'] as const)
+    .filter((code) => has(code === 'batch' ? 'batch' : code))
+    .map((code) => ({ code }));
+  if (has('batch')) systemInteractions.push({ code: 'transaction' } as never);
+  return {
+    resourceType: 'CapabilityStatement',
+    status: 'active',
+    date: new Date().toISOString(),
+    kind: 'instance',
+    fhirVersion: '4.0.1',
+    format: ['json', 'application/fhir+json'],
+    patchFormat: has('patch') ? ['application/json-patch+json', 'application/fhir+json'] : undefined,
+    software: { name: 'iop-fhir', version: '0.1.0' },
+    implementation: { description: 'iop-fhir: FHIR R4 server for behavioral-health IOP/PHP programs', url: baseUrl },
+    rest: [{ mode: 'server', resource: resources, interaction: systemInteractions }],
+  };
+}

@@ -1,0 +1,33 @@
+/** delete and conditional delete. A deletion is a new version in history; later reads answer 410 Gone. */
+import { notFound, preconditionFailed } from '../errors';
+import type { Repository } from '../store/repository';
+import { findConditionalTargets } from './conditional';
+import { assertResourceType, assertValidId } from './resource-types';
+import type { FhirContext, FhirRequest, FhirResponse, RouteParams } from './types';
+import { checkIfMatch, etag } from './versioning';
+
+export async function deleteResource(req: FhirRequest, params: RouteParams, ctx: FhirContext): Promise<FhirResponse> {
+  const resourceType = assertResourceType(params.resourceType);
+  const id = assertValidId(params.id);
+  return writeDelete(ctx.repo, resourceType, id, req.headers.ifMatch);
+}
+
+export async function conditionalDelete(req: FhirRequest, params: RouteParams, ctx: FhirContext): Promise<FhirResponse> {
+  const resourceType = assertResourceType(params.resourceType);
+  return ctx.repo.transaction(async (tx) => {
+    const matches = await findConditionalTargets(tx, resourceType, req.query);
+    if (matches.length > 1) throw preconditionFailed(`Conditional delete matched ${matches.length} resources; it must match at most one`);
+    if (matches.length === 0) return { status: 204 };
+    return writeDelete(tx, resourceType, matches[0].id, req.headers.ifMatch);
+  });
+}
+
+async function writeDelete(repo: Repository, resourceType: string, id: string, ifMatch: string | undefined): Promise<FhirResponse> {
+  return repo.transaction(async (tx) => {
+    const current = await tx.readCurrent(resourceType, id);
+    if (!current) throw notFound(`${resourceType}/${id} not found`);
+    if (current.deleted) return { status: 204, headers: { ETag: etag(current.versionId) } };
+    const version = await tx.write({ resourceType, id, method: 'DELETE', check: (locked) => checkIfMatch(ifMatch, locked) });
+    return { status: 204, headers: { ETag: etag(version.versionId) } };
+  });
+}

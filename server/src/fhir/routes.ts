@@ -1,0 +1,26 @@
+/** Registers every FHIR interaction in the route table. Import once, before serving. */
+import { capabilities } from './capabilities';
+import { createResource } from './create';
+import { conditionalDelete, deleteResource } from './delete';
+import { historyInstance, historySystem, historyType } from './history';
+import { readResource, vreadResource } from './read';
+import { addRoute } from './router';
+import { searchType } from './search';
+import { processBundle } from './bundle';
+import { conditionalUpdate, updateResource } from './update';
+
+addRoute('GET', 'metadata', 'capabilities', capabilities);
+addRoute('POST', '', 'batch', processBundle);
+addRoute('GET', '_history', 'history-system', historySystem);
+addRoute('GET', ':type', 'search-type', searchType);
+addRoute('POST', ':type/_search', 'search-type', searchType);
+addRoute('POST', ':type', 'create', createResource);
+addRoute('PUT', ':type', 'conditional-update', conditionalUpdate);
+addRoute('DELETE', ':type', 'conditional-delete', conditionalDelete);
+addRoute('GET', ':type/_history', 'history-type', historyType);
+addRoute('GET', ':type/:id', 'read', readResource);
+addRoute('PUT', ':type/:id', 'update', updateResource);
+addRoute('DELETE', ':type/:id', 'delete', deleteResource);
+addRoute('GET', ':type/:id/_history', 'history-instance', historyInstance);
+addRoute('GET', ':type/:id/_history/:vid', 'vread', vreadResource);
+

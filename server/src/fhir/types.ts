@@ -1,0 +1,59 @@
+/** Plain-data request and response of a FHIR interaction: what handlers take and return (they never touch `res`). */
+import type { Resource } from '@medplum/fhirtypes';
+import type { Repository } from '../store/repository';
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface FhirRequest {
+  method: HttpMethod;
+  /** Path below the FHIR base without leading slash, e.g. `Patient/1/_history/2`; '' for the base itself. */
+  path: string;
+  /** Query (or form) parameters; repeated parameters keep every value. */
+  query: Record<string, string[]>;
+  body?: unknown;
+  headers: FhirRequestHeaders;
+  /** Set only by transaction processing: the id already promised to a POST entry's urn:uuid fullUrl. */
+  assignedId?: string;
+}
+
+export interface FhirRequestHeaders {
+  ifMatch?: string;
+  ifNoneMatch?: string;
+  ifModifiedSince?: string;
+  ifNoneExist?: string;
+  prefer?: string;
+  contentType?: string;
+}
+
+export interface FhirResponse {
+  status: number;
+  body?: Resource;
+  headers?: Record<string, string>;
+}
+
+/** What every handler is given explicitly: the repository (maybe inside a transaction) and where we are served. */
+export interface FhirContext {
+  repo: Repository;
+  /** Public FHIR base URL without trailing slash, e.g. http://localhost:8080/fhir. */
+  baseUrl: string;
+  requestId: string;
+}
+
+export type Interaction =
+  | 'read' | 'vread' | 'update' | 'patch' | 'delete' | 'history-instance' | 'history-type' | 'history-system'
+  | 'create' | 'search-type' | 'search-system' | 'search-compartment' | 'capabilities' | 'batch'
+  | 'conditional-update' | 'conditional-delete' | 'conditional-patch' | 'operation';
+
+export interface RouteParams {
+  resourceType?: string;
+  id?: string;
+  versionId?: string;
+  operation?: string;
+  compartmentType?: string;
+}
+
+export type Handler = (req: FhirRequest, params: RouteParams, ctx: FhirContext) => Promise<FhirResponse>;
+
+export function firstParam(query: Record<string, string[]>, name: string): string | undefined {
+  return query[name]?.[0];
+}

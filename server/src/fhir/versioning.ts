@@ -1,0 +1,47 @@
+/** ETags, version-aware headers and the If-Match / If-None-Match / If-Modified-Since preconditions. */
+import { badRequest, gone, notFound, preconditionFailed } from '../errors';
+import type { StoredVersion } from '../store/repository';
+import type { FhirContext, FhirResponse } from './types';
+
+export function etag(versionId: number): string {
+  return `W/"${versionId}"`;
+}
+
+/** Parses `W/"3"`, `"3"` or `3`. */
+export function parseEtag(value: string): number {
+  const m = /^(?:W\/)?"?(\d+)"?$/.exec(value.trim());
+  if (!m) throw badRequest(`Invalid ETag: ${value}`);
+  return Number(m[1]);
+}
+
+/** Under the row lock: the If-Match version must be the current one. */
+export function checkIfMatch(ifMatch: string | undefined, current: StoredVersion | undefined): void {
+  if (!ifMatch) return;
+  const expected = parseEtag(ifMatch);
+  if (!current || current.deleted) throw preconditionFailed(`If-Match ${ifMatch}: the resource does not exist`);
+  if (current.versionId !== expected) {
+    throw preconditionFailed(`Version conflict: If-Match ${etag(expected)} but the current version is ${etag(current.versionId)}`);
+  }
+}
+
+export function requireLive(version: StoredVersion | undefined, resourceType: string, id: string): StoredVersion {
+  if (!version) throw notFound(`${resourceType}/${id} not found`);
+  if (version.deleted) {
+    const err = gone(`${resourceType}/${id} was deleted`);
+    Object.assign(err.headers, versionHeaders(version));
+    throw err;
+  }
+  return version;
+}
+
+export function versionHeaders(version: StoredVersion): Record<string, string> {
+  return { ETag: etag(version.versionId), 'Last-Modified': version.lastUpdated.toUTCString() };
+}
+
+/** The response of a read/vread/write of one version, with Location/Content-Location. */
+export function versionResponse(status: number, version: StoredVersion, ctx: FhirContext, location = false): FhirResponse {
+  const url = `${ctx.baseUrl}/${version.resourceType}/${version.id}/_history/${version.versionId}`;
+  const headers: Record<string, string> = { ...versionHeaders(version), 'Content-Location': url };
+  if (location) headers.Location = url;
+  return { status, body: version.resource, headers };
+}

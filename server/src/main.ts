@@ -1,0 +1,48 @@
+/** Process entry: configuration, database (embedded or external), migrations, listen, graceful shutdown. */
+import './polyfills';
+import { createServer } from 'node:http';
+import { createApp } from './app';
+import { readConfig } from './config';
+import { loadFhirDefinitions } from './fhir/definitions';
+import { logger } from './logger';
+import { openDatabase } from './store/database';
+import { migrate } from './store/migrate';
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  logger.info({ external: !!config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir }, 'starting database');
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onLog: (message) => logger.debug({ postgres: message.trim() }, 'embedded postgres'),
+  });
+  const applied = await migrate(database.pool);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+  loadFhirDefinitions();
+
+  const app = createApp({ pool: database.pool, baseUrl: config.baseUrl, logger });
+  const server = createServer(app);
+  server.listen(config.port, () => logger.info({ url: config.baseUrl, fhir: `${config.baseUrl}/fhir` }, 'iop-fhir listening'));
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'draining requests');
+    server.close(() => {
+      database.close()
+        .then(() => logger.info('stopped'))
+        .catch((err) => logger.error({ err }, 'error while stopping the database'))
+        .finally(() => process.exit(0));
+    });
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 10_000).unref();
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  logger.fatal({ err }, 'failed to start');
+  process.exit(1);
+});

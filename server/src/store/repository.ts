@@ -1,0 +1,207 @@
+/**
+ * The repository: every write (resource row, history row, index rows) is one PostgreSQL transaction.
+ * A Repository is bound either to the pool or, inside `transaction()`, to one client; nested calls reuse it.
+ */
+import type { Resource } from '@medplum/fhirtypes';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { IndexExtractor } from './index-rows';
+import { deleteIndexRowsSql, insertIndexRowsSql } from './index-store';
+import { Sql, sql } from './sql';
+
+export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** One stored version of a resource (the current one, or one from history). */
+export interface StoredVersion<T extends Resource = Resource> {
+  resId: string;
+  resourceType: string;
+  id: string;
+  versionId: number;
+  lastUpdated: Date;
+  deleted: boolean;
+  resource: T;
+}
+
+export interface WriteRequest {
+  resourceType: string;
+  id: string;
+  method: WriteMethod;
+  /** The new content; ignored for DELETE. */
+  resource?: Resource;
+  /** Runs under the row lock with the current version (if any); throw to abort the write. */
+  check?: (current: StoredVersion | undefined) => void;
+  /** The id is freshly generated: no current row can exist, skip the lock and the index delete. */
+  isNew?: boolean;
+}
+
+export interface RepositoryDeps {
+  extractIndex: IndexExtractor;
+  /** Counts statements, so tests can assert bounded SQL per request. */
+  onStatement?: (text: string) => void;
+}
+
+type Queryable = Pool | PoolClient;
+
+interface VersionRow {
+  res_id: string;
+  resource_type: string;
+  id: string;
+  version_id: number;
+  last_updated: Date;
+  deleted: boolean;
+  content: Resource;
+}
+
+export class Repository {
+  constructor(
+    private readonly db: Queryable,
+    readonly deps: RepositoryDeps,
+    private readonly client?: PoolClient,
+  ) {}
+
+  get inTransaction(): boolean {
+    return this.client !== undefined;
+  }
+
+  async query<R extends QueryResultRow = QueryResultRow>(statement: Sql): Promise<R[]> {
+    const { text, values } = statement.toQuery();
+    this.deps.onStatement?.(text);
+    const result = await (this.client ?? this.db).query<R>(text, values);
+    return result.rows;
+  }
+
+  /** Runs `fn` in one transaction (READ COMMITTED); inside an existing transaction it just runs. */
+  async transaction<T>(fn: (tx: Repository) => Promise<T>): Promise<T> {
+    if (this.client) return fn(this);
+    const client = await (this.db as Pool).connect();
+    const tx = new Repository(this.db, this.deps, client);
+    try {
+      await client.query('BEGIN');
+      const result = await fn(tx);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Runs `fn` so that a failure undoes only its own work: a savepoint inside a transaction, else its own one. */
+  async isolated<T>(fn: (tx: Repository) => Promise<T>): Promise<T> {
+    if (!this.client) return this.transaction(fn);
+    await this.client.query('SAVEPOINT entry');
+    try {
+      const result = await fn(this);
+      await this.client.query('RELEASE SAVEPOINT entry');
+      return result;
+    } catch (err) {
+      await this.client.query('ROLLBACK TO SAVEPOINT entry').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Serialises work on one key (e.g. a conditional create's query) until the transaction ends. */
+  async lock(key: string): Promise<void> {
+    if (!this.client) throw new Error('lock() needs a transaction');
+    await this.query(sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+  }
+
+  async readCurrent(resourceType: string, id: string): Promise<StoredVersion | undefined> {
+    const rows = await this.query<VersionRow>(
+      sql`SELECT res_id, resource_type, id, version_id, last_updated, deleted, content
+          FROM resource WHERE resource_type = ${resourceType} AND id = ${id}`,
+    );
+    return rows[0] && toVersion(rows[0]);
+  }
+
+  async readVersion(resourceType: string, id: string, versionId: number): Promise<StoredVersion | undefined> {
+    const rows = await this.query<VersionRow>(
+      sql`SELECT res_id, resource_type, id, version_id, last_updated, deleted, content
+          FROM resource_history WHERE resource_type = ${resourceType} AND id = ${id} AND version_id = ${versionId}`,
+    );
+    return rows[0] && toVersion(rows[0]);
+  }
+
+  /** Current, not-deleted resources by surrogate key, in the order given. */
+  async readByResIds(resIds: readonly string[]): Promise<StoredVersion[]> {
+    if (resIds.length === 0) return [];
+    const rows = await this.query<VersionRow>(
+      sql`SELECT res_id, resource_type, id, version_id, last_updated, deleted, content
+          FROM resource WHERE res_id = ANY(${resIds}::bigint[]) AND NOT deleted`,
+    );
+    const byId = new Map(rows.map((row) => [String(row.res_id), toVersion(row)]));
+    return resIds.map((resId) => byId.get(resId)).filter((v): v is StoredVersion => v !== undefined);
+  }
+
+  /** Writes a new version: resource row, history row and index rows, atomically. */
+  async write(request: WriteRequest): Promise<StoredVersion> {
+    return this.transaction(async (tx) => {
+      const current = request.isNew ? undefined : await tx.lockCurrent(request.resourceType, request.id);
+      request.check?.(current);
+      const deleted = request.method === 'DELETE';
+      const versionId = (current?.versionId ?? 0) + 1;
+      const lastUpdated = new Date();
+      // A deletion is stored as a stub that keeps only the identity and version.
+      const base = (deleted ? { resourceType: request.resourceType } : request.resource!) as Resource;
+      const meta = { ...(deleted ? {} : base.meta), versionId: String(versionId), lastUpdated: lastUpdated.toISOString() };
+      const content = { ...base, id: request.id, meta } as Resource;
+      const resId = await tx.upsertResourceRow(current?.resId, request, versionId, lastUpdated, deleted, content);
+      await tx.query(sql`INSERT INTO resource_history (res_id, resource_type, id, version_id, last_updated, method, deleted, content)
+        VALUES (${resId}, ${request.resourceType}, ${request.id}, ${versionId}, ${lastUpdated}, ${request.method}, ${deleted}, ${content})`);
+      if (current) await tx.query(deleteIndexRowsSql(resId));
+      if (!deleted) {
+        const insert = insertIndexRowsSql(resId, request.resourceType, tx.deps.extractIndex(content));
+        if (insert) await tx.query(insert);
+      }
+      return { resId, resourceType: request.resourceType, id: request.id, versionId, lastUpdated, deleted, resource: content };
+    });
+  }
+
+  private async lockCurrent(resourceType: string, id: string): Promise<StoredVersion | undefined> {
+    const rows = await this.query<VersionRow>(
+      sql`SELECT res_id, resource_type, id, version_id, last_updated, deleted, content
+          FROM resource WHERE resource_type = ${resourceType} AND id = ${id} FOR UPDATE`,
+    );
+    return rows[0] && toVersion(rows[0]);
+  }
+
+  private async upsertResourceRow(
+    resId: string | undefined,
+    request: WriteRequest,
+    versionId: number,
+    lastUpdated: Date,
+    deleted: boolean,
+    content: Resource,
+  ): Promise<string> {
+    if (resId) {
+      await this.query(sql`UPDATE resource SET version_id = ${versionId}, last_updated = ${lastUpdated},
+        deleted = ${deleted}, content = ${content} WHERE res_id = ${resId}`);
+      return resId;
+    }
+    const rows = await this.query<{ res_id: string }>(
+      sql`INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content)
+          VALUES (${request.resourceType}, ${request.id}, ${versionId}, ${lastUpdated}, ${deleted}, ${content})
+          RETURNING res_id`,
+    );
+    return String(rows[0].res_id);
+  }
+}
+
+export function toVersion(row: VersionRow): StoredVersion {
+  return {
+    resId: String(row.res_id),
+    resourceType: row.resource_type,
+    id: row.id,
+    versionId: row.version_id,
+    lastUpdated: row.last_updated,
+    deleted: row.deleted,
+    resource: withKeyOrder(row.content),
+  };
+}
+
+/** jsonb sorts keys by length; put resourceType, id and meta first again, as FHIR JSON is usually written. */
+function withKeyOrder(content: Resource): Resource {
+  const { resourceType, id, meta, ...rest } = content as Resource & { meta?: unknown };
+  return { resourceType, id, meta, ...rest } as Resource;
+}

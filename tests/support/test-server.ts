@@ -1,0 +1,59 @@
+/**
+ * A real server for one test file: its own database cloned from the migrated template, the real express app,
+ * and a supertest agent. Counts SQL statements so tests can assert bounded queries.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Express } from 'express';
+import { Client, Pool } from 'pg';
+import pino from 'pino';
+import request from 'supertest';
+import { createApp } from '../../server/src/app';
+import { loadFhirDefinitions } from '../../server/src/fhir/definitions';
+import { createPool } from '../../server/src/store/pool';
+import { TEMPLATE_DB, withDatabase } from './test-databases';
+
+export interface TestServer {
+  app: Express;
+  pool: Pool;
+  baseUrl: string;
+  http: ReturnType<typeof request>;
+  /** SQL statements run since the last reset. */
+  statements: string[];
+  close(): Promise<void>;
+}
+
+export const TEST_BASE_URL = 'http://localhost:8080';
+export const FHIR_BASE = `${TEST_BASE_URL}/fhir`;
+
+export async function startTestServer(): Promise<TestServer> {
+  loadFhirDefinitions();
+  const adminUrl = process.env.IOP_TEST_ADMIN_URL;
+  if (!adminUrl) throw new Error('IOP_TEST_ADMIN_URL is not set: run tests through jest (global-setup)');
+  const database = `iop_test_${randomBytes(6).toString('hex')}`;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database} TEMPLATE ${TEMPLATE_DB}`);
+  await admin.end();
+  const pool = createPool(withDatabase(adminUrl, database), 60);
+  const statements: string[] = [];
+  const app = createApp({
+    pool,
+    baseUrl: TEST_BASE_URL,
+    logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
+    onStatement: (text) => statements.push(text),
+  });
+  return {
+    app,
+    pool,
+    baseUrl: FHIR_BASE,
+    http: request(app),
+    statements,
+    close: async () => {
+      await pool.end();
+      const cleanup = new Client({ connectionString: adminUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
