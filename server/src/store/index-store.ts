@@ -1,21 +1,25 @@
-/** Writes and removes a resource's search-index rows: one statement for all deletes, one for all inserts. */
+/**
+ * The search-index rows of one resource as data-modifying statements (for WITH … clauses), so the repository can
+ * write a resource, its history row and all its index rows in one round trip. All statements of one WITH share a
+ * snapshot, so deleting the old rows and inserting the new ones in the same statement is safe.
+ */
 import { IndexRows } from './index-rows';
-import { Sql, join, raw, sql } from './sql';
+import { raw, Sql, sql } from './sql';
 
 const INDEX_TABLES = ['idx_string', 'idx_token', 'idx_date', 'idx_number', 'idx_quantity', 'idx_uri', 'idx_reference', 'idx_present'];
 
-export function deleteIndexRowsSql(resId: string): Sql {
-  const ctes = INDEX_TABLES.map((table, i) => sql`d${raw(String(i))} AS (DELETE FROM ${raw(table)} WHERE res_id = ${resId})`);
-  return sql`WITH ${join(ctes, ', ')} SELECT 1`;
+/** DELETE statements removing every index row of the resource whose res_id is `resId`. */
+export function deleteIndexRowsStatements(resId: Sql): Sql[] {
+  return INDEX_TABLES.map((table) => sql`DELETE FROM ${raw(table)} WHERE res_id = ${resId}`);
 }
 
-/** One INSERT … SELECT FROM unnest(…) per non-empty table, combined as data-modifying CTEs; undefined if none. */
-export function insertIndexRowsSql(resId: string, resourceType: string, rows: IndexRows): Sql | undefined {
+/** INSERT … SELECT FROM unnest(…) statements, one per non-empty table; `resId` is a SQL expression (e.g. a CTE). */
+export function insertIndexRowsStatements(resId: Sql, resourceType: string, rows: IndexRows): Sql[] {
   const inserts: Sql[] = [];
   const add = (table: string, columns: string, arrays: Sql, count: number) => {
     if (count > 0) {
       inserts.push(sql`INSERT INTO ${raw(table)} (res_id, resource_type, ${raw(columns)})
-        SELECT ${resId}::bigint, ${resourceType}, * FROM unnest(${arrays})`);
+        SELECT ${resId}, ${resourceType}, * FROM unnest(${arrays})`);
     }
   };
   const col = <T>(list: T[], pick: (row: T) => unknown) => list.map(pick);
@@ -40,6 +44,5 @@ export function insertIndexRowsSql(resId: string, resourceType: string, rows: In
     rows.reference.length);
   const present = [...new Set(rows.present)];
   add('idx_present', 'param', sql`${present}::text[]`, present.length);
-  if (inserts.length === 0) return undefined;
-  return sql`WITH ${join(inserts.map((insert, i) => sql`i${raw(String(i))} AS (${insert})`), ', ')} SELECT 1`;
+  return inserts;
 }

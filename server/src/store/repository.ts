@@ -5,8 +5,8 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { IndexExtractor } from './index-rows';
-import { deleteIndexRowsSql, insertIndexRowsSql } from './index-store';
-import { Sql, sql } from './sql';
+import { deleteIndexRowsStatements, insertIndexRowsStatements } from './index-store';
+import { join, raw, Sql, sql } from './sql';
 
 export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -134,7 +134,10 @@ export class Repository {
     return resIds.map((resId) => byId.get(resId)).filter((v): v is StoredVersion => v !== undefined);
   }
 
-  /** Writes a new version: resource row, history row and index rows, atomically. */
+  /**
+   * Writes a new version: resource row, history row and index rows, atomically. A new resource is one statement;
+   * an existing one is the row lock, the removal of its old index rows, and one statement.
+   */
   async write(request: WriteRequest): Promise<StoredVersion> {
     return this.transaction(async (tx) => {
       const current = request.isNew ? undefined : await tx.lockCurrent(request.resourceType, request.id);
@@ -146,15 +149,23 @@ export class Repository {
       const base = (deleted ? { resourceType: request.resourceType } : request.resource!) as Resource;
       const meta = { ...(deleted ? {} : base.meta), versionId: String(versionId), lastUpdated: lastUpdated.toISOString() };
       const content = { ...base, id: request.id, meta } as Resource;
-      const resId = await tx.upsertResourceRow(current?.resId, request, versionId, lastUpdated, deleted, content);
-      await tx.query(sql`INSERT INTO resource_history (res_id, resource_type, id, version_id, last_updated, method, deleted, content)
-        VALUES (${resId}, ${request.resourceType}, ${request.id}, ${versionId}, ${lastUpdated}, ${request.method}, ${deleted}, ${content})`);
-      if (current) await tx.query(deleteIndexRowsSql(resId));
-      if (!deleted) {
-        const insert = insertIndexRowsSql(resId, request.resourceType, tx.deps.extractIndex(content));
-        if (insert) await tx.query(insert);
-      }
-      return { resId, resourceType: request.resourceType, id: request.id, versionId, lastUpdated, deleted, resource: content };
+      const resId = sql`(SELECT res_id FROM written)`;
+      // Old index rows go first, in their own statement: within one WITH the order of sub-statements is not
+      // defined, and idx_present's key would see old and new rows at once.
+      if (current) await tx.query(sql`WITH ${join(deleteIndexRowsStatements(sql`${current.resId}::bigint`).map((d, i) => sql`d${raw(String(i))} AS (${d})`), ', ')} SELECT 1`);
+      const statements = [
+        current
+          ? sql`written AS (UPDATE resource SET version_id = ${versionId}, last_updated = ${lastUpdated}, deleted = ${deleted},
+              content = ${content} WHERE res_id = ${current.resId} RETURNING res_id)`
+          : sql`written AS (INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content)
+              VALUES (${request.resourceType}, ${request.id}, ${versionId}, ${lastUpdated}, ${deleted}, ${content}) RETURNING res_id)`,
+        sql`INSERT INTO resource_history (res_id, resource_type, id, version_id, last_updated, method, deleted, content)
+            SELECT res_id, ${request.resourceType}, ${request.id}, ${versionId}, ${lastUpdated}, ${request.method}, ${deleted}, ${content} FROM written`,
+        ...(deleted ? [] : insertIndexRowsStatements(resId, request.resourceType, tx.deps.extractIndex(content))),
+      ];
+      const named = statements.map((statement, i) => (i === 0 ? statement : sql`s${raw(String(i))} AS (${statement})`));
+      const rows = await tx.query<{ res_id: string }>(sql`WITH ${join(named, ', ')} SELECT res_id FROM written`);
+      return { resId: String(rows[0].res_id), resourceType: request.resourceType, id: request.id, versionId, lastUpdated, deleted, resource: content };
     });
   }
 
@@ -164,27 +175,6 @@ export class Repository {
           FROM resource WHERE resource_type = ${resourceType} AND id = ${id} FOR UPDATE`,
     );
     return rows[0] && toVersion(rows[0]);
-  }
-
-  private async upsertResourceRow(
-    resId: string | undefined,
-    request: WriteRequest,
-    versionId: number,
-    lastUpdated: Date,
-    deleted: boolean,
-    content: Resource,
-  ): Promise<string> {
-    if (resId) {
-      await this.query(sql`UPDATE resource SET version_id = ${versionId}, last_updated = ${lastUpdated},
-        deleted = ${deleted}, content = ${content} WHERE res_id = ${resId}`);
-      return resId;
-    }
-    const rows = await this.query<{ res_id: string }>(
-      sql`INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content)
-          VALUES (${request.resourceType}, ${request.id}, ${versionId}, ${lastUpdated}, ${deleted}, ${content})
-          RETURNING res_id`,
-    );
-    return String(rows[0].res_id);
   }
 }
 
