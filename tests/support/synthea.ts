@@ -1,8 +1,10 @@
 /** The public Synthea bundles in ../shared/data, in the order they must be loaded. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-export const SHARED_DATA = path.resolve(__dirname, '../../../shared/data');
+/** ../shared/data beside the checkout (as in CI), or SHARED_DATA_DIR, or the workplace copy. */
+export const SHARED_DATA = [process.env.SHARED_DATA_DIR, path.resolve(__dirname, '../../../shared/data'), '/work/shared/data']
+  .find((dir): dir is string => !!dir && existsSync(dir)) ?? path.resolve(__dirname, '../../../shared/data');
 
 /** patients50: hospital and practitioner bundles first, then the patients. */
 export function patients50Files(): string[] {
