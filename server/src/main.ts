@@ -2,6 +2,9 @@
 import './polyfills';
 import { createServer } from 'node:http';
 import { createApp } from './app';
+import { createRepository } from './create-repository';
+import { seedDemoData } from './demo/seed-demo';
+import './fhir/routes';
 import { readConfig } from './config';
 import { loadFhirDefinitions } from './fhir/definitions';
 import { logger } from './logger';
@@ -19,6 +22,11 @@ async function main(): Promise<void> {
   const applied = await migrate(database.pool);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   loadFhirDefinitions();
+  if (config.demo) {
+    const repo = createRepository(database.pool);
+    const written = await seedDemoData({ repo, baseUrl: `${config.baseUrl}/fhir`, requestId: 'demo-seed' });
+    if (written) logger.info({ resources: written }, 'demo organisation seeded');
+  }
 
   const app = createApp({ pool: database.pool, baseUrl: config.baseUrl, logger });
   const server = createServer(app);
