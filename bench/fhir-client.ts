@@ -4,14 +4,19 @@ import { Agent, fetch } from 'undici';
 export class FhirClient {
   private readonly agent = new Agent({ connections: 32, keepAliveTimeout: 30_000, pipelining: 1 });
 
-  constructor(readonly base: string) {}
+  private readonly baseHeaders: Record<string, string>;
+
+  /** `bearerToken`: sent as Authorization once the FHIR API requires one (BENCH_BEARER_TOKEN). */
+  constructor(readonly base: string, bearerToken?: string) {
+    this.baseHeaders = { accept: 'application/fhir+json', ...(bearerToken ? { authorization: `Bearer ${bearerToken}` } : {}) };
+  }
 
   /** Sends one request, reads the whole body as text, and throws unless the status is one of `expect`. */
   async request(method: string, path: string, body?: string, expect: number[] = [200, 201]): Promise<string> {
     const res = await fetch(`${this.base}/${path}`, {
       method,
       body,
-      headers: body === undefined ? { accept: 'application/fhir+json' } : { accept: 'application/fhir+json', 'content-type': 'application/fhir+json' },
+      headers: body === undefined ? this.baseHeaders : { ...this.baseHeaders, 'content-type': 'application/fhir+json' },
       dispatcher: this.agent,
     });
     const text = await res.text();

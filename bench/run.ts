@@ -3,7 +3,8 @@
  * real server as a child process. Prints a line per phase while running; the LAST line is one JSON object.
  *
  * Environment (all optional): BENCH_OPS requests per CRUD phase (default 500), BENCH_BUNDLES patient bundles to
- * ingest (default 50, all), BENCH_CONCURRENCY (default "1,8"), BENCH_SEARCH=0 to skip the search benchmark.
+ * ingest (default 50, all), BENCH_CONCURRENCY (default "1,8"), BENCH_SEARCH=0 to skip the search benchmark,
+ * BENCH_BEARER_TOKEN sent as Authorization on every FHIR request.
  *
  * Search benchmark hook: when bench/search-bench.ts exists, its `runSearchBench(context)` runs after the ingest,
  * against the loaded data. `context` is a SearchBenchContext (below); the same values are also in the environment
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
     const rssMiBAfterStart = server.rssMiB();
     const maxConcurrency = Math.max(...settings.concurrencies);
     raw = await RawBaseline.open(database.url, maxConcurrency);
-    client = new FhirClient(server.fhirBase);
+    client = new FhirClient(server.fhirBase, process.env.BENCH_BEARER_TOKEN);
 
     log('--- create, read, update, vread, history (Patient, over HTTP) beside raw pg');
     const crud = await runCrudBench({
