@@ -6,15 +6,18 @@ import { historyInstance, historySystem, historyType } from './history';
 import { conditionalPatch, patchResource } from './patch';
 import { readResource, vreadResource } from './read';
 import { addRoute } from './router';
-import { searchType } from './search';
+import { searchCompartment, searchSystem, searchType } from './search';
 import { processBundle } from './bundle';
 import { conditionalUpdate, updateResource } from './update';
 
 addRoute('GET', 'metadata', 'capabilities', capabilities);
 addRoute('POST', '', 'batch', processBundle);
+addRoute('GET', '', 'search-system', searchSystem);
 addRoute('GET', '_history', 'history-system', historySystem);
 addRoute('GET', ':type', 'search-type', searchType);
 addRoute('POST', ':type/_search', 'search-type', searchType);
+// Compartment search: the third segment must look like a type, so `_history` and `$op` segments never land here.
+addRoute('GET', ':type/:id/:type', 'search-compartment', searchCompartment);
 addRoute('POST', ':type', 'create', createResource);
 addRoute('PUT', ':type', 'conditional-update', conditionalUpdate);
 addRoute('DELETE', ':type', 'conditional-delete', conditionalDelete);

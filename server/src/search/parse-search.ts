@@ -1,105 +1,150 @@
-/** URL query → SearchRequest. No SQL here: the parser is tested without a database. */
+/**
+ * URL query → SearchRequest: result parameters (_count, _sort, _include, …) here, filters in parse-filter.ts.
+ * No SQL here: the parser is tested without a database. Unknown parameters are collected, never silently dropped.
+ */
+import { isResourceType } from '@medplum/core';
 import { badRequest } from '../errors';
-import { getSearchParam, ROW_PARAMS } from './registry';
-import { DEFAULT_COUNT, MAX_COUNT, Prefix, SearchFilter, SearchRequest, SearchValue, SortRule } from './search-request';
+import { isRowParam, lookupParam, parseFilter } from './parse-filter';
+import { getSearchParam } from './registry';
+import { DEFAULT_COUNT, IncludeTarget, MAX_COUNT, SearchRequest, SortRule } from './search-request';
 
-const PREFIXES = new Set(['eq', 'ne', 'gt', 'lt', 'ge', 'le', 'sa', 'eb', 'ap']);
-const RESULT_PARAMS = new Set(['_count', '_offset', '_sort', '_total', '_summary', '_elements', '_include', '_revinclude', '_format', '_pretty', '_cursor']);
+export interface ParseOptions {
+  /** Our FHIR base URL (absolute references to it are local). */
+  baseUrl?: string;
+  /** System search: the type list comes from `_type`. */
+  system?: boolean;
+}
 
-export function parseSearchQuery(resourceType: string, query: Record<string, string[]>): SearchRequest {
+/** Accepted and shown in links, but they change the representation, not the result. */
+const FORMAT_PARAMS = new Set(['_format', '_pretty']);
+const SUMMARY_VALUES = new Set(['true', 'false', 'text', 'data', 'count']);
+const SORTABLE = new Set(['string', 'token', 'date', 'number', 'quantity', 'uri', 'reference']);
+
+export function parseSearchQuery(resourceType: string, query: Record<string, string[]>, options: ParseOptions = {}): SearchRequest {
   const request: SearchRequest = {
-    resourceType, filters: [], sort: [], count: DEFAULT_COUNT, offset: 0, total: 'none', include: [], revinclude: [], unknown: [],
+    resourceType: options.system ? '' : resourceType,
+    filters: [], sort: [], count: DEFAULT_COUNT, total: 'none', include: [], revinclude: [],
+    unknown: [], unknownReasons: {}, notes: [], applied: [],
   };
+  if (options.system) request.types = parseTypes(query._type);
+  const types = searchedTypes(request);
   for (const [name, values] of Object.entries(query)) {
     for (const value of values) {
-      if (RESULT_PARAMS.has(name)) applyResultParam(request, name, value);
-      else addFilter(request, name, value);
+      const reason = applyParameter(request, types, name, value, options);
+      if (reason === undefined) request.applied.push([name, value]);
+      else if (reason !== '') reportUnknown(request, name, reason);
     }
   }
   return request;
 }
 
-function applyResultParam(request: SearchRequest, name: string, value: string): void {
-  switch (name) {
-    case '_count':
-      request.count = Math.min(parseNonNegative(name, value), MAX_COUNT);
-      return;
-    case '_offset':
-      request.offset = parseNonNegative(name, value);
-      return;
-    case '_sort':
-      request.sort.push(...value.split(',').filter(Boolean).map(parseSort));
-      return;
-    case '_total':
-      if (value !== 'none' && value !== 'estimate' && value !== 'accurate') throw badRequest(`Invalid _total: ${value}`);
-      request.total = value;
-      return;
-    case '_summary':
-      request.summary = value;
-      return;
-    case '_elements':
-      request.elements = value.split(',').map((e) => e.trim()).filter(Boolean);
-      return;
-    case '_include':
-      request.include.push(value);
-      return;
-    case '_revinclude':
-      request.revinclude.push(value);
-      return;
-    default:
-      return; // _format, _pretty, _cursor: handled by the response writer / pager
-  }
+/** The types whose parameters a filter may use: the searched type, the `_type` list, or (all types) Resource. */
+export function searchedTypes(request: SearchRequest): string[] {
+  if (request.resourceType) return [request.resourceType];
+  return request.types && request.types.length > 0 ? request.types : ['Resource'];
 }
 
-function parseNonNegative(name: string, value: string): number {
+function reportUnknown(request: SearchRequest, name: string, reason: string): void {
+  if (!request.unknown.includes(name)) request.unknown.push(name);
+  request.unknownReasons[name] = reason;
+}
+
+function parseTypes(values: string[] | undefined): string[] {
+  const types = (values ?? []).flatMap((v) => v.split(',')).map((t) => t.trim()).filter(Boolean);
+  for (const type of types) if (!isResourceType(type)) throw badRequest(`_type: unknown resource type ${type}`);
+  return [...new Set(types)];
+}
+
+/** Applies one name=value. Returns undefined when applied, a reason when not applied, '' when silently consumed. */
+function applyParameter(request: SearchRequest, types: string[], name: string, value: string, options: ParseOptions): string | undefined {
+  const [base, modifier] = name.split(':', 2);
+  switch (base) {
+    case '_count':
+      request.count = parseCount(value, request);
+      return undefined;
+    case '_cursor':
+      request.cursor = value;
+      return '';
+    case '_sort':
+      return parseSort(request, types, value);
+    case '_total':
+      if (value !== 'none' && value !== 'estimate' && value !== 'accurate') throw badRequest(`Invalid _total: ${value} (expected none, estimate or accurate)`);
+      request.total = value;
+      return undefined;
+    case '_summary':
+      if (!SUMMARY_VALUES.has(value)) throw badRequest(`Invalid _summary: ${value} (expected true, false, text, data or count)`);
+      request.summary = value as SearchRequest['summary'];
+      return undefined;
+    case '_elements':
+      request.elements = value.split(',').map((e) => e.trim()).filter(Boolean);
+      return undefined;
+    case '_include':
+    case '_revinclude':
+      return parseInclude(request, base, modifier, value);
+    case '_type':
+      return options.system ? undefined : '_type applies only to a system-wide search';
+    case '_contained':
+      return value === 'false' ? undefined : '_contained=true/both is not supported (contained resources are not searched)';
+    case '_containedType':
+      return '_containedType is not supported';
+    case '_offset':
+      return '_offset is not supported: page with the next/previous links';
+    default:
+      if (FORMAT_PARAMS.has(base)) return undefined;
+      break;
+  }
+  const parsed = parseFilter(types, name, value, { baseUrl: options.baseUrl });
+  if ('unsupported' in parsed) return parsed.unsupported;
+  request.filters.push(parsed.filter);
+  return undefined;
+}
+
+function parseCount(value: string, request: SearchRequest): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw badRequest(`Invalid ${name}: ${value}`);
+  if (!Number.isInteger(n) || n < 0) throw badRequest(`Invalid _count: ${value}`);
+  if (n > MAX_COUNT) {
+    request.notes.push(`_count=${n} was lowered to the maximum page size ${MAX_COUNT}`);
+    return MAX_COUNT;
+  }
   return n;
 }
 
-function parseSort(key: string): SortRule {
-  const descending = key.startsWith('-');
-  return { code: descending ? key.slice(1) : key, descending };
-}
-
-function addFilter(request: SearchRequest, name: string, value: string): void {
-  const [codeAndModifier] = name.split('.');
-  const [code, modifier] = codeAndModifier.split(':');
-  if (name.includes('.') || code === '_has') {
-    request.unknown.push(name); // chains and _has: answered by the full search engine
-    return;
-  }
-  const param = ROW_PARAMS.has(code) ? { type: code === '_id' ? 'token' : 'date' } : getSearchParam(request.resourceType, code);
-  if (!param) {
-    request.unknown.push(name);
-    return;
-  }
-  const filter: SearchFilter = { code, modifier, values: splitValues(value).map((v) => parseValue(v, param.type)) };
-  request.filters.push(filter);
-}
-
-/** Splits on commas that are not escaped with a backslash, and unescapes `\,`, `\$`, `\|`, `\\`. */
-export function splitValues(value: string): string[] {
-  const parts: string[] = [];
-  let current = '';
-  for (let i = 0; i < value.length; i++) {
-    const ch = value[i];
-    if (ch === '\\' && i + 1 < value.length) {
-      current += ch + value[++i];
-    } else if (ch === ',') {
-      parts.push(current);
-      current = '';
-    } else {
-      current += ch;
+function parseSort(request: SearchRequest, types: string[], value: string): string | undefined {
+  const rules: SortRule[] = [];
+  for (const key of value.split(',').map((k) => k.trim()).filter(Boolean)) {
+    const descending = key.startsWith('-');
+    const code = descending ? key.slice(1) : key;
+    if (!isRowParam(code)) {
+      const param = lookupParam(types, code);
+      if (!param) return `cannot sort by unknown parameter ${code}`;
+      if (!SORTABLE.has(param.type)) return `cannot sort by ${code} (${param.type})`;
     }
+    rules.push({ code, descending });
   }
-  parts.push(current);
-  return parts;
+  request.sort.push(...rules);
+  return undefined;
 }
 
-function parseValue(value: string, type: string): SearchValue {
-  if ((type === 'date' || type === 'number' || type === 'quantity') && PREFIXES.has(value.slice(0, 2)) && /^[a-z]{2}[\d-]/.test(value)) {
-    return { prefix: value.slice(0, 2) as Prefix, raw: value.slice(2) };
+/** `Type:param[:Target]`, `Type:*`, or `*`; modifier `iterate` (or R3's `recurse`). */
+function parseInclude(request: SearchRequest, kind: '_include' | '_revinclude', modifier: string | undefined, value: string): string | undefined {
+  if (modifier && modifier !== 'iterate' && modifier !== 'recurse') return `${kind}:${modifier} is not supported`;
+  const iterate = modifier === 'iterate' || modifier === 'recurse';
+  const target = parseIncludeTarget(value, iterate);
+  if (typeof target === 'string') return target;
+  if (kind === '_include') request.include.push(target);
+  else request.revinclude.push(target);
+  return undefined;
+}
+
+function parseIncludeTarget(value: string, iterate: boolean): IncludeTarget | string {
+  if (value === '*') return { sourceType: '*', param: '*', iterate };
+  const [sourceType, param, targetType, ...extra] = value.split(':');
+  if (extra.length > 0 || !param) return `include value must be Type:parameter[:TargetType], not "${value}"`;
+  if (!isResourceType(sourceType)) return `unknown resource type ${sourceType} in "${value}"`;
+  if (targetType !== undefined && !isResourceType(targetType)) return `unknown target type ${targetType} in "${value}"`;
+  if (param !== '*') {
+    const definition = getSearchParam(sourceType, param);
+    if (!definition || definition.type !== 'reference') return `${sourceType}:${param} is not a reference parameter`;
   }
-  return { raw: value };
+  return { sourceType, param, ...(targetType ? { targetType } : {}), iterate };
 }

