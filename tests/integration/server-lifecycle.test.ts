@@ -1,0 +1,89 @@
+/**
+ * The real process, as `npm start` runs it: first start seeds the demo data, SIGTERM drains in-flight requests and
+ * stops the embedded PostgreSQL, and a crash (kill -9, PostgreSQL left running) does not block the next start.
+ * Skipped when DATABASE_URL points at an external PostgreSQL (this is about the embedded one).
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { findFreePort } from '../../server/src/store/free-port';
+import { mentalHealthFiles } from '../support/synthea';
+
+const ROOT = path.resolve(__dirname, '../..');
+const describeEmbedded = process.env.DATABASE_URL ? describe.skip : describe;
+
+let dataDir: string;
+beforeAll(() => {
+  dataDir = mkdtempSync(path.join(tmpdir(), 'iop-lifecycle-'));
+});
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+async function startServer(port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+    cwd: ROOT, env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, DEMO: '1', LOG_LEVEL: 'warn', DATABASE_URL: '' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+    if (ready) return child;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not become ready');
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', (code) => resolve(code))));
+const pidFile = () => path.join(dataDir, 'pg', 'postmaster.pid');
+const postmasterPid = () => Number(readFileSync(pidFile(), 'utf8').split('\n')[0]);
+/** Running (not gone, not a zombie awaiting its reaper), polled briefly because exit follows the pid file's removal. */
+async function alive(pid: number): Promise<boolean> {
+  const running = () => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+    } catch {
+      return false;
+    }
+  };
+  for (let i = 0; i < 50 && running(); i++) await new Promise((r) => setTimeout(r, 100));
+  return running();
+}
+
+describeEmbedded('server process', () => {
+  test('first start seeds the demo; SIGTERM drains a running request and stops PostgreSQL; a crash does not block the next start', async () => {
+    const port = await findFreePort();
+    const first = await startServer(port);
+    const programs = await (await fetch(`http://127.0.0.1:${port}/fhir/HealthcareService`)).json();
+    expect(programs.entry).toHaveLength(4);
+
+    // A transaction of ~1,100 entries is in flight when SIGTERM arrives: it must complete.
+    const bundle = readFileSync(mentalHealthFiles()[1], 'utf8');
+    const stubs = readFileSync(mentalHealthFiles()[0], 'utf8');
+    const post = (body: string) => fetch(`http://127.0.0.1:${port}/fhir`, { method: 'POST', headers: { 'Content-Type': 'application/fhir+json' }, body });
+    expect((await post(stubs)).status).toBe(200);
+    const inFlight = post(bundle);
+    await new Promise((r) => setTimeout(r, 300));
+    const pgPid = postmasterPid();
+    first.kill('SIGTERM');
+    expect((await inFlight).status).toBe(200);
+    expect(await exited(first)).toBe(0);
+    expect(await alive(pgPid)).toBe(false);
+    expect(existsSync(pidFile())).toBe(false);
+
+    // Crash: kill -9 the server; its PostgreSQL outlives it.
+    const second = await startServer(port);
+    const orphanPid = postmasterPid();
+    second.kill('SIGKILL');
+    await exited(second);
+    expect(readFileSync(`/proc/${orphanPid}/cmdline`, 'utf8')).toMatch(/postgres/); // still running
+
+    const third = await startServer(port);
+    expect(await alive(orphanPid)).toBe(false);
+    const again = await (await fetch(`http://127.0.0.1:${port}/fhir/HealthcareService`)).json();
+    expect(again.entry).toHaveLength(4); // data kept, demo not seeded twice
+    third.kill('SIGTERM');
+    expect(await exited(third)).toBe(0);
+  }, 180_000);
+});
