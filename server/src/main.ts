@@ -2,6 +2,7 @@
 import './polyfills';
 import { createServer } from 'node:http';
 import { createApp } from './app';
+import { prepareConformance } from './conformance/prepare-conformance';
 import { createRepository } from './create-repository';
 import { seedDemoData } from './demo/seed-demo';
 import './fhir/routes';
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   const applied = await migrate(database.pool);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   loadFhirDefinitions();
+  await prepareConformance(createRepository(database.pool), logger);
   if (config.demo) {
     const repo = createRepository(database.pool);
     const written = await seedDemoData({ repo, baseUrl: `${config.baseUrl}/fhir`, requestId: 'demo-seed' });

@@ -8,6 +8,9 @@ import { Client, Pool } from 'pg';
 import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../server/src/app';
+import { DEFAULT_CONFORMANCE_DIRECTORIES, loadConformance } from '../../server/src/conformance/load-conformance';
+import { storeConformanceResources } from '../../server/src/conformance/store-conformance';
+import { createRepository } from '../../server/src/create-repository';
 import { loadFhirDefinitions } from '../../server/src/fhir/definitions';
 import { createPool } from '../../server/src/store/pool';
 import { TEMPLATE_DB, withDatabase } from './test-databases';
@@ -25,8 +28,16 @@ export interface TestServer {
 export const TEST_BASE_URL = 'http://localhost:8080';
 export const FHIR_BASE = `${TEST_BASE_URL}/fhir`;
 
-export async function startTestServer(): Promise<TestServer> {
+export interface TestServerOptions {
+  /** Folders of test-only profiles/terminology, loaded on top of profiles/ and terminology/. */
+  conformanceDirectories?: string[];
+  /** Also store the loaded profiles/terminology as resources, as the server does at start (costs time). */
+  storeConformance?: boolean;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   loadFhirDefinitions();
+  const conformance = loadConformance([...DEFAULT_CONFORMANCE_DIRECTORIES, ...(options.conformanceDirectories ?? [])]);
   const adminUrl = process.env.IOP_TEST_ADMIN_URL;
   if (!adminUrl) throw new Error('IOP_TEST_ADMIN_URL is not set: run tests through jest (global-setup)');
   const database = `iop_test_${randomBytes(6).toString('hex')}`;
@@ -35,6 +46,7 @@ export async function startTestServer(): Promise<TestServer> {
   await admin.query(`CREATE DATABASE ${database} TEMPLATE ${TEMPLATE_DB}`);
   await admin.end();
   const pool = createPool(withDatabase(adminUrl, database), 60);
+  if (options.storeConformance) await storeConformanceResources(createRepository(pool), conformance.resources);
   const statements: string[] = [];
   const app = createApp({
     pool,

@@ -3,8 +3,10 @@
  * exactly what the router serves.
  */
 import { getResourceTypes } from '@medplum/core';
-import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
+import type { CapabilityStatement, CapabilityStatementRestResource, OperationDefinition } from '@medplum/fhirtypes';
+import { operationsForType, systemOperations } from '../operations/registry';
 import { searchParamsFor } from '../search/registry';
+import { listOwnProfiles } from '../validation/profile-registry';
 import { listRoutes } from './router';
 import type { FhirContext, FhirRequest, FhirResponse, Interaction, RouteParams } from './types';
 
@@ -43,6 +45,8 @@ export function buildCapabilityStatement(baseUrl: string): CapabilityStatement {
       searchParam: [...searchParamsFor(type).values()].map((p) => ({
         name: p.code, type: p.type, ...(p.definition.url ? { definition: p.definition.url } : {}),
       })),
+      ...supportedProfiles(type),
+      ...operationsOf(operationsForType(type)),
     }));
   const systemInteractions = (['batch', 'history-system', 'search-system'] as const)
     .filter((code) => has(code === 'batch' ? 'batch' : code))
@@ -58,6 +62,16 @@ export function buildCapabilityStatement(baseUrl: string): CapabilityStatement {
     patchFormat: has('patch') ? ['application/json-patch+json', 'application/fhir+json'] : undefined,
     software: { name: 'iop-fhir', version: '0.1.0' },
     implementation: { description: 'iop-fhir: FHIR R4 server for behavioral-health IOP/PHP programs', url: baseUrl },
-    rest: [{ mode: 'server', resource: resources, interaction: systemInteractions }],
+    rest: [{ mode: 'server', resource: resources, interaction: systemInteractions, ...operationsOf(systemOperations()) }],
   };
+}
+
+/** Our profiles of this type (profiles/, loaded at start by conformance/). */
+function supportedProfiles(type: string): Pick<CapabilityStatementRestResource, 'supportedProfile'> {
+  const urls = listOwnProfiles(type).map((sd) => sd.url!);
+  return urls.length > 0 ? { supportedProfile: urls } : {};
+}
+
+function operationsOf(definitions: OperationDefinition[]): Pick<CapabilityStatementRestResource, 'operation'> {
+  return definitions.length > 0 ? { operation: definitions.map((d) => ({ name: d.code!, definition: d.url! })) } : {};
 }

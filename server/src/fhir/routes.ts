@@ -1,4 +1,5 @@
 /** Registers every FHIR interaction in the route table. Import once, before serving. */
+import { operationRoutes } from '../operations/all-operations';
 import { capabilities } from './capabilities';
 import { createResource } from './create';
 import { conditionalDelete, deleteResource } from './delete';
@@ -29,4 +30,5 @@ addRoute('PATCH', ':type/:id', 'patch', patchResource);
 addRoute('DELETE', ':type/:id', 'delete', deleteResource);
 addRoute('GET', ':type/:id/_history', 'history-instance', historyInstance);
 addRoute('GET', ':type/:id/_history/:vid', 'vread', vreadResource);
-
+// Operations ($validate, $expand, …): one route per name and level, from the registry (operations/registry.ts).
+for (const route of operationRoutes()) addRoute(route.method, route.pattern, 'operation', route.handler);

@@ -1,37 +1,112 @@
 /**
- * Validation on every write: base R4 structure, types, cardinality and FHIRPath invariants (@medplum/core).
- * Throws a 400 OperationOutcome with one issue per problem, each with its FHIRPath location.
+ * Validation on every write and for $validate: base R4 structure, types, cardinality and FHIRPath invariants
+ * (@medplum/core), required value-set bindings (our own check, medplum does not do bindings), and every profile
+ * in meta.profile that the server knows (its invariants, slices and bindings; extensible/preferred → warnings).
+ * A base failure answers 400; a binding or profile failure 422 (the spec's status for business-rule failures).
  */
-import { OperationOutcomeError, validateResource } from '@medplum/core';
-import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
-import { FhirError, outcome } from '../errors';
+import { getDataType, isDataTypeLoaded, OperationOutcomeError, validateResource } from '@medplum/core';
+import type { OperationOutcomeIssue, Resource, StructureDefinition } from '@medplum/fhirtypes';
+import { FhirError, issue, outcome } from '../errors';
+import { terminology } from '../terminology/terminology-store';
+import { checkBindings } from './check-bindings';
+import { collectBoundValues, type BindingStrength } from './collect-bound-values';
+import { findProfile, isBaseDefinition } from './profile-registry';
 
 export interface ValidationOptions {
-  /** Validate against this profile (canonical URL) in addition to the base definition. */
+  /** Validate against this profile (canonical URL) as well as those in meta.profile; unknown → an error issue. */
   profile?: string;
+}
+
+export interface ValidationReport {
+  issues: OperationOutcomeIssue[];
+  /** 400 for a base (structure, type, cardinality, invariant) error, 422 for a binding or profile error. */
+  failureStatus?: 400 | 422;
+}
+
+const BASE_STRENGTHS: ReadonlySet<BindingStrength> = new Set(['required']);
+const PROFILE_STRENGTHS: ReadonlySet<BindingStrength> = new Set(['required', 'extensible', 'preferred']);
+
+export function validateFully(resource: Resource, options: ValidationOptions = {}): ValidationReport {
+  const base = runMedplum(resource);
+  const baseFailed = base.some(isError);
+  const rest: OperationOutcomeIssue[] = [];
+  if (isDataTypeLoaded(resource.resourceType)) {
+    rest.push(...checkBindings(collectBoundValues(resource, getDataType(resource.resourceType), BASE_STRENGTHS), terminology()));
+    rest.push(...checkProfiles(resource, options));
+  }
+  const issues = dedupe([...base, ...rest]);
+  const failureStatus = baseFailed ? 400 : rest.some(isError) ? 422 : undefined;
+  return { issues, failureStatus };
 }
 
 /** All issues (errors and warnings) found in `resource`; never throws for an invalid resource. */
 export function collectIssues(resource: Resource, options: ValidationOptions = {}): OperationOutcomeIssue[] {
+  return validateFully(resource, options).issues;
+}
+
+/** Throws a 400/422 OperationOutcome (one issue per problem) if `resource` is invalid; returns the warnings. */
+export function assertValidResource(resource: Resource, options: ValidationOptions = {}): OperationOutcomeIssue[] {
+  const report = validateFully(resource, options);
+  if (report.failureStatus) throw new FhirError(report.failureStatus, outcome(...report.issues));
+  return report.issues;
+}
+
+function checkProfiles(resource: Resource, options: ValidationOptions): OperationOutcomeIssue[] {
+  const issues: OperationOutcomeIssue[] = [];
+  const claimed = (resource.meta?.profile ?? []).map((url, index) => ({ url, where: `${resource.resourceType}.meta.profile[${index}]`, requested: false }));
+  const requested = options.profile ? [{ url: options.profile, where: undefined, requested: true }] : [];
+  const seen = new Set<string>();
+  for (const { url, where, requested: explicit } of [...requested, ...claimed]) {
+    if (typeof url !== 'string' || seen.has(url) || isBaseDefinition(url, resource.resourceType)) continue;
+    seen.add(url);
+    const profile = findProfile(url);
+    if (!profile) {
+      issues.push(explicit
+        ? issue('error', 'not-found', `Profile ${url} is not known to this server, so the resource cannot be validated against it`)
+        : issue('warning', 'not-supported', `Profile ${url} is not known to this server; the resource was not checked against it`, where ? [where] : undefined));
+      continue;
+    }
+    if (profile.definition.type !== resource.resourceType) {
+      issues.push(issue('error', 'invalid', `Profile ${url} constrains ${profile.definition.type}, not ${resource.resourceType}`, where ? [where] : undefined));
+      continue;
+    }
+    issues.push(...runMedplum(resource, profile.definition).map((i) => withProfile(i, url)));
+    issues.push(...checkBindings(collectBoundValues(resource, profile.schema, PROFILE_STRENGTHS), terminology()).map((i) => withProfile(i, url)));
+  }
+  return issues;
+}
+
+function runMedplum(resource: Resource, profile?: StructureDefinition): OperationOutcomeIssue[] {
   try {
-    void options; // profiles and bindings: see the validation issue's follow-up (profile registry)
-    const issues = validateResource(resource);
-    return issues.map(withMessage);
+    return validateResource(resource, profile ? { profile } : undefined).map(withMessage);
   } catch (err) {
     if (err instanceof OperationOutcomeError) return (err.outcome.issue ?? []).map(withMessage);
     throw err;
   }
 }
 
-export function assertValidResource(resource: Resource, options: ValidationOptions = {}): OperationOutcomeIssue[] {
-  const issues = collectIssues(resource, options);
-  const errors = issues.filter((i) => i.severity === 'error' || i.severity === 'fatal');
-  if (errors.length > 0) throw new FhirError(400, outcome(...issues));
-  return issues;
+function withMessage(problem: OperationOutcomeIssue): OperationOutcomeIssue {
+  const text = problem.details?.text ?? problem.diagnostics ?? 'Invalid resource';
+  const where = problem.expression?.[0];
+  return { ...problem, diagnostics: where ? `${text} (at ${where})` : text, details: { text } };
 }
 
-function withMessage(issue: OperationOutcomeIssue): OperationOutcomeIssue {
-  const text = issue.details?.text ?? issue.diagnostics ?? 'Invalid resource';
-  const where = issue.expression?.[0];
-  return { ...issue, diagnostics: where ? `${text} (at ${where})` : text, details: { text } };
+function withProfile(problem: OperationOutcomeIssue, url: string): OperationOutcomeIssue {
+  const note = ` [profile ${url}]`;
+  return problem.diagnostics?.endsWith(note) ? problem : { ...problem, diagnostics: `${problem.diagnostics ?? ''}${note}` };
+}
+
+/** A profile repeats the base checks; report each problem once. */
+function dedupe(issues: OperationOutcomeIssue[]): OperationOutcomeIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.severity}|${i.expression?.join(',') ?? ''}|${i.details?.text ?? i.diagnostics}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function isError(problem: OperationOutcomeIssue): boolean {
+  return problem.severity === 'error' || problem.severity === 'fatal';
 }

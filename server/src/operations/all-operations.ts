@@ -1,0 +1,25 @@
+/**
+ * The one table of operations the server offers (see registry.ts for how to add one). Importing this module
+ * registers them; fhir/routes.ts then adds their routes.
+ */
+import { expandOperation } from './expand';
+import { lookupOperation } from './lookup';
+import { registerOperation, type OperationDeclaration } from './registry';
+import { subsumesOperation } from './subsumes';
+import { translateOperation } from './translate';
+import { validateOperation } from './validate';
+import { codeSystemValidateCodeOperation, valueSetValidateCodeOperation } from './validate-code';
+
+const OPERATIONS: OperationDeclaration[] = [
+  validateOperation,
+  expandOperation,
+  lookupOperation,
+  valueSetValidateCodeOperation,
+  codeSystemValidateCodeOperation,
+  subsumesOperation,
+  translateOperation,
+];
+
+for (const operation of OPERATIONS) registerOperation(operation);
+
+export { operationRoutes } from './registry';
