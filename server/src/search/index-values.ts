@@ -178,6 +178,7 @@ function appendReference(rows: IndexRows, code: string, type: string, value: any
  * type/id so that a search by our own base URL (normalised at parse time) can tell them apart by URL.
  */
 function appendReferenceString(rows: IndexRows, code: string, reference: string, g: { grp?: number }): void {
+  if (reference.startsWith('#')) return; // a contained resource: meaningful only inside this resource, not searchable
   const local = LOCAL_REFERENCE.exec(reference);
   if (local) {
     rows.reference.push({ param: code, targetType: local[1], targetId: local[2], targetUrl: null, ...g });

@@ -33,24 +33,24 @@ export function quantityValueMatch(q: string, value: SearchValue): Sql {
   return sql`(${comparison} AND ${col(q, 'system')} = ${system} AND ${col(q, 'code')} = ${code})`;
 }
 
-/** [lo, hi): the values a decimal written with this many digits stands for. */
-export function precisionRange(text: string): { lo: string; hi: string } {
-  const n = Number(text);
-  if (!Number.isFinite(n)) throw badRequest(`Invalid number in search: ${text}`);
-  const mantissa = text.toLowerCase().split('e')[0];
-  const exponent = Number(text.toLowerCase().split('e')[1] ?? 0);
-  const decimals = (mantissa.includes('.') ? mantissa.split('.')[1].length : 0) - exponent;
-  const half = 0.5 * 10 ** -decimals;
-  const digits = Math.max(0, decimals + 1);
-  return { lo: (n - half).toFixed(digits), hi: (n + half).toFixed(digits) };
+/**
+ * [lo, hi): the values a decimal written with this many significant decimals stands for, as exact SQL numerics
+ * (JavaScript floats would lose the last digit of values like 178.69452709041775).
+ */
+export function precisionRange(text: string): { lo: Sql; hi: Sql } {
+  if (!Number.isFinite(Number(text))) throw badRequest(`Invalid number in search: ${text}`);
+  const [mantissa, exponent = '0'] = text.toLowerCase().split('e');
+  const decimals = (mantissa.includes('.') ? mantissa.split('.')[1].length : 0) - Number(exponent);
+  const half = `5e${-(decimals + 1)}`;
+  return { lo: sql`(${text}::numeric - ${half}::numeric)`, hi: sql`(${text}::numeric + ${half}::numeric)` };
 }
 
 function compareRange(low: Sql, high: Sql, prefix: string, text: string): Sql {
   const { lo, hi } = precisionRange(text);
   const v = sql`${text}::numeric`;
   switch (prefix) {
-    case 'eq': return sql`(${low} >= ${lo}::numeric AND ${high} < ${hi}::numeric)`;
-    case 'ne': return sql`NOT (${low} >= ${lo}::numeric AND ${high} < ${hi}::numeric)`;
+    case 'eq': return sql`(${low} >= ${lo} AND ${high} < ${hi})`;
+    case 'ne': return sql`NOT (${low} >= ${lo} AND ${high} < ${hi})`;
     case 'gt': return sql`${high} > ${v}`;
     case 'lt': return sql`${low} < ${v}`;
     case 'ge': return sql`${high} >= ${v}`;
