@@ -22,7 +22,7 @@ const INACTIVE_STATUSES = new Set(['retired', 'inactive', 'deprecated']);
 export class CodeSystemIndex {
   readonly url: string;
   readonly caseSensitive: boolean;
-  /** True when every concept of the system is listed here (content = complete). */
+  /** True when every concept of the system is listed here (content = complete); a fragment is usable but partial. */
   readonly complete: boolean;
   readonly concepts = new Map<string, ConceptEntry>();
   private readonly lowerCase = new Map<string, ConceptEntry>();

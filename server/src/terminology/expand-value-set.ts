@@ -1,8 +1,10 @@
 /**
  * ValueSet expansion over known code systems: compose.include/exclude with concept lists, whole systems (nested
  * concepts included), imported value sets and the simple filters (is-a, descendent-of, is-not-a, in, regex, =,
- * exists). What cannot be expanded (an unknown or incomplete system, an unsupported filter) is reported as such,
- * never guessed: callers decide whether that is an error ($expand) or "not checked" (binding validation).
+ * exists). What cannot be expanded (an unknown system, one without concepts, an unsupported filter) is reported as
+ * such, never guessed: callers decide whether that is an error ($expand) or "not checked" (binding validation).
+ * A system we hold only part of (content = fragment/example) expands to what we know, marked incomplete, so a code
+ * missing from it is "unknown", not "wrong".
  */
 import type { ValueSet, ValueSetComposeInclude, ValueSetComposeIncludeFilter, ValueSetExpansionContains } from '@medplum/fhirtypes';
 import type { CodeSystemIndex, ConceptEntry } from './code-system-index';
@@ -26,6 +28,8 @@ export interface ExpansionSource {
 }
 
 export class Expansion {
+  /** False when part of it came from a code system we hold only a fragment of. */
+  complete = true;
   private readonly bySystemCode = new Map<string, ExpansionEntry>();
   private readonly byCode = new Map<string, ExpansionEntry>();
   private readonly lowerCase = new Map<string, ExpansionEntry>();
@@ -53,14 +57,15 @@ export function expandValueSet(valueSet: ValueSet, source: ExpansionSource, impo
   try {
     const entries = new Map<string, ExpansionEntry>();
     const insensitive = new Set<string>();
+    const partial = { value: false };
     if (valueSet.compose) {
       for (const include of valueSet.compose.include ?? []) {
-        for (const entry of selectInclude(include, source, insensitive, [...importing, valueSet.url ?? ''])) {
+        for (const entry of selectInclude(include, source, insensitive, partial, [...importing, valueSet.url ?? ''])) {
           entries.set(`${entry.system}|${entry.code}`, entry);
         }
       }
       for (const exclude of valueSet.compose.exclude ?? []) {
-        for (const entry of selectInclude(exclude, source, insensitive, [...importing, valueSet.url ?? ''])) {
+        for (const entry of selectInclude(exclude, source, insensitive, { value: false }, [...importing, valueSet.url ?? ''])) {
           entries.delete(`${entry.system}|${entry.code}`);
         }
       }
@@ -69,27 +74,34 @@ export function expandValueSet(valueSet: ValueSet, source: ExpansionSource, impo
     } else {
       throw new NotExpandable(`Value set ${valueSet.url ?? valueSet.id} has neither a compose nor an expansion`);
     }
-    return { ok: true, expansion: new Expansion([...entries.values()], insensitive) };
+    const expansion = new Expansion([...entries.values()], insensitive);
+    expansion.complete = !partial.value;
+    return { ok: true, expansion };
   } catch (err) {
     if (err instanceof NotExpandable) return { ok: false, reason: err.message };
     throw err;
   }
 }
 
-function selectInclude(include: ValueSetComposeInclude, source: ExpansionSource, insensitive: Set<string>, importing: string[]): ExpansionEntry[] {
+interface Flag {
+  value: boolean;
+}
+
+function selectInclude(include: ValueSetComposeInclude, source: ExpansionSource, insensitive: Set<string>, partial: Flag, importing: string[]): ExpansionEntry[] {
   let selected: ExpansionEntry[] | undefined;
-  if (include.system) selected = selectFromSystem(include, source, insensitive);
+  if (include.system) selected = selectFromSystem(include, source, insensitive, partial);
   for (const url of include.valueSet ?? []) {
     if (importing.includes(url)) throw new NotExpandable(`Value set ${url} imports itself`);
     const imported = source.expand(url);
     if (!imported.ok) throw new NotExpandable(imported.reason);
+    if (!imported.expansion.complete) partial.value = true;
     const keep = new Set(imported.expansion.entries.map((e) => `${e.system}|${e.code}`));
     selected = selected ? selected.filter((e) => keep.has(`${e.system}|${e.code}`)) : imported.expansion.entries;
   }
   return selected ?? [];
 }
 
-function selectFromSystem(include: ValueSetComposeInclude, source: ExpansionSource, insensitive: Set<string>): ExpansionEntry[] {
+function selectFromSystem(include: ValueSetComposeInclude, source: ExpansionSource, insensitive: Set<string>, partial: Flag): ExpansionEntry[] {
   const system = include.system!;
   const index = source.codeSystemIndex(system);
   if (index && !index.caseSensitive) insensitive.add(system);
@@ -101,7 +113,8 @@ function selectFromSystem(include: ValueSetComposeInclude, source: ExpansionSour
     });
   }
   if (!index) throw new NotExpandable(`Code system ${system} is not available on this server`);
-  if (!index.complete) throw new NotExpandable(`Code system ${system} is not complete here (content = ${index.codeSystem.content})`);
+  if (index.concepts.size === 0) throw new NotExpandable(`Code system ${system} has no concepts here (content = ${index.codeSystem.content})`);
+  if (!index.complete) partial.value = true;
   let codes: Iterable<string> = index.concepts.keys();
   for (const filter of include.filter ?? []) codes = applyFilter(index, filter, codes);
   return [...codes].map((code) => {

@@ -26,7 +26,10 @@ export function validateInValueSet(
 ): Parameters {
   return toParameters(codes.map((c) => {
     const entry = expansion.find(c.system, c.code);
-    if (!entry) return { valid: false, message: `${describe(c)} is not in the value set ${valueSetUrl}` };
+    if (!entry) {
+      const caveat = expansion.complete ? '' : ' (as far as this server knows: it holds only part of a code system the value set uses)';
+      return { valid: false, message: `${describe(c)} is not in the value set ${valueSetUrl}${caveat}` };
+    }
     return checkDisplay(c, entry.display, entry.system ? codeSystemOf(entry.system) : undefined);
   }));
 }

@@ -1,7 +1,7 @@
 /**
  * Checks coded values against their element's value-set binding. A required binding that fails is an error;
  * extensible and preferred bindings that fail are warnings. A value set we cannot expand is never held against
- * the data: the binding is simply not checked.
+ * the data: the binding is simply not checked (nor is a code missing from a value set we know only in part).
  */
 import type { Coding, OperationOutcomeIssue } from '@medplum/fhirtypes';
 import { issue } from '../errors';
@@ -27,6 +27,8 @@ function checkBinding(bound: BoundValue, store: TerminologyStore): OperationOutc
   const result = store.expand(valueSetUrl);
   if (!result.ok) return undefined;
   if (codings.some((c) => result.expansion.find(c.system, c.code!) !== undefined)) return undefined;
+  // Part of the value set comes from a code system we hold only a fragment of: absent is unknown, not wrong.
+  if (!result.expansion.complete) return undefined;
 
   const strength = bound.binding.strength;
   const valueSet = `${bindingName(bound) ?? 'value set'} <${valueSetUrl}>`;
