@@ -39,10 +39,9 @@ export function generateQueries(resourceType: string, resources: Resource[]): Ge
   };
   for (const [code, param] of Object.entries(getSearchParameters(resourceType) ?? {})) {
     if (SKIP.has(code) || !param.expression || param.type === 'composite' || param.type === 'special') continue;
-    const samples = sampleValues(resources, param, 2);
+    const samples = sampleValues(resources, param, param.type === 'token' ? 2 : 1);
     if (samples.length === 0) continue;
-    add(code, param.type, ['true'], 'missing');
-    add(code, param.type, ['false'], 'missing');
+    add(code, param.type, [queries.length % 2 === 0 ? 'true' : 'false'], 'missing');
     switch (param.type) {
       case 'token': tokenQueries(code, samples, add); break;
       case 'string': stringQueries(code, samples, add); break;
@@ -90,14 +89,12 @@ function stringQueries(code: string, samples: TypedValue[], add: Add): void {
 
 function dateQueries(code: string, samples: TypedValue[], add: Add): void {
   const texts = samples.map((s) => (typeof s.value === 'string' ? s.value : s.value?.start ?? s.value?.end)).filter((t): t is string => !!t);
-  const [first, second] = texts;
+  const [first] = texts;
   if (!first) return;
   add(code, 'date', [first.slice(0, 10)], undefined, ' eq day');
   for (const prefix of ['eq', 'ne', 'gt', 'lt', 'ge', 'le', 'sa', 'eb']) add(code, 'date', [`${prefix}${first.slice(0, 7)}`], undefined, ` ${prefix}`);
-  if (second) {
-    add(code, 'date', [`ge${second.slice(0, 4)}`], undefined, ' ge year');
-    add(code, 'date', [`lt${second.slice(0, 10)}`], undefined, ' lt day');
-  }
+  add(code, 'date', [`ge${first.slice(0, 4)}`], undefined, ' ge year');
+  add(code, 'date', [`lt${first.slice(0, 10)}`], undefined, ' lt day');
 }
 
 function referenceQueries(code: string, samples: TypedValue[], add: Add): void {

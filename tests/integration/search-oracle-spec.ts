@@ -17,12 +17,22 @@ export interface OracleFilter {
 const norm = (text: string) => text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 const PREFIXES = ['eq', 'ne', 'gt', 'lt', 'ge', 'le', 'sa', 'eb', 'ap'];
 
+const evaluated = new WeakMap<Resource, Map<string, TypedValue[]>>();
+
+/** The parameter's values in the resource (memoised: the oracle asks the same question many times). */
 export function valuesOf(resource: Resource, param: SearchParameter): TypedValue[] {
-  try {
-    return evalFhirPathTyped(param.expression!, [toTypedValue(resource)]);
-  } catch {
-    return [];
+  let byExpression = evaluated.get(resource);
+  if (!byExpression) evaluated.set(resource, (byExpression = new Map()));
+  let values = byExpression.get(param.expression!);
+  if (!values) {
+    try {
+      values = evalFhirPathTyped(param.expression!, [toTypedValue(resource)]);
+    } catch {
+      values = [];
+    }
+    byExpression.set(param.expression!, values);
   }
+  return values;
 }
 
 /** Does `resource` match one filter (values OR-ed), per the spec? */
