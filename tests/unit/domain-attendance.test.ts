@@ -4,7 +4,7 @@ import { computeWeeklyHours, summarizeAttendance } from '../../server/src/domain
 import type { AttendanceStatus } from '../../server/src/domain/attendance-status';
 import { describeAttendanceStatus, parseAttendanceStatus, resolveMinutesAttended, sessionStatusFromAttendance } from '../../server/src/domain/attendance-status';
 import type { MissedSessionInput } from '../../server/src/domain/attendance-flags';
-import { DEFAULT_MISSED_SESSION_RULES, flagMissedSessions } from '../../server/src/domain/attendance-flags';
+import { DEFAULT_MISSED_SESSION_RULES, flagMissedSessions, missedSessionRulesFor } from '../../server/src/domain/attendance-flags';
 import { zonedDateTimeToInstant } from '../../server/src/domain/time-zone';
 
 const tz = 'America/Chicago';
@@ -208,6 +208,11 @@ describe('missed-session flags', () => {
     expect(flagMissedSessions(input(recovered, '2024-03-11T15:00:00Z', { activeFlags: active })).resolve.map((r) => r.code)).toEqual(['below-weekly-hours']);
     // No minimum (outpatient): the rule is off.
     expect(flagMissedSessions(input(records, '2024-03-11T15:00:00Z', { rules: DEFAULT_MISSED_SESSION_RULES })).raise).toEqual([]);
+  });
+
+  test('rules per level: the level\'s weekly minimum, none for outpatient', () => {
+    expect(missedSessionRulesFor({ minimumWeeklyHours: 20 })).toEqual({ ...DEFAULT_MISSED_SESSION_RULES, minimumWeeklyHours: 20 });
+    expect(missedSessionRulesFor({})).toEqual(DEFAULT_MISSED_SESSION_RULES);
   });
 
   test('no records: nothing raised, nothing resolved except a windowed flag', () => {

@@ -1,7 +1,8 @@
 /** Billing: claim models per payer, CPT time rules, Medicare per-service lines and day tiers, per diems, POS/modifiers, refusals. */
 import { CPT_SYSTEM, DEFAULT_BILLING_TABLES, HCPCS_SYSTEM } from '../../server/src/domain/billing-tables';
 import type { BillableSession, BillingContext, BillingTables, ClaimLine } from '../../server/src/domain/billing-types';
-import { claimFrequencyDigit, selectTypeOfBill } from '../../server/src/domain/claim-coding';
+import { claimFrequencyDigit, programKindForLevel, selectTypeOfBill } from '../../server/src/domain/claim-coding';
+import { ASAM_3_SYSTEM, ASAM_4_SYSTEM, MH_LEVEL_SYSTEM, findLevelOfCare } from '../../server/src/domain/levels-of-care';
 import { summarizeServiceDays } from '../../server/src/domain/institutional-claim-lines';
 import { selectBillingLines } from '../../server/src/domain/select-billing-lines';
 
@@ -220,5 +221,18 @@ describe('per-diem program codes', () => {
       claimModels: [{ payerClasses: ['commercial'], model: 'professional', homeTelehealthAllowed: true }, ...DEFAULT_BILLING_TABLES.claimModels],
     };
     expect(codes(selectBillingLines(session({ sessionType: 'group-psychotherapy' }), { payerClass: 'commercial', programKind: 'mh-iop', setting: 'office' }, { tables }))).toEqual(['90853']);
+  });
+});
+
+describe('program kind of a level of care', () => {
+  test('MH and SUD IOP/PHP, outpatient, and residential levels not billed here', () => {
+    const kind = (system: string, code: string) => programKindForLevel(findLevelOfCare({ system, code })!);
+    expect(kind(MH_LEVEL_SYSTEM, 'mh-iop')).toBe('mh-iop');
+    expect(kind(MH_LEVEL_SYSTEM, 'mh-php')).toBe('mh-php');
+    expect(kind(ASAM_3_SYSTEM, '2.1')).toBe('sud-iop');
+    expect(kind(ASAM_4_SYSTEM, '2.5')).toBe('sud-php');
+    expect(kind(MH_LEVEL_SYSTEM, 'mh-op')).toBe('outpatient');
+    expect(kind(ASAM_4_SYSTEM, '1.7')).toBe('outpatient');
+    expect(kind(ASAM_3_SYSTEM, '3.5')).toBeUndefined();
   });
 });

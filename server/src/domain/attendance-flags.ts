@@ -41,6 +41,11 @@ export const DEFAULT_MISSED_SESSION_RULES: Omit<MissedSessionRules, 'minimumWeek
   outreachDueDays: 1,
 };
 
+/** The default rules with the level's weekly minimum (IOP 9 h, PHP 20 h; none for outpatient levels). */
+export function missedSessionRulesFor(level: { minimumWeeklyHours?: number }): MissedSessionRules {
+  return { ...DEFAULT_MISSED_SESSION_RULES, ...(level.minimumWeeklyHours !== undefined ? { minimumWeeklyHours: level.minimumWeeklyHours } : {}) };
+}
+
 export interface AttendanceFlagDescriptor {
   /** Deterministic: code, episode and the date the condition started. */
   key: string;

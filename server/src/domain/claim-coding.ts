@@ -4,7 +4,16 @@
  * (claim format, TOB 13X/76X/85X with frequency digit, PN/PO), §2.4 (POS 02/10, modifiers 95/93/FQ/GT), §2.5
  * (ConceptMaps: setting → TOB, telehealth mode → POS/modifier per payer). All decisions read BillingTables.
  */
-import type { BillableSession, BillingContext, BillingTables, ClaimModel, ClaimModelRule, FacilitySetting, TimeBand } from './billing-types';
+import type { BillableSession, BillingContext, BillingTables, ClaimModel, ClaimModelRule, FacilitySetting, ProgramKind, TimeBand } from './billing-types';
+import type { LevelOfCareDefinition } from './levels-of-care';
+
+/** The billing program kind of a level of care; undefined for residential and inpatient levels (not billed here). */
+export function programKindForLevel(level: LevelOfCareDefinition): ProgramKind | undefined {
+  if (level.medicareBenefit === 'iop') return level.substanceUse ? 'sud-iop' : 'mh-iop';
+  if (level.medicareBenefit === 'php') return level.substanceUse ? 'sud-php' : 'mh-php';
+  if (level.intensityRank <= 12) return 'outpatient';
+  return undefined;
+}
 
 /** The first claim-model rule matching the payer class, program kind and rendering provider. */
 export function selectClaimModel(session: Pick<BillableSession, 'separatelyBillableProfessional'>, context: BillingContext, tables: BillingTables): ClaimModelRule | undefined {
