@@ -108,6 +108,30 @@ describe('required value-set bindings on every write', () => {
   });
 });
 
+describe('bindings inside extensions the server knows', () => {
+  const encounter = (extension: object[]) => ({
+    resourceType: 'Encounter', status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' }, extension,
+  });
+  const KIND = 'http://example.org/fhir/StructureDefinition/test-session-kind';
+  const DETAIL = 'http://example.org/fhir/StructureDefinition/test-session-detail';
+
+  test('a simple extension: its value[x] binding applies wherever it is used, with or without a profile', async () => {
+    expect((await post('Encounter', encounter([{ url: KIND, valueCoding: { system: SESSION_CS, code: 'crisis' } }]))).status).toBe(201);
+    const bad = await post('Encounter', encounter([{ url: KIND, valueCoding: { system: SESSION_CS, code: 'yoga' } }]));
+    expect(bad.status).toBe(422);
+    expect(bad.body.issue[0]).toMatchObject({ severity: 'error', expression: ['Encounter.extension[0].value.ofType(Coding)'] });
+    expect(bad.body.issue[0].diagnostics).toMatch(/"yoga" .* is not in the required value set All test session types/);
+  });
+
+  test('a complex extension: sub-extension bindings; unknown extensions are left alone', async () => {
+    const ok = encounter([{ url: DETAIL, extension: [{ url: 'kind', valueCode: 'multi-family' }, { url: 'note', valueString: 'x' }] }, { url: 'http://example.org/unknown', valueCode: 'zzz' }]);
+    expect((await post('Encounter', ok)).status).toBe(201);
+    const bad = await post('Encounter', encounter([{ url: DETAIL, extension: [{ url: 'kind', valueCode: 'education' }] }]));
+    expect(bad.status).toBe(422);
+    expect(bad.body.issue[0].expression).toEqual(['Encounter.extension[0].extension[0].value.ofType(code)']);
+  });
+});
+
 describe('profiles in meta.profile', () => {
   const patient = (extra: object) => ({ resourceType: 'Patient', meta: { profile: [TEST_PATIENT] }, ...extra });
 

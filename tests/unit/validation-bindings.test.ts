@@ -15,8 +15,8 @@ beforeAll(() => {
 /** Deliberately invalid input, typed loosely. */
 const asResource = (value: object) => value as unknown as Resource;
 
-const REQUIRED = new Set(['required'] as const);
-const ALL = new Set(['required', 'extensible', 'preferred'] as const);
+const REQUIRED = { strengths: new Set(['required'] as const), extensionStrengths: new Set(['required'] as const) };
+const ALL = { strengths: new Set(['required', 'extensible', 'preferred'] as const), extensionStrengths: new Set(['required', 'extensible', 'preferred'] as const) };
 
 function boundPaths(resource: Resource): string[] {
   return collectBoundValues(resource, getDataType(resource.resourceType), REQUIRED).map((v) => v.path);

@@ -31,7 +31,9 @@ function checkBinding(bound: BoundValue, store: TerminologyStore): OperationOutc
   if (!result.expansion.complete) return undefined;
 
   const strength = bound.binding.strength;
-  const valueSet = `${bindingName(bound) ?? 'value set'} <${valueSetUrl}>`;
+  const definition = store.valueSet(valueSetUrl);
+  const label = bindingName(bound) ?? definition?.title ?? definition?.name;
+  const valueSet = label ? `${label} <${valueSetUrl}>` : `<${valueSetUrl}>`;
   let text: string;
   if (codings.length === 0) text = `No code from the required value set ${valueSet}: the concept has only text`;
   else if (codings.length === 1) text = `Code ${describe(codings[0])} is not in the ${strength} value set ${valueSet}`;

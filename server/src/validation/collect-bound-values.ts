@@ -1,10 +1,11 @@
 /**
  * Walks a resource beside its type schema (base R4 or a profile) and returns every coded value that sits on an
  * element with a value-set binding, with its FHIRPath location. Walks backbone elements, complex datatypes
- * (a profile's constraints inside them included), choice types and contained resources; skips extensions.
+ * (a profile's constraints inside them included), choice types, contained resources, and extensions whose
+ * definition the server knows (ours from profiles/: their value[x] bindings, sub-extensions of complex ones).
  * Element lookups are cached per schema, so the cost is one map read per property of the resource.
  */
-import { getDataType, isDataTypeLoaded, type InternalSchemaElement, type InternalTypeSchema } from '@medplum/core';
+import { getDataType, isDataTypeLoaded, tryGetProfile, type InternalSchemaElement, type InternalTypeSchema, type SliceDefinition } from '@medplum/core';
 import type { ElementDefinitionBinding } from '@medplum/fhirtypes';
 
 export type BindingStrength = ElementDefinitionBinding['strength'];
@@ -18,8 +19,15 @@ export interface BoundValue {
   value: unknown;
 }
 
+export interface BindingSelection {
+  /** Bindings of the resource's own elements to collect (base validation: required only). */
+  strengths: ReadonlySet<BindingStrength>;
+  /** Bindings inside known extensions: using an extension claims its definition, so all strengths apply. */
+  extensionStrengths: ReadonlySet<BindingStrength>;
+}
+
 const CODED_TYPES = new Set(['code', 'Coding', 'CodeableConcept', 'Quantity', 'string', 'uri']);
-const SKIPPED_KEYS = new Set(['resourceType', 'extension', 'modifierExtension']);
+const EXTENSION_KEYS = new Set(['extension', 'modifierExtension']);
 
 interface ResolvedElement {
   key: string;
@@ -37,41 +45,86 @@ interface Scope {
   fallback?: Scope;
 }
 
-export function collectBoundValues(resource: object, root: InternalTypeSchema, strengths: ReadonlySet<BindingStrength>): BoundValue[] {
-  const out: BoundValue[] = [];
-  walkObject(resource as Record<string, unknown>, { schema: root, prefix: '', root }, root.type, strengths, out);
-  return out;
+interface Walk {
+  strengths: ReadonlySet<BindingStrength>;
+  selection: BindingSelection;
+  out: BoundValue[];
 }
 
-function walkObject(obj: Record<string, unknown>, scope: Scope, path: string, strengths: ReadonlySet<BindingStrength>, out: BoundValue[]): void {
+export function collectBoundValues(resource: object, root: InternalTypeSchema, selection: BindingSelection): BoundValue[] {
+  const walk: Walk = { strengths: selection.strengths, selection, out: [] };
+  walkObject(resource as Record<string, unknown>, { schema: root, prefix: '', root }, root.type, walk);
+  return walk.out;
+}
+
+function walkObject(obj: Record<string, unknown>, scope: Scope, path: string, walk: Walk): void {
   for (const key in obj) {
-    if (SKIPPED_KEYS.has(key) || key.startsWith('_')) continue;
+    if (key === 'resourceType' || key.startsWith('_')) continue;
     const value = obj[key];
+    if (value === null || value === undefined) continue;
+    if (EXTENSION_KEYS.has(key)) {
+      if (Array.isArray(value)) value.forEach((item, i) => walkExtension(item, scope, `${path}.${key}[${i}]`, walk));
+      continue;
+    }
     const resolved = resolve(scope, key);
-    if (!resolved || value === null || value === undefined) continue;
+    if (!resolved) continue;
     if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) visit(value[i], resolved, scope, `${path}.${resolved.step}[${i}]`, strengths, out);
+      for (let i = 0; i < value.length; i++) visit(value[i], resolved, scope, `${path}.${resolved.step}[${i}]`, walk);
     } else {
-      visit(value, resolved, scope, `${path}.${resolved.step}`, strengths, out);
+      visit(value, resolved, scope, `${path}.${resolved.step}`, walk);
     }
   }
 }
 
-function visit(item: unknown, resolved: ResolvedElement, scope: Scope, path: string, strengths: ReadonlySet<BindingStrength>, out: BoundValue[]): void {
+function visit(item: unknown, resolved: ResolvedElement, scope: Scope, path: string, walk: Walk): void {
   const { element, type } = resolved;
-  if (element.binding && strengths.has(element.binding.strength) && CODED_TYPES.has(type)) {
-    out.push({ path, binding: element.binding, type, value: item });
+  if (element.binding && walk.strengths.has(element.binding.strength) && CODED_TYPES.has(type)) {
+    walk.out.push({ path, binding: element.binding, type, value: item });
   }
   if (typeof item !== 'object' || item === null || Array.isArray(item)) return;
   if (type === 'Resource') {
     const resourceType = (item as { resourceType?: unknown }).resourceType;
     if (typeof resourceType !== 'string' || !isDataTypeLoaded(resourceType)) return;
     const schema = getDataType(resourceType);
-    walkObject(item as Record<string, unknown>, { schema, prefix: '', root: schema }, path, strengths, out);
+    walkObject(item as Record<string, unknown>, { schema, prefix: '', root: schema }, path, walk);
     return;
   }
   const child = childScope(scope, resolved);
-  if (child) walkObject(item as Record<string, unknown>, child, path, strengths, out);
+  if (child) walkObject(item as Record<string, unknown>, child, path, walk);
+}
+
+/** An extension: a sub-extension slice of the complex extension we are in, or a definition known by its URL. */
+function walkExtension(item: unknown, scope: Scope, path: string, walk: Walk): void {
+  const url = (item as { url?: unknown } | null)?.url;
+  if (typeof url !== 'string') return;
+  const sub = scope.schema.type === 'Extension' ? subExtensionSchema(scope.schema, url) : undefined;
+  const schema = sub ?? knownExtension(url);
+  if (!schema) return;
+  const inner: Walk = { ...walk, strengths: walk.selection.extensionStrengths };
+  walkObject(item as Record<string, unknown>, { schema, prefix: '', root: sub ? scope.root : schema }, path, inner);
+}
+
+function knownExtension(url: string): InternalTypeSchema | undefined {
+  const schema = tryGetProfile(url);
+  return schema?.type === 'Extension' ? schema : undefined;
+}
+
+const subExtensionCache = new WeakMap<InternalTypeSchema, Map<string, InternalTypeSchema | null>>();
+
+/** The slice of a complex extension whose fixed `url` is `url`, as a schema of its own elements. */
+function subExtensionSchema(extension: InternalTypeSchema, url: string): InternalTypeSchema | undefined {
+  let byUrl = subExtensionCache.get(extension);
+  if (!byUrl) {
+    byUrl = new Map();
+    subExtensionCache.set(extension, byUrl);
+  }
+  let schema = byUrl.get(url);
+  if (schema === undefined) {
+    const slice = extension.elements.extension?.slicing?.slices.find((s: SliceDefinition) => s.elements?.url?.fixed?.value === url);
+    schema = slice?.elements ? { ...extension, name: `${extension.name}.${slice.name}`, elements: slice.elements, innerTypes: [] } : null;
+    byUrl.set(url, schema);
+  }
+  return schema ?? undefined;
 }
 
 function childScope(scope: Scope, resolved: ResolvedElement): Scope | undefined {

@@ -9,7 +9,7 @@ import type { OperationOutcomeIssue, Resource, StructureDefinition } from '@medp
 import { FhirError, issue, outcome } from '../errors';
 import { terminology } from '../terminology/terminology-store';
 import { checkBindings } from './check-bindings';
-import { collectBoundValues, type BindingStrength } from './collect-bound-values';
+import { collectBoundValues, type BindingSelection } from './collect-bound-values';
 import { findProfile, isBaseDefinition } from './profile-registry';
 
 export interface ValidationOptions {
@@ -23,15 +23,17 @@ export interface ValidationReport {
   failureStatus?: 400 | 422;
 }
 
-const BASE_STRENGTHS: ReadonlySet<BindingStrength> = new Set(['required']);
-const PROFILE_STRENGTHS: ReadonlySet<BindingStrength> = new Set(['required', 'extensible', 'preferred']);
+const ALL_STRENGTHS = new Set(['required', 'extensible', 'preferred'] as const);
+/** Base R4: only required bindings bind; a known extension's own bindings apply in full wherever it is used. */
+const BASE_BINDINGS: BindingSelection = { strengths: new Set(['required']), extensionStrengths: ALL_STRENGTHS };
+const PROFILE_BINDINGS: BindingSelection = { strengths: ALL_STRENGTHS, extensionStrengths: ALL_STRENGTHS };
 
 export function validateFully(resource: Resource, options: ValidationOptions = {}): ValidationReport {
   const base = runMedplum(resource);
   const baseFailed = base.some(isError);
   const rest: OperationOutcomeIssue[] = [];
   if (isDataTypeLoaded(resource.resourceType)) {
-    rest.push(...checkBindings(collectBoundValues(resource, getDataType(resource.resourceType), BASE_STRENGTHS), terminology()));
+    rest.push(...checkBindings(collectBoundValues(resource, getDataType(resource.resourceType), BASE_BINDINGS), terminology()));
     rest.push(...checkProfiles(resource, options));
   }
   const issues = dedupe([...base, ...rest]);
@@ -71,7 +73,7 @@ function checkProfiles(resource: Resource, options: ValidationOptions): Operatio
       continue;
     }
     issues.push(...runMedplum(resource, profile.definition).map((i) => withProfile(i, url)));
-    issues.push(...checkBindings(collectBoundValues(resource, profile.schema, PROFILE_STRENGTHS), terminology()).map((i) => withProfile(i, url)));
+    issues.push(...checkBindings(collectBoundValues(resource, profile.schema, PROFILE_BINDINGS), terminology()).map((i) => withProfile(i, url)));
   }
   return issues;
 }
