@@ -87,6 +87,10 @@ describe('Goal achievement', () => {
     const target = phqTarget({ detailQuantity: { value: 10, comparator: '<' }, dueDate: '2024-03-31' });
     expect(evaluateGoalTarget(target, [phq('2024-03-01', 18), phq('2024-03-25', 12)], now).achievement).toBe('not-achieved');
     expect(evaluateGoalTarget({ ...target, dueDate: '2024-04-01' }, [phq('2024-03-01', 18), phq('2024-03-25', 12)], now).achievement).toBe('improving');
+    // 2024-04-01T02:00Z is still March 31 in Chicago: not past a March 31 due date there.
+    const lateEvening = new Date('2024-04-01T02:00:00Z');
+    expect(evaluateGoalTarget(target, [phq('2024-03-01', 18), phq('2024-03-25', 12)], lateEvening, 'America/Chicago').achievement).toBe('improving');
+    expect(evaluateGoalTarget(target, [phq('2024-03-01', 18), phq('2024-03-25', 12)], lateEvening).achievement).toBe('not-achieved');
   });
 
   test('no data, other instruments, unsupported targets', () => {

@@ -11,6 +11,7 @@
 import type { GoalTarget, Quantity } from '@medplum/fhirtypes';
 import type { InstrumentDefinition, InstrumentId } from './instrument-definitions';
 import { findInstrumentByLoinc } from './instrument-definitions';
+import { localDateOf } from './time-zone';
 
 export interface ScoredMeasurement {
   instrument: InstrumentId;
@@ -82,10 +83,10 @@ export interface GoalEvaluation {
 
 /**
  * Whether the latest score meets a Goal target (e.g. measure 44261-6, detailQuantity {value 10, comparator '<'}).
- * Not yet met: 'not-achieved' once `target.dueDate` has passed (compared as a date with `now`'s UTC date),
+ * Not yet met: 'not-achieved' once `target.dueDate` has passed (compared with the date of `now` in `timeZone`),
  * otherwise improving / worsening / no-change against the baseline in the direction the target asks for.
  */
-export function evaluateGoalTarget(target: GoalTarget, measurements: readonly ScoredMeasurement[], now: Date): GoalEvaluation {
+export function evaluateGoalTarget(target: GoalTarget, measurements: readonly ScoredMeasurement[], now: Date, timeZone = 'UTC'): GoalEvaluation {
   const loinc = target.measure?.coding?.find((c) => c.system === 'http://loinc.org')?.code;
   const definition = loinc ? findInstrumentByLoinc(loinc) : undefined;
   if (!definition) return { status: 'unsupported', explanation: 'the target does not measure a scored instrument total (LOINC)' };
@@ -99,7 +100,7 @@ export function evaluateGoalTarget(target: GoalTarget, measurements: readonly Sc
   }
   const due = target.dueDate;
   let achievement: GoalAchievementCode;
-  if (due !== undefined && due < now.toISOString().slice(0, 10)) achievement = 'not-achieved';
+  if (due !== undefined && due < localDateOf(now, timeZone)) achievement = 'not-achieved';
   else if (outcome.measurementCount < 2 || bound.direction === 0) achievement = 'in-progress';
   else {
     const toward = bound.direction * (latest.total - outcome.baseline.total);
