@@ -13,7 +13,7 @@
  * The rules are data (CertificationRule, PlanReviewRule) so a payer's own cadence can be passed instead.
  */
 import type { CalendarDate } from './calendar-date';
-import { addDays, compareDates } from './calendar-date';
+import { addDays, compareDates, earlierDate } from './calendar-date';
 import type { MedicareBenefit } from './levels-of-care';
 
 export interface CertificationRule {
@@ -74,7 +74,7 @@ export function nextCertificationDue(history: CertificationHistory, rule: Certif
     const fromLast = addDays(signed[signed.length - 1], rule.recertificationIntervalDays);
     dueDate =
       sequence === 1 && rule.firstRecertificationDay !== undefined
-        ? earliest(addDays(history.admissionDate, rule.firstRecertificationDay - 1), fromLast)
+        ? earlierDate(addDays(history.admissionDate, rule.firstRecertificationDay - 1), fromLast)
         : fromLast;
   }
   if (history.endDate !== undefined && compareDates(dueDate, history.endDate) > 0) return undefined;
@@ -119,8 +119,4 @@ export function nextPlanReviewDue(history: PlanReviewHistory, rule: PlanReviewRu
 /** Deterministic identifier of an obligation, so re-running never creates a second Task for it. */
 export function obligationKey(kind: ObligationKind, episodeId: string, dueDate: CalendarDate): string {
   return `${kind}|${episodeId}|${dueDate}`;
-}
-
-function earliest(a: CalendarDate, b: CalendarDate): CalendarDate {
-  return compareDates(a, b) <= 0 ? a : b;
 }
