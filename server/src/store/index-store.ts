@@ -13,6 +13,12 @@ export function deleteIndexRowsStatements(resId: Sql): Sql[] {
   return INDEX_TABLES.map((table) => sql`DELETE FROM ${raw(table)} WHERE res_id = ${resId}`);
 }
 
+/** One statement removing every index row of many resources (reindexing, bulk loads). */
+export function deleteIndexRowsBatchSql(resIds: string[]): Sql {
+  const deletes = INDEX_TABLES.map((table, i) => sql`d${raw(String(i))} AS (DELETE FROM ${raw(table)} WHERE res_id = ANY(${resIds}::bigint[]))`);
+  return sql`WITH ${join(deletes, ', ')} SELECT 1`;
+}
+
 /** One column of an unnest(): the values of one field of every row, cast to the column's array type. */
 interface Column<T> {
   name: string;
@@ -59,4 +65,38 @@ export function insertIndexRowsStatements(resId: Sql, resourceType: string, rows
     inserts.push(sql`INSERT INTO idx_present (res_id, resource_type, param) SELECT ${resId}, ${resourceType}, * FROM unnest(${present}::text[])`);
   }
   return inserts;
+}
+
+export interface IndexedResource {
+  resId: string;
+  resourceType: string;
+  rows: IndexRows;
+}
+
+/** One statement inserting the index rows of many resources: one unnest per table, as data-modifying CTEs. */
+export function insertIndexRowsBatchSql(items: IndexedResource[]): Sql | undefined {
+  const inserts: Sql[] = [];
+  for (const key of Object.keys(COLUMNS) as (keyof typeof COLUMNS)[]) {
+    const { table, columns } = COLUMNS[key] as { table: string; columns: Column<{ grp?: number }>[] };
+    const owners: IndexedResource[] = [];
+    const list: { grp?: number }[] = [];
+    for (const item of items) {
+      for (const row of item.rows[key] as { grp?: number }[]) {
+        owners.push(item);
+        list.push(row);
+      }
+    }
+    if (list.length === 0) continue;
+    const names = columns.map((c) => c.name).join(', ');
+    const arrays = join(columns.map((c) => sql`${list.map(c.pick)}::${raw(c.cast)}`), ', ');
+    inserts.push(sql`INSERT INTO ${raw(table)} (res_id, resource_type, ${raw(names)})
+      SELECT * FROM unnest(${owners.map((o) => o.resId)}::bigint[], ${owners.map((o) => o.resourceType)}::text[], ${arrays})`);
+  }
+  const presentOwners = items.flatMap((item) => [...new Set(item.rows.present)].map((param) => ({ item, param })));
+  if (presentOwners.length > 0) {
+    inserts.push(sql`INSERT INTO idx_present (res_id, resource_type, param) SELECT * FROM unnest(
+      ${presentOwners.map((p) => p.item.resId)}::bigint[], ${presentOwners.map((p) => p.item.resourceType)}::text[], ${presentOwners.map((p) => p.param)}::text[])`);
+  }
+  if (inserts.length === 0) return undefined;
+  return sql`WITH ${join(inserts.map((insert, i) => sql`i${raw(String(i))} AS (${insert})`), ', ')} SELECT 1`;
 }

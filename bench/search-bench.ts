@@ -1,0 +1,138 @@
+/**
+ * Search benchmark: generated IOP data at growing sizes (default 10,000 then 100,000 patients, ~20 resources each),
+ * and at each size the common IOP queries over HTTP beside hand-written SQL on the same tables: p50/p95 at one
+ * client, throughput at the highest concurrency, and the p50 ratio between the largest and smallest size.
+ *
+ * Run inside `npm run bench` (bench/run.ts calls runSearchBench with its server and database), or alone:
+ * `npx tsx bench/search-bench.ts` (its own database and server). Environment: SEARCH_BENCH_SIZES (patients,
+ * comma-separated, ascending; default "10000,100000"), SEARCH_BENCH_OPS (requests per query and phase; default 200).
+ */
+import '../server/src/polyfills';
+import { Pool } from 'pg';
+import { loadFhirDefinitions } from '../server/src/fhir/definitions';
+import { FhirClient } from './fhir-client';
+import { BENCH_QUERIES, BenchQuery, pickFor } from './search-queries';
+import { generatePatients } from './search-data';
+import { LoadResult, round, runLoad } from './stats';
+
+export interface SearchBenchOptions {
+  fhirBase: string;
+  databaseUrl: string;
+  concurrencies?: number[];
+  log?: (line: string) => void;
+}
+
+interface QueryFigures {
+  http: { p50Ms: number; p95Ms: number; perSecond: number; perSecondConcurrent: number; concurrency: number };
+  sql: { p50Ms: number; p95Ms: number; perSecond: number; perSecondConcurrent: number };
+  p50VsSql: number;
+}
+
+function readSizes(): number[] {
+  const sizes = (process.env.SEARCH_BENCH_SIZES ?? '10000,100000').split(',').map((s) => Number(s.trim()));
+  if (sizes.some((s) => !Number.isInteger(s) || s < 100) || sizes.some((s, i) => i > 0 && s <= sizes[i - 1])) {
+    throw new Error('SEARCH_BENCH_SIZES must list ascending patient counts of at least 100');
+  }
+  return sizes;
+}
+
+export async function runSearchBench(options?: SearchBenchOptions): Promise<Record<string, unknown>> {
+  if (!options) return runStandalone();
+  loadFhirDefinitions();
+  const log = options.log ?? ((line: string) => console.log(line));
+  const sizes = readSizes();
+  const operations = Number(process.env.SEARCH_BENCH_OPS ?? 200);
+  const concurrency = Math.max(...(options.concurrencies ?? [1, 8]));
+  const pool = new Pool({ connectionString: options.databaseUrl, max: concurrency + 2, application_name: 'iop-bench-search' });
+  const client = new FhirClient(options.fhirBase, process.env.BENCH_BEARER_TOKEN);
+  const bySize: Record<string, unknown> = {};
+  const p50s: Record<string, number[]> = {};
+  try {
+    let generated = 0;
+    for (const size of sizes) {
+      log(`search: generating patients ${generated}–${size} (~20 resources each) through the index extractor`);
+      const generation = await generatePatients(pool, generated, size, log);
+      generated = size;
+      await pool.query('ANALYZE');
+      log(`search: ${generation.resources} resources in ${round(generation.seconds, 1)} s; measuring at ${size} patients`);
+      const queries: Record<string, QueryFigures> = {};
+      for (const query of BENCH_QUERIES) {
+        await checkAnswers(client, pool, query, size);
+        queries[query.name] = await measure(client, pool, query, size, operations, concurrency);
+        (p50s[query.name] ??= []).push(queries[query.name].http.p50Ms);
+        const q = queries[query.name];
+        log(`  ${query.name}: http p50 ${q.http.p50Ms} ms p95 ${q.http.p95Ms} ms ${q.http.perSecondConcurrent}/s at ${concurrency} | sql p50 ${q.sql.p50Ms} ms (×${q.p50VsSql})`);
+      }
+      bySize[String(size)] = { generation: { resources: generation.resources, seconds: round(generation.seconds, 1),
+        resourcesPerSecond: round(generation.resources / generation.seconds, 0) }, queries };
+    }
+  } finally {
+    await client.close();
+    await pool.end();
+  }
+  const ratio = Object.fromEntries(Object.entries(p50s).map(([name, list]) => [name, round(list[list.length - 1] / list[0], 2)]));
+  return {
+    sizes: sizes.map((s) => `${s} patients`),
+    method: 'per query: SEARCH_BENCH_OPS requests at 1 client (p50/p95, ms) and at the highest concurrency (per second), over HTTP with _count=20, beside hand-written SQL for the same page',
+    bySize,
+    [`httpP50Ratio_${sizes[sizes.length - 1]}_vs_${sizes[0]}`]: ratio,
+  };
+}
+
+/** A wrong answer must never look fast: the first pick of each query returns at least `minMatches` matches over HTTP and in SQL. */
+async function checkAnswers(client: FhirClient, pool: Pool, query: BenchQuery, size: number): Promise<void> {
+  const pick = pickFor(1, size);
+  const bundle = JSON.parse(await client.request('GET', query.http(pick))) as { entry?: { search?: { mode?: string } }[] };
+  const matches = (bundle.entry ?? []).filter((e) => e.search?.mode === 'match').length;
+  const { text, values } = query.sql(pick);
+  const rows = (await pool.query(text, values)).rowCount ?? 0;
+  if (matches < query.minMatches || rows < query.minMatches) {
+    throw new Error(`${query.name} (${query.http(pick)}): ${matches} matches over HTTP, ${rows} rows in SQL; expected at least ${query.minMatches}`);
+  }
+}
+
+async function measure(client: FhirClient, pool: Pool, query: BenchQuery, size: number, operations: number, concurrency: number): Promise<QueryFigures> {
+  const http = (i: number) => client.request('GET', query.http(pickFor(i, size))).then(() => 1);
+  const sql = (i: number) => {
+    const { text, values } = query.sql(pickFor(i, size));
+    return pool.query(text, values).then(() => 1);
+  };
+  await runLoad(Math.min(50, operations), concurrency, http); // warm-up: plans, caches, connections
+  await runLoad(Math.min(50, operations), concurrency, sql);
+  const httpSerial = await runLoad(operations, 1, http);
+  const httpConcurrent = await runLoad(operations, concurrency, http);
+  const sqlSerial = await runLoad(operations, 1, sql);
+  const sqlConcurrent = await runLoad(operations, concurrency, sql);
+  const figures = (serial: LoadResult, concurrent: LoadResult) => ({
+    p50Ms: serial.p50Ms, p95Ms: serial.p95Ms, perSecond: serial.perSecond, perSecondConcurrent: concurrent.perSecond,
+  });
+  return {
+    http: { ...figures(httpSerial, httpConcurrent), concurrency },
+    sql: figures(sqlSerial, sqlConcurrent),
+    p50VsSql: round(httpSerial.p50Ms / Math.max(sqlSerial.p50Ms, 0.001), 1),
+  };
+}
+
+/** Alone: a fresh database and server child, as bench/run.ts would give. */
+async function runStandalone(): Promise<Record<string, unknown>> {
+  const { openBenchDatabase } = await import('./bench-database');
+  const { startServerChild } = await import('./server-child');
+  const log = (line: string) => console.log(line);
+  const database = await openBenchDatabase(log);
+  const server = await startServerChild(database.url, log);
+  try {
+    return await runSearchBench({ fhirBase: server.fhirBase, databaseUrl: database.url, log });
+  } finally {
+    await server.stop();
+    await database.close();
+  }
+}
+
+if (require.main === module) {
+  runSearchBench()
+    .then((result) => console.log(JSON.stringify(result)))
+    .catch((err) => {
+      console.error(`search benchmark failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      process.exit(1);
+    });
+}
