@@ -4,6 +4,7 @@ import type { Pool } from 'pg';
 import './fhir/routes';
 import { notFound } from './errors';
 import { mapError } from './http/error-mapper';
+import { profilePages } from './http/profile-pages';
 import { fhirEndpoint } from './http/fhir-endpoint';
 import { metricsRegistry, recordMetrics } from './http/metrics';
 import { assignRequestId, requestIdOf } from './http/request-id';
@@ -48,6 +49,7 @@ export function createApp(options: AppOptions): express.Express {
   });
 
   const repo = createRepository(options.pool, options.onStatement);
+  app.use('/fhir/profiles', profilePages()); // public implementation-guide pages, before the FHIR API and its auth
   app.use('/fhir', fhirEndpoint({ repo, baseUrl: `${options.baseUrl}/fhir`, bodyLimit: options.bodyLimit ?? '16mb' }));
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(notFound(`Nothing at ${req.path}`)));
