@@ -12,6 +12,8 @@ import { logger } from './logger';
 import { openDatabase } from './store/database';
 import { migrate } from './store/migrate';
 
+const DRAIN_DEADLINE_MS = Number(process.env.DRAIN_DEADLINE_MS ?? 25_000);
+
 async function main(): Promise<void> {
   const config = readConfig();
   logger.info({ external: !!config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir }, 'starting database');
@@ -46,7 +48,8 @@ async function main(): Promise<void> {
         .finally(() => process.exit(0));
     });
     server.closeIdleConnections();
-    setTimeout(() => server.closeAllConnections(), 10_000).unref();
+    // Requests still running after the drain deadline are cut off (orchestrators typically allow 30 s).
+    setTimeout(() => server.closeAllConnections(), DRAIN_DEADLINE_MS).unref();
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -4,6 +4,7 @@
  * Skipped when DATABASE_URL points at an external PostgreSQL (this is about the embedded one).
  */
 import { ChildProcess, spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -33,6 +34,18 @@ async function startServer(port: number): Promise<ChildProcess> {
   throw new Error('server did not become ready');
 }
 
+/** POSTs `body` in two halves: the second only when finish() is called, so the request is surely in flight. */
+function slowPost(port: number, body: string): { status: Promise<number>; finish(): void } {
+  const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/fhir', headers: { 'Content-Type': 'application/fhir+json', 'Content-Length': Buffer.byteLength(body) } });
+  const status = new Promise<number>((resolve, reject) => {
+    req.on('response', (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)); });
+    req.on('error', reject);
+  });
+  const half = Math.floor(body.length / 2);
+  req.write(body.slice(0, half));
+  return { status, finish: () => req.end(body.slice(half)) };
+}
+
 const exited = (child: ChildProcess) =>
   new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', (code) => resolve(code))));
 const pidFile = () => path.join(dataDir, 'pg', 'postmaster.pid');
@@ -58,16 +71,15 @@ describeEmbedded('server process', () => {
     const programs = await (await fetch(`http://127.0.0.1:${port}/fhir/HealthcareService`)).json();
     expect(programs.entry).toHaveLength(4);
 
-    // A transaction of ~1,100 entries is in flight when SIGTERM arrives: it must complete.
-    const bundle = readFileSync(mentalHealthFiles()[1], 'utf8');
+    // A request is in flight when SIGTERM arrives: its body is still arriving. It must complete.
     const stubs = readFileSync(mentalHealthFiles()[0], 'utf8');
-    const post = (body: string) => fetch(`http://127.0.0.1:${port}/fhir`, { method: 'POST', headers: { 'Content-Type': 'application/fhir+json' }, body });
-    expect((await post(stubs)).status).toBe(200);
-    const inFlight = post(bundle);
-    await new Promise((r) => setTimeout(r, 300));
+    const inFlight = slowPost(port, stubs);
+    await new Promise((r) => setTimeout(r, 500));
     const pgPid = postmasterPid();
     first.kill('SIGTERM');
-    expect((await inFlight).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 500));
+    inFlight.finish();
+    expect(await inFlight.status).toBe(200);
     expect(await exited(first)).toBe(0);
     expect(await alive(pgPid)).toBe(false);
     expect(existsSync(pidFile())).toBe(false);
