@@ -3,6 +3,7 @@
  * registers them; fhir/routes.ts then adds their routes.
  */
 import { expandOperation } from './expand';
+import { IOP_OPERATIONS } from './iop/iop-operations';
 import { lookupOperation } from './lookup';
 import { registerOperation, type OperationDeclaration } from './registry';
 import { subsumesOperation } from './subsumes';
@@ -18,6 +19,7 @@ const OPERATIONS: OperationDeclaration[] = [
   codeSystemValidateCodeOperation,
   subsumesOperation,
   translateOperation,
+  ...IOP_OPERATIONS,
 ];
 
 for (const operation of OPERATIONS) registerOperation(operation);

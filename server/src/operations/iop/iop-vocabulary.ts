@@ -1,0 +1,121 @@
+/**
+ * The URLs and code systems the IOP operations write: our extensions and profiles (profiles/), our code systems
+ * (terminology/), and the identifier systems that carry the domain's deterministic keys (so a re-run finds what
+ * an earlier run created, through conditional creates).
+ */
+import type { CodeableConcept, Coding, Extension, Identifier, Resource } from '@medplum/fhirtypes';
+import { terminology } from '../../terminology/terminology-store';
+
+const BASE = 'http://iop-fhir.org/fhir';
+
+export const EXT = {
+  program: `${BASE}/StructureDefinition/program`,
+  levelOfCare: `${BASE}/StructureDefinition/level-of-care`,
+  part2Program: `${BASE}/StructureDefinition/part2-program`,
+  admissionType: `${BASE}/StructureDefinition/admission-type`,
+  previousEpisode: `${BASE}/StructureDefinition/previous-episode`,
+  dischargeReason: `${BASE}/StructureDefinition/discharge-reason`,
+  sessionAppointment: `${BASE}/StructureDefinition/session-appointment`,
+  attendanceStatus: `${BASE}/StructureDefinition/attendance-status`,
+  minutesAttended: `${BASE}/StructureDefinition/minutes-attended`,
+  enrollment: `${BASE}/StructureDefinition/enrollment`,
+  riskEvidence: `${BASE}/StructureDefinition/risk-evidence`,
+  authorizedUnits: `${BASE}/StructureDefinition/authorized-units`,
+  nextReviewDate: `${BASE}/StructureDefinition/next-review-date`,
+} as const;
+
+export const PROFILE = {
+  program: `${BASE}/StructureDefinition/iop-program`,
+  enrollment: `${BASE}/StructureDefinition/iop-enrollment`,
+  groupSessionAppointment: `${BASE}/StructureDefinition/iop-group-session-appointment`,
+  patientSessionAppointment: `${BASE}/StructureDefinition/iop-patient-session-appointment`,
+  groupSessionEncounter: `${BASE}/StructureDefinition/iop-group-session-encounter`,
+  sessionAttendance: `${BASE}/StructureDefinition/iop-session-attendance`,
+  sessionNote: `${BASE}/StructureDefinition/iop-session-note`,
+  assessmentResponse: `${BASE}/StructureDefinition/iop-assessment-response`,
+  scoreObservation: `${BASE}/StructureDefinition/iop-score-observation`,
+  riskFlag: `${BASE}/StructureDefinition/iop-risk-flag`,
+  claim: `${BASE}/StructureDefinition/iop-claim`,
+} as const;
+
+export const CS = {
+  sessionType: `${BASE}/CodeSystem/session-type`,
+  attendanceStatus: `${BASE}/CodeSystem/attendance-status`,
+  absenceReason: `${BASE}/CodeSystem/absence-reason`,
+  admissionType: `${BASE}/CodeSystem/admission-type`,
+  dischargeReason: `${BASE}/CodeSystem/discharge-reason`,
+  programType: `${BASE}/CodeSystem/program-type`,
+  payerClass: `${BASE}/CodeSystem/payer-class`,
+  riskFlagType: `${BASE}/CodeSystem/risk-flag-type`,
+  noteKind: `${BASE}/CodeSystem/note-kind`,
+  noteSection: `${BASE}/CodeSystem/note-section`,
+  scoreSeverity: `${BASE}/CodeSystem/score-severity`,
+  claimInformationCategory: `${BASE}/CodeSystem/claim-information-category`,
+  /** Task codes (attendance-outreach, suicide-risk-assessment, certification, …); not yet in terminology/. */
+  taskCode: `${BASE}/CodeSystem/task-code`,
+  /** Where a program runs, for billing (FacilitySetting of domain/billing-types.ts); not yet in terminology/. */
+  facilitySetting: `${BASE}/CodeSystem/facility-setting`,
+  /** meta.tag marking a signed record: later changes are refused (note-lock.ts). */
+  recordLock: `${BASE}/CodeSystem/record-lock`,
+  typeOfBill: 'https://www.nubc.org/CodeSystem/TypeOfBill',
+  conditionCodes: 'https://www.nubc.org/CodeSystem/ConditionCodes',
+  revenueCodes: 'https://www.nubc.org/CodeSystem/RevenueCodes',
+  placeOfService: 'https://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of_Service_Code_Set',
+  loinc: 'http://loinc.org',
+  ucum: 'http://unitsofmeasure.org',
+} as const;
+
+/** Identifier systems whose values are domain keys (see keyIdentifier). */
+export const ID = {
+  sessionOccurrence: `${BASE}/identifier/session-occurrence`,
+  patientBooking: `${BASE}/identifier/patient-booking`,
+  complianceObligation: `${BASE}/identifier/compliance-obligation`,
+  attendanceFlag: `${BASE}/identifier/attendance-flag`,
+  outreachTask: `${BASE}/identifier/attendance-outreach`,
+  riskFlag: `${BASE}/identifier/risk-flag`,
+  riskTask: `${BASE}/identifier/risk-task`,
+  score: `${BASE}/identifier/score`,
+  sessionNote: `${BASE}/identifier/session-note`,
+  claim: `${BASE}/identifier/claim`,
+  certification: `${BASE}/identifier/certification`,
+  planReview: `${BASE}/identifier/plan-review`,
+} as const;
+
+export const SIGNED_TAG: Coding = { system: CS.recordLock, code: 'signed', display: 'Signed: changes only by amendment' };
+
+/**
+ * Domain keys join their parts with '|', which a token search reads as the system separator; identifier values
+ * use '~' instead, so a key can be found with `identifier=<system>|<value>`.
+ */
+export function keyValue(key: string): string {
+  return key.replaceAll('|', '~');
+}
+
+export function keyIdentifier(system: string, key: string): Identifier {
+  return { system, value: keyValue(key) };
+}
+
+/** The `identifier=system|value` criteria of a conditional create. */
+export function identifierCriteria(identifier: Identifier): string {
+  return `identifier=${encodeURIComponent(`${identifier.system}|${identifier.value}`)}`;
+}
+
+export function findExtension(resource: { extension?: Extension[] } | undefined, url: string): Extension | undefined {
+  return resource?.extension?.find((e) => e.url === url);
+}
+
+export function codingOf(concept: CodeableConcept | undefined, system: string): Coding | undefined {
+  return concept?.coding?.find((c) => c.system === system);
+}
+
+export function hasTag(resource: Resource, tag: Coding): boolean {
+  return (resource.meta?.tag ?? []).some((t) => t.system === tag.system && t.code === tag.code);
+}
+
+/**
+ * The code if terminology/ defines it, else `fallback` (a broader code of the same system): the domain asks for
+ * codes that terminology/ may not have yet, and a binding must never fail because of that.
+ */
+export function knownCodeOr(system: string, code: string, fallback: string): string {
+  return terminology().codeSystemIndex(system)?.get(code) ? code : fallback;
+}
