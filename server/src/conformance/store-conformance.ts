@@ -34,20 +34,27 @@ export async function storeConformanceResources(repo: Repository, resources: Res
       result.problems.push({ file: where, message: `not stored, invalid: ${first?.diagnostics ?? 'error'}` });
       continue;
     }
-    try {
-      await repo.write({
-        resourceType: resource.resourceType, id, method: 'PUT', resource: candidate,
-        check: (current) => {
-          if (current && !current.deleted && sameContent(current.resource, candidate)) throw new Unchanged();
-        },
-      });
-      result.written++;
-    } catch (err) {
-      if (!(err instanceof Unchanged)) throw err;
-      result.unchanged++;
-    }
+    if (await writeUnlessUnchanged(repo, candidate, id)) result.written++;
+    else result.unchanged++;
   }
   return result;
+}
+
+/** False when the stored copy already has this content. Retries once when another replica inserted it first. */
+async function writeUnlessUnchanged(repo: Repository, candidate: Resource, id: string, retried = false): Promise<boolean> {
+  try {
+    await repo.write({
+      resourceType: candidate.resourceType, id, method: 'PUT', resource: candidate,
+      check: (current) => {
+        if (current && !current.deleted && sameContent(current.resource, candidate)) throw new Unchanged();
+      },
+    });
+    return true;
+  } catch (err) {
+    if (err instanceof Unchanged) return false;
+    if (!retried && (err as { code?: unknown }).code === '23505') return writeUnlessUnchanged(repo, candidate, id, true);
+    throw err;
+  }
 }
 
 function stableId(resource: Resource): string | undefined {
