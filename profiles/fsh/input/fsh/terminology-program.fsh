@@ -189,10 +189,13 @@ Description: "Risks the server and clinicians flag on a patient: clinical risks 
 * #attendance-risk "Attendance risk" "Grouper for attendance and engagement risks."
 * #attendance-risk #consecutive-no-shows "Consecutive no-shows" "Two or more consecutive missed sessions (threshold is program data)."
 * #attendance-risk #below-weekly-hours "Weekly hours below program minimum" "Attended hours in a week below the level's minimum (IOP 9 h, PHP 20 h)."
+* #attendance-risk #no-shows-in-period "Too many no-shows in a period" "Unexcused absences in a rolling period at or above the program threshold."
 * #attendance-risk #low-attendance-rate "Attendance rate below program threshold"
 * #authorization-risk "Authorization risk" "Grouper for payer-authorization risks."
 * #authorization-risk #authorization-exhausted "Authorized units used up"
+* #authorization-risk #authorization-exceeded "Units used beyond the authorization"
 * #authorization-risk #authorization-expiring "Authorization period ending"
+* #authorization-risk #authorization-period-ended "Authorization period ended"
 * insert Grouper(#clinical-risk)
 * insert Grouper(#attendance-risk)
 * insert Grouper(#authorization-risk)
@@ -291,3 +294,58 @@ Id: claim-information-category
 Title: "IOP Claim Information Category"
 Description: "All claim information categories."
 * include codes from system ClaimInformationCategoryCS
+
+CodeSystem: TaskCodeCS
+Id: task-code
+Title: "IOP Task Code"
+Description: "What a work item (Task) asks the care team to do: outreach after missed sessions, a same-day suicide-risk assessment, Medicare certification and recertification, treatment-plan review."
+* ^caseSensitive = true
+* ^content = #complete
+* #attendance-outreach "Attendance outreach" "Contact the patient after missed sessions or short weeks."
+* #suicide-risk-assessment "Same-day suicide-risk assessment" "A clinician assesses suicide risk today (e.g. PHQ-9 item 9 endorsed)."
+* #complete-phq9-item9 "Complete PHQ-9 item 9" "Item 9 was left unanswered: ask it before the visit ends."
+* #certification "Physician certification" "Initial certification that the patient needs the level of care (42 CFR 424.24)."
+* #recertification "Physician recertification" "Recertification due (IOP: at least every other month; PHP: by day 18, then every 30 days)."
+* #plan-review "Treatment plan review" "The individualized treatment plan is due for review."
+
+ValueSet: TaskCodeVS
+Id: task-code
+Title: "IOP Task Code"
+Description: "All IOP task codes."
+* include codes from system TaskCodeCS
+
+CodeSystem: FacilitySettingCS
+Id: facility-setting
+Title: "IOP Facility Setting"
+Description: "Where a program runs, for billing: decides the place of service, the type of bill and the provider-based modifiers (HealthcareService.characteristic)."
+* ^caseSensitive = true
+* ^content = #complete
+* #hospital-on-campus "Hospital outpatient department, on campus"
+* #hospital-off-campus-excepted "Hospital outpatient department, off campus, excepted"
+* #hospital-off-campus-non-excepted "Hospital outpatient department, off campus, non-excepted"
+* #cmhc "Community mental health center"
+* #cah "Critical access hospital"
+* #rhc-fqhc "Rural health clinic or federally qualified health center"
+* #office "Office"
+* #sud-facility "Non-residential substance use treatment facility"
+* #otp "Opioid treatment program"
+
+ValueSet: FacilitySettingVS
+Id: facility-setting
+Title: "IOP Facility Setting"
+Description: "All facility settings."
+* include codes from system FacilitySettingCS
+
+CodeSystem: RecordLockCS
+Id: record-lock
+Title: "IOP Record Lock"
+Description: "meta.tag codes that lock a record: a signed note changes only by amendment."
+* ^caseSensitive = true
+* ^content = #complete
+* #signed "Signed: changes only by amendment"
+
+ValueSet: RecordLockVS
+Id: record-lock
+Title: "IOP Record Lock"
+Description: "All record-lock tags."
+* include codes from system RecordLockCS
