@@ -10,7 +10,9 @@
 import '../server/src/polyfills';
 import { Pool } from 'pg';
 import { loadFhirDefinitions } from '../server/src/fhir/definitions';
+import { openBenchDatabase } from './bench-database';
 import { FhirClient } from './fhir-client';
+import { startServerChild } from './server-child';
 import { BENCH_QUERIES, BenchQuery, pickFor } from './search-queries';
 import { generatePatients } from './search-data';
 import { LoadResult, round, runLoad } from './stats';
@@ -115,8 +117,6 @@ async function measure(client: FhirClient, pool: Pool, query: BenchQuery, size: 
 
 /** Alone: a fresh database and server child, as bench/run.ts would give. */
 async function runStandalone(): Promise<Record<string, unknown>> {
-  const { openBenchDatabase } = await import('./bench-database');
-  const { startServerChild } = await import('./server-child');
   const log = (line: string) => console.log(line);
   const database = await openBenchDatabase(log);
   const server = await startServerChild(database.url, log);

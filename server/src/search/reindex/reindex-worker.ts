@@ -1,0 +1,69 @@
+/**
+ * The reindex worker: in every server process, a loop that picks up search parameters other processes added and
+ * runs reindex batches until no job is open, then waits. Jobs live in PostgreSQL, so any process can finish a job
+ * another one started, and a restart resumes it.
+ */
+import type { Repository } from '../../store/repository';
+import { syncSearchParameters } from './param-state';
+import { DEFAULT_BATCH_SIZE, recordReindexFailure, runReindexBatch } from './reindex-job';
+
+export interface ReindexWorkerOptions {
+  /** Wait between polls when no job is open (ms). */
+  intervalMs?: number;
+  batchSize?: number;
+  onError?: (err: unknown) => void;
+}
+
+export interface ReindexWorker {
+  /** Resolves when the current batch (if any) has committed. */
+  stop(): Promise<void>;
+  /** Runs rounds until no job is open (tests, and shutdown hooks that want to finish work). */
+  drain(): Promise<void>;
+}
+
+export function startReindexWorker(repo: Repository, options: ReindexWorkerOptions = {}): ReindexWorker {
+  const intervalMs = options.intervalMs ?? 2000;
+  let stopped = false;
+  let draining = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+
+  /** One batch; true when there was work (so the next round starts at once). */
+  const round = async (): Promise<boolean> => {
+    await syncSearchParameters(repo);
+    return (await runReindexBatch(repo, options.batchSize ?? DEFAULT_BATCH_SIZE)) !== undefined;
+  };
+  const schedule = (delay: number) => {
+    if (!stopped && !draining) timer = setTimeout(loop, delay);
+  };
+  const loop = () => {
+    timer = undefined;
+    running = round()
+      .then((more) => schedule(more ? 0 : intervalMs))
+      .catch(async (err) => {
+        options.onError?.(err);
+        await recordReindexFailure(repo, err instanceof Error ? err.message : String(err)).catch(() => undefined);
+        schedule(intervalMs);
+      });
+  };
+  schedule(0);
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+    async drain() {
+      // Pause the background loop (and let its current batch commit) so the rounds here are the only ones.
+      draining = true;
+      if (timer) clearTimeout(timer);
+      await running;
+      try {
+        while (await round()) { /* next batch */ }
+      } finally {
+        draining = false;
+        schedule(intervalMs);
+      }
+    },
+  };
+}
