@@ -17,7 +17,7 @@ export interface Fixture {
   site: string;
   rooms: string[];
   practitioners: string[];
-  programs: { iop: string; php: string; sud: string };
+  programs: { iop: string; php: string; sud: string; op: string };
   patients: string[];
   coverages: string[];
 }
@@ -56,6 +56,7 @@ export async function createFixture(server: TestServer, options: FixtureOptions 
   add('iop', program(key, 'MH IOP', [MH_LEVEL, 'mh-iop'], 'mh-iop'));
   add('php', program(key, 'PHP', [MH_LEVEL, 'mh-php'], 'mh-php'));
   add('sud', program(key, 'SUD IOP', [ASAM_3, '2.1'], 'sud-iop', true));
+  add('op', program(key, 'MH outpatient group', [MH_LEVEL, 'mh-op'], 'mh-iop'));
   const names = ['Ana Rivera', 'Ben Okafor', 'Cara Lindqvist', 'Dev Patel', 'Eli Novak', 'Fay Moreau'];
   const count = options.patients ?? 4;
   for (let i = 0; i < count; i++) {
@@ -92,7 +93,7 @@ export async function createFixture(server: TestServer, options: FixtureOptions 
   const id = (k: string) => ids.get(k)!.split('/')[1];
   return {
     org: id('org'), site: id('site'), rooms: ['room1', 'room2'].map(id), practitioners: ['pr1', 'pr2', 'pr3'].map(id),
-    programs: { iop: id('iop'), php: id('php'), sud: id('sud') },
+    programs: { iop: id('iop'), php: id('php'), sud: id('sud'), op: id('op') },
     patients: Array.from({ length: count }, (_, i) => id(`pat${i}`)),
     coverages: Array.from({ length: count }, (_, i) => ids.get(`cov${i}`)?.split('/')[1]).filter((c): c is string => !!c),
   };
@@ -138,6 +139,13 @@ export function nextWeekday(isoWeekday: number, minDays = 2): string {
     if ((jsDay === 0 ? 7 : jsDay) === isoWeekday) return date;
   }
   throw new Error('unreachable');
+}
+
+/** A date in the last complete Monday–Sunday week before this one (its Friday), in the programs' zone. */
+export function lastWeekFriday(): string {
+  const today = dayFromToday(0);
+  const jsDay = new Date(`${today}T12:00:00Z`).getUTCDay();
+  return addDaysTo(today, -((jsDay === 0 ? 7 : jsDay) + 2));
 }
 
 export function addDaysTo(date: string, days: number): string {
