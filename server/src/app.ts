@@ -2,6 +2,9 @@
 import express, { NextFunction, Request, Response } from 'express';
 import type { Pool } from 'pg';
 import './fhir/routes';
+import './audit/audit-operations';
+import type { AuthOverrides } from './auth/auth-settings';
+import { createAuth } from './auth/create-auth';
 import { notFound } from './errors';
 import { mapError } from './http/error-mapper';
 import { profilePages } from './http/profile-pages';
@@ -19,6 +22,8 @@ export interface AppOptions {
   logger: Logger;
   bodyLimit?: string;
   onStatement?: (text: string) => void;
+  /** Overrides the AUTH environment variable (tests turn enforcement on explicitly). */
+  auth?: AuthOverrides;
 }
 
 export function createApp(options: AppOptions): express.Express {
@@ -49,6 +54,10 @@ export function createApp(options: AppOptions): express.Express {
   });
 
   const repo = createRepository(options.pool, options.onStatement);
+  const auth = createAuth(options.pool, options.baseUrl, options.auth); // discovery, /auth/*, /admin/*, and bearer auth on /fhir
+  app.locals.auth = auth.server; // tests mint tokens with it
+  app.use(auth.routes);
+  app.use('/fhir', ...auth.fhir);
   app.use('/fhir/profiles', profilePages()); // public implementation-guide pages, before the FHIR API and its auth
   app.use('/fhir', fhirEndpoint({ repo, baseUrl: `${options.baseUrl}/fhir`, bodyLimit: options.bodyLimit ?? '16mb' }));
 

@@ -13,13 +13,21 @@ import { storeConformanceResources } from '../../server/src/conformance/store-co
 import { createRepository } from '../../server/src/create-repository';
 import { loadFhirDefinitions } from '../../server/src/fhir/definitions';
 import { createPool } from '../../server/src/store/pool';
+import { mintAdminToken, mintToken, TokenContext } from './auth-tokens';
 import { TEMPLATE_DB, withDatabase } from './test-databases';
+
+export type TestAgent = ReturnType<typeof request.agent>;
 
 export interface TestServer {
   app: Express;
   pool: Pool;
   baseUrl: string;
-  http: ReturnType<typeof request>;
+  /** Sends an all-access admin backend token (system/*.cruds) with every request. */
+  http: TestAgent;
+  /** No Authorization header: what an app without a token gets. */
+  anonymous: ReturnType<typeof request>;
+  /** An agent whose token has exactly these scopes and launch context (see support/auth-tokens.ts). */
+  as(scopes: string, context?: TokenContext): Promise<TestAgent>;
   /** SQL statements run since the last reset. */
   statements: string[];
   close(): Promise<void>;
@@ -52,13 +60,20 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     pool,
     baseUrl: TEST_BASE_URL,
     logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
-    onStatement: (text) => statements.push(text),
+    auth: { enforce: true },
+    // The AuditEvent every write records in its transaction is constant overhead, not part of what tests measure.
+    onStatement: (text) => {
+      if (!text.startsWith('INSERT INTO audit_event')) statements.push(text);
+    },
   });
+  const adminToken = await mintAdminToken(app);
   return {
     app,
     pool,
     baseUrl: FHIR_BASE,
-    http: request(app),
+    http: request.agent(app).set('Authorization', `Bearer ${adminToken}`),
+    anonymous: request(app),
+    as: async (scopes, context) => request.agent(app).set('Authorization', `Bearer ${await mintToken(app, scopes, context)}`),
     statements,
     close: async () => {
       await pool.end();

@@ -2,6 +2,7 @@
  * The CapabilityStatement, generated from the route table and the search-parameter registry: what it lists is
  * exactly what the router serves.
  */
+import { smartRestSecurity } from '../auth/discovery';
 import { getResourceTypes } from '@medplum/core';
 import type { CapabilityStatement, CapabilityStatementRestResource, OperationDefinition } from '@medplum/fhirtypes';
 import { operationsForType, systemOperations } from '../operations/registry';
@@ -62,7 +63,9 @@ export function buildCapabilityStatement(baseUrl: string): CapabilityStatement {
     patchFormat: has('patch') ? ['application/json-patch+json', 'application/fhir+json'] : undefined,
     software: { name: 'iop-fhir', version: '0.1.0' },
     implementation: { description: 'iop-fhir: FHIR R4 server for behavioral-health IOP/PHP programs', url: baseUrl },
-    rest: [{ mode: 'server', resource: resources, interaction: systemInteractions, ...operationsOf(systemOperations()) }],
+    rest: [{
+      mode: 'server', security: smartRestSecurity(baseUrl), resource: resources, interaction: systemInteractions, ...operationsOf(systemOperations()),
+    }],
   };
 }
 

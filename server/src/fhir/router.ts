@@ -2,6 +2,7 @@
  * The one route table of the FHIR API. Express, batch/transaction entries and the CapabilityStatement all read
  * it, so what the server advertises is what it does.
  */
+import { guardedDispatch } from '../auth/fhir-access-guard';
 import { methodNotAllowed, notFound } from '../errors';
 import { applyPreferReturn } from './prefer';
 import type { FhirContext, FhirRequest, FhirResponse, Handler, HttpMethod, Interaction, RouteParams } from './types';
@@ -70,6 +71,6 @@ function matchSegments(pattern: string[], segments: string[]): RouteParams | und
 /** Runs one request through the route table: the same path for HTTP requests and Bundle entries. */
 export async function dispatch(req: FhirRequest, ctx: FhirContext): Promise<FhirResponse> {
   const { route, params } = matchRoute(req.method, req.path);
-  const response = await route.handler(req, params, ctx);
+  const response = await guardedDispatch(route, params, req, ctx); // scopes, row access and audit: auth/fhir-access-guard.ts
   return WRITE_INTERACTIONS.has(route.interaction) ? applyPreferReturn(response, req.headers.prefer) : response;
 }

@@ -1,5 +1,6 @@
 /** Plain-data request and response of a FHIR interaction: what handlers take and return (they never touch `res`). */
 import type { Resource } from '@medplum/fhirtypes';
+import type { AccessContext } from '../auth/access-context';
 import type { Repository } from '../store/repository';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -37,6 +38,11 @@ export interface FhirContext {
   /** Public FHIR base URL without trailing slash, e.g. http://localhost:8080/fhir. */
   baseUrl: string;
   requestId: string;
+  /**
+   * Who is asking and what their token allows (auth/access-context.ts). The HTTP endpoint always sets it; code
+   * that dispatches on its own (seeding, jobs) without one runs as the trusted system (auth/systemAccess()).
+   */
+  access?: AccessContext;
 }
 
 export type Interaction =

@@ -1,5 +1,6 @@
 /** Express adapter for the FHIR API: HTTP request → FhirRequest → route table → response writer. */
 import express, { Request, Response, Router } from 'express';
+import type { AccessContext } from '../auth/access-context';
 import { dispatch } from '../fhir/router';
 import type { FhirContext, FhirRequest, HttpMethod } from '../fhir/types';
 import type { Repository } from '../store/repository';
@@ -30,7 +31,7 @@ export function fhirEndpoint(options: FhirEndpointOptions): Router {
 
 async function handle(req: Request, res: Response, options: FhirEndpointOptions): Promise<void> {
   const fhirRequest = toFhirRequest(req);
-  const ctx: FhirContext = { repo: options.repo, baseUrl: options.baseUrl, requestId: requestIdOf(res) };
+  const ctx: FhirContext = { repo: options.repo, baseUrl: options.baseUrl, requestId: requestIdOf(res), access: requireAccess(res) };
   const response = await dispatch(fhirRequest, ctx);
   writeFhirResponse(res, response, {
     pretty: firstOf(fhirRequest.query._pretty) === 'true',
@@ -40,6 +41,13 @@ async function handle(req: Request, res: Response, options: FhirEndpointOptions)
       : undefined,
     head: req.method === 'HEAD',
   });
+}
+
+/** Set by auth/fhir-authentication.ts; a request that somehow bypassed it must not run as "internal". */
+function requireAccess(res: Response): AccessContext {
+  const access = res.locals.access as AccessContext | undefined;
+  if (!access) throw new Error('FHIR request reached the endpoint without authentication');
+  return access;
 }
 
 export function toFhirRequest(req: Request): FhirRequest {

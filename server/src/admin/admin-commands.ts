@@ -1,0 +1,67 @@
+/**
+ * What administrators can do, shared by the command line (admin-cli.ts) and the admin API (admin-routes.ts):
+ * register and list clients, create and list users, verify the audit chain, mint a backend token for scripts.
+ */
+import type { JsonWebKey } from 'node:crypto';
+import { badRequest } from '../errors';
+import type { AuthServer } from '../auth/auth-server';
+import { Client, CLIENT_TYPES, ClientRegistration, ClientType, disableClient, findClient, listClients, registerClient } from '../auth/clients';
+import type { Db } from '../auth/db';
+import { NO_LAUNCH_CONTEXT } from '../auth/launch-context';
+import { permittedScopes, splitScopes } from '../auth/scopes';
+import { issueTokens, TokenResponse } from '../auth/token-issuer';
+import { createUser, listUsers, User } from '../auth/users';
+
+/** A client as shown to administrators: never the secret hash. */
+export function describeClient(client: Client): Record<string, unknown> {
+  return {
+    client_id: client.clientId, type: client.type, name: client.name, redirect_uris: client.redirectUris, scope: client.allowedScopes.join(' '),
+    ...(client.jwksUri ? { jwks_uri: client.jwksUri } : {}), ...(client.jwks ? { jwks: client.jwks } : {}),
+    ...(client.launchUri ? { launch_uri: client.launchUri } : {}), admin: client.isAdmin, disabled: client.disabled,
+    created: client.createdAt.toISOString(),
+  };
+}
+
+export function describeUser(user: User): Record<string, unknown> {
+  return { user_id: user.userId, username: user.username, fhir_user: user.fhirUser, admin: user.isAdmin, disabled: user.disabled, created: user.createdAt.toISOString() };
+}
+
+/** The admin API's JSON body (snake_case, as in OAuth dynamic registration) → a registration. */
+export function registrationFromJson(body: Record<string, unknown>): ClientRegistration {
+  const type = body.type as ClientType;
+  if (!CLIENT_TYPES.includes(type)) throw badRequest(`type must be one of ${CLIENT_TYPES.join(', ')}`);
+  const uris = body.redirect_uris ?? (body.redirect_uri !== undefined ? [body.redirect_uri] : []);
+  if (!Array.isArray(uris) || uris.some((u) => typeof u !== 'string')) throw badRequest('redirect_uris must be an array of URLs');
+  const jwks = body.jwks as { keys: JsonWebKey[] } | undefined;
+  return {
+    clientId: String(body.client_id ?? ''), type, name: optional(body.name), secret: optional(body.client_secret), redirectUris: uris as string[],
+    scope: String(body.scope ?? ''), jwks, jwksUri: optional(body.jwks_uri), launchUri: optional(body.launch_uri), isAdmin: body.admin === true,
+  };
+}
+
+function optional(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+export async function addClient(db: Db, registration: ClientRegistration): Promise<{ client: Client; secret?: string }> {
+  if (await findClient(db, registration.clientId)) throw badRequest(`A client with id ${registration.clientId} already exists`);
+  return registerClient(db, registration);
+}
+
+export { createUser as addUser, disableClient, listClients, listUsers };
+
+/**
+ * A backend access token minted directly (no assertion round trip), for scripts and benchmarks run by someone
+ * who already has database access. The client must be a registered backend client allowed those scopes.
+ */
+export async function mintBackendToken(server: AuthServer, clientId: string, scope: string, seconds?: number): Promise<TokenResponse> {
+  await server.ready();
+  const client = await findClient(server.pool, clientId);
+  if (!client || client.disabled || client.type !== 'backend') throw badRequest(`${clientId} is not a registered backend client`);
+  const requested = splitScopes(scope || client.allowedScopes.join(' '));
+  const granted = permittedScopes(requested, client.allowedScopes);
+  if (granted.length !== requested.length) throw badRequest(`the client is not allowed: ${requested.filter((s) => !granted.includes(s)).join(' ')}`);
+  return issueTokens(server.issuer, {
+    client, scopes: granted, context: NO_LAUNCH_CONTEXT, lifetimeSeconds: seconds ?? server.settings.backendTokenSeconds, userFacing: false,
+  });
+}

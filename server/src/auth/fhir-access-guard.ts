@@ -1,0 +1,171 @@
+/**
+ * The one authorization point of the FHIR API: dispatch() runs every interaction — single requests and
+ * batch/transaction entries alike — through here. It checks the token (401), the scopes for the interaction and
+ * resource type (403), the rows (SQL access filter), runs the handler (writes inside a transaction, re-checked
+ * before commit), and records the AuditEvent (for writes, in the same transaction).
+ */
+import type { Bundle } from '@medplum/fhirtypes';
+import { FhirError, forbidden, issue, methodNotAllowed, notFound, outcome } from '../errors';
+import { readAuditEvent, searchAuditEvents } from '../audit/audit-search';
+import { fhirAuditRecord } from '../audit/fhir-interaction-audit';
+import type { Route } from '../fhir/router';
+import type { FhirContext, FhirRequest, FhirResponse, Interaction, RouteParams } from '../fhir/types';
+import type { Repository } from '../store/repository';
+import { AccessContext, systemAccess } from './access-context';
+import { allowsEveryRow, grantsFor } from './access-policy';
+import { InteractionNeeds, interactionNeeds } from './interaction-permissions';
+import { filterBundleEntries, instanceVisibility } from './row-visibility';
+import type { Permission } from './scopes';
+
+const LISTINGS = new Set<Interaction>(['search-type', 'search-system', 'search-compartment', 'history-type', 'history-system', 'operation']);
+const INTERNAL_ACCESS = systemAccess();
+const AUDIT_EVENT_READS = new Set<Interaction>(['read', 'search-type']);
+
+export async function guardedDispatch(route: Route, params: RouteParams, req: FhirRequest, ctx: FhirContext): Promise<FhirResponse> {
+  // HTTP requests always carry an access context (fhir-endpoint.ts refuses to run without one); only server code
+  // dispatching on its own (demo seeding, jobs) has none, and it runs as the trusted system.
+  const access = ctx.access ?? INTERNAL_ACCESS;
+  const needs = interactionNeeds(route.interaction, params, req);
+  try {
+    checkAuthenticated(access, route.interaction, ctx.baseUrl);
+    checkAuditEventRules(access, route.interaction, needs);
+    checkScopes(access, needs, route.interaction);
+    if (needs.writes) return await runWrite(route, params, req, ctx, access, needs);
+    if (isTransactionBundle(route.interaction, req)) return await runTransactionBundle(route, params, req, ctx, access);
+    const response = await runRead(route, params, req, ctx, access, needs);
+    await recordAudit(access, route.interaction, params, req, { response, status: response.status }, ctx.repo);
+    return response;
+  } catch (err) {
+    const status = err instanceof FhirError ? err.status : 500;
+    await recordAudit(access, route.interaction, params, req, { status, message: err instanceof FhirError ? err.message : 'internal error' });
+    throw err;
+  }
+}
+
+function checkAuthenticated(access: AccessContext, interaction: Interaction, fhirBase: string): void {
+  if (access.policy.authenticated || interaction === 'capabilities') return;
+  throw new FhirError(401, outcome(issue('error', 'login', 'Authentication required: send an access token (Authorization: Bearer …)')), {
+    'WWW-Authenticate': `Bearer realm="${fhirBase}"`,
+  });
+}
+
+/** AuditEvents are written only by the server, never changed, and read only by administrators. */
+function checkAuditEventRules(access: AccessContext, interaction: Interaction, needs: InteractionNeeds): void {
+  if (needs.resourceType !== 'AuditEvent') return;
+  if (!AUDIT_EVENT_READS.has(interaction)) throw methodNotAllowed('AuditEvents are recorded by the server and cannot be created, changed or deleted');
+  if (!access.policy.admin) throw insufficientScope('Only administrators may read AuditEvents');
+}
+
+function checkScopes(access: AccessContext, needs: InteractionNeeds, interaction: Interaction): void {
+  const { policy } = access;
+  if (interaction === 'capabilities' || interaction === 'batch' || needs.resourceType === 'AuditEvent') return;
+  if (!needs.resourceType) {
+    if (interaction === 'operation' && !allowsEveryRow(policy, 'r')) throw insufficientScope('System-level operations need a token with access to every resource');
+    if (interaction !== 'operation' && !policy.grants.some((g) => g.permissions.includes('s'))) throw insufficientScope('No scope allows searching');
+    return;
+  }
+  for (const permission of needs.permissions) {
+    const grants = grantsFor(policy, needs.resourceType, permission);
+    if (grants.length === 0) throw insufficientScope(`No granted scope allows ${describe(permission)} ${needs.resourceType}`);
+    if (grants.every((g) => g.rows.kind === 'none')) {
+      const reasons = [...new Set(grants.map((g) => (g.rows.kind === 'none' ? g.rows.reason : '')))].join('; ');
+      throw insufficientScope(`The granted scopes cannot be applied to ${needs.resourceType}: ${reasons}`);
+    }
+  }
+  if (needs.conditional && !needs.permissions.every((p) => allowsEveryRow(policy, p, needs.resourceType))) {
+    throw insufficientScope('Conditional writes need a scope that reaches every resource of the type');
+  }
+}
+
+function isTransactionBundle(interaction: Interaction, req: FhirRequest): boolean {
+  return interaction === 'batch' && (req.body as { type?: unknown } | undefined)?.type === 'transaction';
+}
+
+/**
+ * A transaction Bundle runs inside one transaction opened here, so the AuditEvents of its entries (buffered) and
+ * of the Bundle itself are written in one statement and commit or roll back with the entries.
+ */
+async function runTransactionBundle(route: Route, params: RouteParams, req: FhirRequest, ctx: FhirContext, access: AccessContext): Promise<FhirResponse> {
+  return ctx.repo.transaction(async (tx) => {
+    const buffered: AccessContext = { ...access, auditBuffer: [] };
+    const response = await route.handler(req, params, { ...ctx, repo: tx, access: buffered });
+    buffered.auditBuffer!.push(fhirAuditRecord(access, route.interaction, params, req, { response, status: response.status }));
+    await access.audit?.recordMany(buffered.auditBuffer!, tx);
+    return response;
+  });
+}
+
+async function runRead(route: Route, params: RouteParams, req: FhirRequest, ctx: FhirContext, access: AccessContext, needs: InteractionNeeds): Promise<FhirResponse> {
+  if (needs.resourceType === 'AuditEvent') return auditEventHandler(route.interaction)(req, params, ctx);
+  if (needs.instance) await checkInstance(ctx.repo, access, needs.instance, 'r', false);
+  const response = await route.handler(req, params, ctx);
+  if (!LISTINGS.has(route.interaction) || response.body?.resourceType !== 'Bundle') return response;
+  return filterListing(ctx.repo, access, response, needs.resourceType);
+}
+
+async function runWrite(route: Route, params: RouteParams, req: FhirRequest, ctx: FhirContext, access: AccessContext, needs: InteractionNeeds): Promise<FhirResponse> {
+  return ctx.repo.transaction(async (tx) => {
+    const txCtx: FhirContext = { ...ctx, repo: tx };
+    if (needs.instance) await checkInstance(tx, access, needs.instance, needs.permissions[0], true);
+    const response = await route.handler(req, params, txCtx);
+    await checkWrittenResource(tx, access, response);
+    await recordAudit(access, route.interaction, params, req, { response, status: response.status }, tx);
+    return response;
+  });
+}
+
+/** An existing instance the policy does not reach reads as absent (404); a write to it is refused (403). */
+async function checkInstance(repo: Repository, access: AccessContext, instance: { resourceType: string; id: string }, permission: Permission, write: boolean): Promise<void> {
+  if (allowsEveryRow(access.policy, permission, instance.resourceType)) return;
+  const visibility = await instanceVisibility(repo, access.policy, instance.resourceType, instance.id, permission);
+  if (visibility !== 'hidden') return;
+  if (write) throw insufficientScope(`The granted scopes do not reach ${instance.resourceType}/${instance.id}`);
+  throw notFound(`${instance.resourceType}/${instance.id} not found`);
+}
+
+/** After the write, still inside its transaction: the stored resource must be one the policy reaches. */
+async function checkWrittenResource(repo: Repository, access: AccessContext, response: FhirResponse): Promise<void> {
+  const body = response.body;
+  if (!body?.id || body.resourceType === 'OperationOutcome' || body.resourceType === 'Bundle') return;
+  const permission: Permission = response.status === 201 ? 'c' : 'u';
+  if (grantsFor(access.policy, body.resourceType, permission).length === 0) {
+    throw insufficientScope(`No granted scope allows ${describe(permission)} ${body.resourceType}`);
+  }
+  if (allowsEveryRow(access.policy, permission, body.resourceType)) return;
+  const visibility = await instanceVisibility(repo, access.policy, body.resourceType, body.id, permission);
+  if (visibility !== 'visible') throw insufficientScope(`The granted scopes do not allow writing this ${body.resourceType} (e.g. it belongs to another patient)`);
+}
+
+async function filterListing(repo: Repository, access: AccessContext, response: FhirResponse, resourceType: string | undefined): Promise<FhirResponse> {
+  if (allowsEveryRow(access.policy, 's', resourceType) && allowsEveryRow(access.policy, 'r')) return response;
+  const { bundle } = await filterBundleEntries(repo, access.policy, response.body as Bundle);
+  // A total counted before row filtering could reveal how many resources others have.
+  const { total: _total, ...withoutTotal } = bundle;
+  return { ...response, body: withoutTotal as Bundle };
+}
+
+async function recordAudit(
+  access: AccessContext, interaction: Interaction, params: RouteParams, req: FhirRequest,
+  result: { response?: FhirResponse; status: number; message?: string }, tx?: Repository,
+): Promise<void> {
+  if (!access.audit) return;
+  const record = fhirAuditRecord(access, interaction, params, req, result);
+  // Inside a transaction Bundle successes wait for its commit; a failure is written now, since the rollback would lose it.
+  if (access.auditBuffer && result.status < 400) access.auditBuffer.push(record);
+  else await access.audit.record(record, result.status < 400 ? tx : undefined);
+}
+
+/** AuditEvents live in the append-only audit_event table, not in `resource`: reads go there. */
+function auditEventHandler(interaction: Interaction): Route['handler'] {
+  return interaction === 'read' ? readAuditEvent : searchAuditEvents;
+}
+
+function insufficientScope(message: string): FhirError {
+  const err = forbidden(message);
+  Object.assign(err.headers, { 'WWW-Authenticate': `Bearer error="insufficient_scope", error_description="${message.replace(/"/g, "'")}"` });
+  return err;
+}
+
+function describe(permission: Permission): string {
+  return { c: 'creating', r: 'reading', u: 'updating', d: 'deleting', s: 'searching' }[permission];
+}

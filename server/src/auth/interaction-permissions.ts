@@ -1,0 +1,47 @@
+/** What a FHIR interaction needs: the SMART permission letters on its resource type, and whether it writes. */
+import type { FhirRequest, Interaction, RouteParams } from '../fhir/types';
+import type { Permission } from './scopes';
+
+export interface InteractionNeeds {
+  /** The resource type the permission applies to; undefined for system-level interactions. */
+  resourceType?: string;
+  permissions: Permission[];
+  /** An existing instance the caller must be able to see first. */
+  instance?: { resourceType: string; id: string };
+  writes: boolean;
+  /** Criteria pick the target (conditional writes): only allowed when the policy reaches every row. */
+  conditional: boolean;
+}
+
+const READS: Partial<Record<Interaction, Permission>> = {
+  read: 'r', vread: 'r', 'history-instance': 'r',
+  'search-type': 's', 'search-system': 's', 'search-compartment': 's', 'history-type': 's', 'history-system': 's',
+};
+
+export function interactionNeeds(interaction: Interaction, params: RouteParams, req: FhirRequest): InteractionNeeds {
+  const resourceType = params.resourceType;
+  const instance = resourceType && params.id ? { resourceType, id: params.id } : undefined;
+  const read = READS[interaction];
+  if (interaction === 'search-compartment') {
+    return { resourceType: params.compartmentType, permissions: ['s'], instance, writes: false, conditional: false };
+  }
+  if (read) return { resourceType, permissions: [read], instance, writes: false, conditional: false };
+  switch (interaction) {
+    case 'create':
+      return { resourceType, permissions: req.headers.ifNoneExist ? ['c', 's'] : ['c'], writes: true, conditional: false };
+    case 'update':
+    case 'patch':
+      return { resourceType, permissions: ['u'], instance, writes: true, conditional: false };
+    case 'delete':
+      return { resourceType, permissions: ['d'], instance, writes: true, conditional: false };
+    case 'conditional-update':
+    case 'conditional-patch':
+      return { resourceType, permissions: ['u', 's'], writes: true, conditional: true };
+    case 'conditional-delete':
+      return { resourceType, permissions: ['d', 's'], writes: true, conditional: true };
+    case 'operation':
+      return { resourceType, permissions: resourceType ? ['r'] : [], instance, writes: false, conditional: false };
+    default:
+      return { permissions: [], writes: false, conditional: false }; // capabilities, batch (entries are checked one by one)
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * What a signed-in user may reach under user/ scopes, read from their FHIR resources: a patient their own
+ * compartment; a related person the patients they are linked to; a practitioner the organisations (with their
+ * sub-organisations) and programs of their active PractitionerRoles. Cached briefly per access token, so a new
+ * token always sees the current roles.
+ */
+import type { Db } from './db';
+import type { UserReach } from './access-policy';
+
+const CACHE_MS = 30_000;
+const cache = new Map<string, { reach: UserReach; at: number }>();
+
+export async function loadUserReach(db: Db, fhirUser: string | undefined, isAdmin: boolean, cacheKey: string): Promise<UserReach> {
+  if (isAdmin) return { kind: 'admin' };
+  if (!fhirUser) return { kind: 'none', reason: 'the user is not linked to a FHIR resource' };
+  const now = Date.now();
+  const cached = cache.get(cacheKey);
+  if (cached && now - cached.at < CACHE_MS) return cached.reach;
+  const reach = await lookUpReach(db, fhirUser);
+  if (cache.size > 10_000) for (const [key, entry] of cache) if (now - entry.at >= CACHE_MS) cache.delete(key);
+  cache.set(cacheKey, { reach, at: now });
+  return reach;
+}
+
+/** Forget cached reaches (tests, and after changing PractitionerRoles through the admin API). */
+export function clearUserReachCache(): void {
+  cache.clear();
+}
+
+async function lookUpReach(db: Db, fhirUser: string): Promise<UserReach> {
+  const [type, id] = fhirUser.split('/');
+  switch (type) {
+    case 'Patient':
+      return { kind: 'patients', patientIds: [id] };
+    case 'RelatedPerson':
+      return relatedPersonReach(db, id);
+    case 'Practitioner':
+      return practitionerReach(db, id);
+    default:
+      return { kind: 'none', reason: `${type} users have no user/ access` };
+  }
+}
+
+async function relatedPersonReach(db: Db, id: string): Promise<UserReach> {
+  const { rows } = await db.query<{ patient: string | null }>(
+    `SELECT content->'patient'->>'reference' AS patient FROM resource
+      WHERE resource_type = 'RelatedPerson' AND id = $1 AND NOT deleted AND coalesce(content->>'active', 'true') <> 'false'`,
+    [id],
+  );
+  const patientIds = rows.map((r) => /^Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(r.patient ?? '')?.[1]).filter((p): p is string => !!p);
+  return patientIds.length ? { kind: 'patients', patientIds } : { kind: 'none', reason: 'the related person is not linked to a patient' };
+}
+
+interface RoleRow {
+  role_id: string;
+  organization: string | null;
+  services: string[] | null;
+}
+
+async function practitionerReach(db: Db, practitionerId: string): Promise<UserReach> {
+  const { rows } = await db.query<RoleRow>(
+    `SELECT r.id AS role_id, r.content->'organization'->>'reference' AS organization,
+            ARRAY(SELECT s->>'reference' FROM jsonb_array_elements(coalesce(r.content->'healthcareService', '[]')) s) AS services
+       FROM resource r JOIN idx_reference x ON x.res_id = r.res_id
+      WHERE r.resource_type = 'PractitionerRole' AND NOT r.deleted AND coalesce(r.content->>'active', 'true') <> 'false'
+        AND x.param = 'practitioner' AND x.target_type = 'Practitioner' AND x.target_id = $1`,
+    [practitionerId],
+  );
+  const idOf = (ref: string | null, type: string) => (ref?.startsWith(`${type}/`) ? ref.slice(type.length + 1) : undefined);
+  const serviceIds = [...new Set(rows.flatMap((r) => (r.services ?? []).map((s) => idOf(s, 'HealthcareService')).filter((s): s is string => !!s)))];
+  const directOrgs = rows.map((r) => idOf(r.organization, 'Organization')).filter((o): o is string => !!o);
+  const serviceOrgs = await organizationsProvidingServices(db, serviceIds);
+  const organizationIds = await withSubOrganizations(db, [...new Set([...directOrgs, ...serviceOrgs])]);
+  return { kind: 'practitioner', practitionerId, roleIds: rows.map((r) => r.role_id), organizationIds, serviceIds };
+}
+
+async function organizationsProvidingServices(db: Db, serviceIds: string[]): Promise<string[]> {
+  if (serviceIds.length === 0) return [];
+  const { rows } = await db.query<{ org: string }>(
+    `SELECT x.target_id AS org FROM resource s JOIN idx_reference x ON x.res_id = s.res_id
+      WHERE s.resource_type = 'HealthcareService' AND s.id = ANY($1::text[]) AND x.param = 'organization' AND x.target_type = 'Organization'`,
+    [serviceIds],
+  );
+  return rows.map((r) => r.org);
+}
+
+/** The organisations and every organisation below them (Organization.partOf), so a site role covers its divisions. */
+async function withSubOrganizations(db: Db, organizationIds: string[]): Promise<string[]> {
+  if (organizationIds.length === 0) return [];
+  const { rows } = await db.query<{ id: string }>(
+    `WITH RECURSIVE tree(id) AS (
+       SELECT unnest($1::text[])
+       UNION
+       SELECT o.id FROM tree JOIN idx_reference x ON x.param = 'partof' AND x.target_type = 'Organization' AND x.target_id = tree.id
+         JOIN resource o ON o.res_id = x.res_id AND o.resource_type = 'Organization' AND NOT o.deleted
+     ) SELECT id FROM tree`,
+    [organizationIds],
+  );
+  return rows.map((r) => r.id);
+}

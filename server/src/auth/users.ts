@@ -1,0 +1,97 @@
+/**
+ * Users who log in at the authorize endpoint: practitioners, patients and related persons, each linked to their
+ * FHIR resource (fhirUser), and administrators. Passwords are scrypt hashes; repeated failures lock the account.
+ */
+import { randomUUID } from 'node:crypto';
+import { badRequest } from '../errors';
+import type { Db } from './db';
+import { dummyPasswordHash, hashPassword, verifyPassword } from './password-hash';
+
+export interface User {
+  userId: string;
+  username: string;
+  fhirUser?: string;
+  isAdmin: boolean;
+  createdAt: Date;
+  disabled: boolean;
+}
+
+export interface UserRegistration {
+  username: string;
+  password: string;
+  fhirUser?: string;
+  isAdmin?: boolean;
+}
+
+interface UserRow {
+  user_id: string;
+  username: string;
+  fhir_user: string | null;
+  is_admin: boolean;
+  created_at: Date;
+  disabled_at: Date | null;
+}
+
+const COLUMNS = 'user_id, username, fhir_user, is_admin, created_at, disabled_at';
+const FHIR_USER_RE = /^(Practitioner|Patient|RelatedPerson|Person)\/[A-Za-z0-9.-]{1,64}$/;
+
+function toUser(row: UserRow): User {
+  return {
+    userId: row.user_id, username: row.username, fhirUser: row.fhir_user ?? undefined, isAdmin: row.is_admin,
+    createdAt: row.created_at, disabled: row.disabled_at !== null,
+  };
+}
+
+export async function createUser(db: Db, input: UserRegistration): Promise<User> {
+  if (!/^[A-Za-z0-9._@+-]{1,128}$/.test(input.username ?? '')) throw badRequest('username must be 1-128 characters of A-Z a-z 0-9 . _ @ + -');
+  if (typeof input.password !== 'string' || input.password.length < 8) throw badRequest('password must be at least 8 characters');
+  if (input.fhirUser !== undefined && !FHIR_USER_RE.test(input.fhirUser)) {
+    throw badRequest('fhirUser must be Practitioner/ID, Patient/ID, RelatedPerson/ID or Person/ID');
+  }
+  if (!input.fhirUser && !input.isAdmin) throw badRequest('a user is linked to their FHIR resource (fhirUser) unless they are an administrator');
+  const { rows } = await db.query<UserRow>(
+    `INSERT INTO auth_user (user_id, username, password_hash, fhir_user, is_admin) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
+    [randomUUID(), input.username, await hashPassword(input.password), input.fhirUser ?? null, input.isAdmin ?? false],
+  );
+  return toUser(rows[0]);
+}
+
+export async function findUserById(db: Db, userId: string): Promise<User | undefined> {
+  const { rows } = await db.query<UserRow>(`SELECT ${COLUMNS} FROM auth_user WHERE user_id = $1`, [userId]);
+  return rows[0] && toUser(rows[0]);
+}
+
+export async function listUsers(db: Db): Promise<User[]> {
+  const { rows } = await db.query<UserRow>(`SELECT ${COLUMNS} FROM auth_user ORDER BY username`);
+  return rows.map(toUser);
+}
+
+export type LoginResult = { ok: true; user: User } | { ok: false; reason: 'invalid' | 'locked' | 'disabled'; user?: User };
+
+/**
+ * Checks a username and password. Unknown usernames cost the same hash as known ones. After
+ * `maxFailures` consecutive failures the account is locked for `lockSeconds` (even for the right password).
+ */
+export async function checkLogin(db: Db, username: string, password: string, maxFailures: number, lockSeconds: number): Promise<LoginResult> {
+  const { rows } = await db.query<UserRow & { password_hash: string; locked: boolean }>(
+    `SELECT ${COLUMNS}, password_hash, coalesce(locked_until > now(), false) AS locked FROM auth_user WHERE username = $1`,
+    [username],
+  );
+  const row = rows[0];
+  const passwordOk = await verifyPassword(password, row?.password_hash ?? (await dummyPasswordHash()));
+  if (!row) return { ok: false, reason: 'invalid' };
+  const user = toUser(row);
+  if (row.locked) return { ok: false, reason: 'locked', user };
+  if (user.disabled) return { ok: false, reason: 'disabled', user };
+  if (!passwordOk) {
+    const { rows: after } = await db.query<{ locked: boolean }>(
+      `UPDATE auth_user SET failed_logins = failed_logins + 1,
+         locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(secs => $3) ELSE locked_until END
+       WHERE user_id = $1 RETURNING coalesce(locked_until > now(), false) AS locked`,
+      [user.userId, maxFailures, lockSeconds],
+    );
+    return { ok: false, reason: after[0]?.locked ? 'locked' : 'invalid', user };
+  }
+  await db.query('UPDATE auth_user SET failed_logins = 0, locked_until = NULL WHERE user_id = $1', [user.userId]);
+  return { ok: true, user };
+}
