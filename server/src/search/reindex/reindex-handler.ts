@@ -11,6 +11,7 @@ import type { FhirContext, FhirRequest, FhirResponse, RouteParams } from '../../
 import { sql } from '../../store/sql';
 import { registerSearchParameters } from './param-state';
 import { enqueueReindex, jobNotFound, readReindexJob, ReindexJob } from './reindex-job';
+import { ensureReindexWorker } from './reindex-worker';
 
 export async function startReindex(req: FhirRequest, _params: RouteParams, ctx: FhirContext): Promise<FhirResponse> {
   const urls = inputValues(req, 'url');
@@ -27,6 +28,8 @@ export async function startReindex(req: FhirRequest, _params: RouteParams, ctx: 
     jobId = await enqueueReindex(ctx.repo, types, `requested by $reindex for ${types.join(', ')}`);
   }
   const job = (await readReindexJob(ctx.repo, jobId))!;
+  // A worker bound to a transaction would outlive its connection: inside a Bundle the boot-time worker runs it.
+  if (!ctx.repo.inTransaction) ensureReindexWorker(ctx.repo);
   return { status: 202, headers: { 'Content-Location': `${ctx.baseUrl}/SearchParameter/$reindex?job=${job.id}` }, body: jobParameters(job) };
 }
 

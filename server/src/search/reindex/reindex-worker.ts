@@ -34,7 +34,8 @@ export function startReindexWorker(repo: Repository, options: ReindexWorkerOptio
     return (await runReindexBatch(repo, options.batchSize ?? DEFAULT_BATCH_SIZE)) !== undefined;
   };
   const schedule = (delay: number) => {
-    if (!stopped && !draining) timer = setTimeout(loop, delay);
+    // unref: an idle worker never keeps the process alive on its own
+    if (!stopped && !draining) timer = setTimeout(loop, delay).unref();
   };
   const loop = () => {
     timer = undefined;
@@ -66,4 +67,21 @@ export function startReindexWorker(repo: Repository, options: ReindexWorkerOptio
       }
     },
   };
+}
+
+let shared: ReindexWorker | undefined;
+
+/**
+ * This process's worker, started on first use: by $reindex, and by the process entry at start so that jobs left
+ * open by a restart are resumed.
+ */
+export function ensureReindexWorker(repo: Repository, options: ReindexWorkerOptions = {}): ReindexWorker {
+  shared ??= startReindexWorker(repo, options);
+  return shared;
+}
+
+export async function stopReindexWorker(): Promise<void> {
+  const worker = shared;
+  shared = undefined;
+  await worker?.stop();
 }
