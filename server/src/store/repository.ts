@@ -156,11 +156,12 @@ export class Repository {
       const statements = [
         current
           ? sql`written AS (UPDATE resource SET version_id = ${versionId}, last_updated = ${lastUpdated}, deleted = ${deleted},
-              content = ${content} WHERE res_id = ${current.resId} RETURNING res_id)`
+              content = ${content} WHERE res_id = ${current.resId} RETURNING res_id, content)`
           : sql`written AS (INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content)
-              VALUES (${request.resourceType}, ${request.id}, ${versionId}, ${lastUpdated}, ${deleted}, ${content}) RETURNING res_id)`,
+              VALUES (${request.resourceType}, ${request.id}, ${versionId}, ${lastUpdated}, ${deleted}, ${content}) RETURNING res_id, content)`,
+        // The history row takes its content from the written row: the JSON crosses the wire once.
         sql`INSERT INTO resource_history (res_id, resource_type, id, version_id, last_updated, method, deleted, content)
-            SELECT res_id, ${request.resourceType}, ${request.id}, ${versionId}, ${lastUpdated}, ${request.method}, ${deleted}, ${content} FROM written`,
+            SELECT res_id, ${request.resourceType}, ${request.id}, ${versionId}, ${lastUpdated}, ${request.method}, ${deleted}, content FROM written`,
         ...(deleted ? [] : insertIndexRowsStatements(resId, request.resourceType, tx.deps.extractIndex(content))),
       ];
       const named = statements.map((statement, i) => (i === 0 ? statement : sql`s${raw(String(i))} AS (${statement})`));
