@@ -112,6 +112,13 @@ function patientResources(i: number): Resource[] {
   return resources;
 }
 
+/** The resources of patients [from, to) and the shared ones they point at, in memory (for tests). */
+export function generatedResources(from: number, to: number): Resource[] {
+  const resources = sharedResources(from, to);
+  for (let i = from; i < to; i++) resources.push(...patientResources(i));
+  return resources;
+}
+
 /** Writes patients [from, to) with their resources; extraction of the next batch overlaps the previous insert. */
 export async function generatePatients(pool: Pool, from: number, to: number, log: (line: string) => void): Promise<{ resources: number; seconds: number }> {
   const started = Date.now();

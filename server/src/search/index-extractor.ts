@@ -9,14 +9,15 @@ import { emptyIndexRows, IndexRows } from '../store/index-rows';
 import { appendValueRows } from './index-values';
 import { RegisteredParam, searchParamsFor } from './registry';
 
-export function extractIndexRows(resource: Resource): IndexRows {
+export function extractIndexRows(resource: Resource, options: { fastPaths?: boolean } = {}): IndexRows {
   const rows = emptyIndexRows();
   const root = toTypedValue(resource);
   const variables = { '%resource': root, '%rootResource': root };
+  const useFast = options.fastPaths !== false;
   let nextGroup = 0;
   for (const param of searchParamsFor(resource.resourceType).values()) {
     if (!param.expression) continue;
-    const values = evaluate(param, [root], variables);
+    const values = (useFast ? param.fast?.(resource as unknown as Record<string, unknown>) : undefined) ?? evaluate(param, [root], variables);
     if (values.length === 0) continue;
     // Present when the expression yields anything at all, indexable or not (the spec's `:missing` is about the element).
     rows.present.push(param.code);

