@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { Resource } from '@medplum/fhirtypes';
-import { loadConformance } from '../../server/src/conformance/load-conformance';
+import pino from 'pino';
+import { DEFAULT_CONFORMANCE_DIRECTORIES, loadConformance } from '../../server/src/conformance/load-conformance';
+import { prepareConformance } from '../../server/src/conformance/prepare-conformance';
 import { storeConformanceResources } from '../../server/src/conformance/store-conformance';
 import { createRepository } from '../../server/src/create-repository';
 import { startTestServer, TestServer } from '../support/test-server';
@@ -47,5 +49,19 @@ describe('storing our conformance content at start', () => {
     expect(result.problems[0].message).toMatch(/not stored, invalid: .*status/i);
     expect((await server.http.get('/fhir/ValueSet/derived-id')).status).toBe(200);
     expect((await server.http.get('/fhir/ValueSet/broken')).status).toBe(404);
+  });
+
+  test('at start, our SearchParameters are recorded once (a reindex is queued only when one is new or changed)', async () => {
+    const ours = loadConformance().resources.filter((r) => r.resourceType === 'SearchParameter');
+    const repo = createRepository(server.pool);
+    const logger = pino({ level: 'silent' });
+    await prepareConformance(repo, logger, DEFAULT_CONFORMANCE_DIRECTORIES);
+    const count = async () => Number((await server.pool.query('SELECT count(*) AS n FROM search_param_state')).rows[0].n);
+    const jobs = async () => Number((await server.pool.query('SELECT count(*) AS n FROM search_reindex_job')).rows[0].n);
+    expect(await count()).toBe(ours.length);
+    const jobsAfterFirst = await jobs();
+    await prepareConformance(repo, logger, DEFAULT_CONFORMANCE_DIRECTORIES);
+    expect(await count()).toBe(ours.length);
+    expect(await jobs()).toBe(jobsAfterFirst);
   });
 });

@@ -1,5 +1,10 @@
-/** At start: load our profiles and terminology into memory, then store them as resources; log what was skipped. */
+/**
+ * At start: load our profiles and terminology into memory, store them as resources, and record our
+ * SearchParameters (a new or changed one queues a reindex of its types); log what was skipped.
+ */
+import type { SearchParameter } from '@medplum/fhirtypes';
 import type { Logger } from '../logger';
+import { registerSearchParameters } from '../search/reindex/param-state';
 import type { Repository } from '../store/repository';
 import { DEFAULT_CONFORMANCE_DIRECTORIES, loadConformance } from './load-conformance';
 import { storeConformanceResources } from './store-conformance';
@@ -8,5 +13,10 @@ export async function prepareConformance(repo: Repository, logger: Logger, direc
   const loaded = loadConformance(directories);
   const stored = await storeConformanceResources(repo, loaded.resources);
   for (const problem of [...loaded.problems, ...stored.problems]) logger.warn(problem, 'conformance resource skipped');
-  logger.info({ loaded: loaded.resources.length, written: stored.written, unchanged: stored.unchanged }, 'profiles and terminology loaded');
+  const searchParameters = loaded.resources.filter((r): r is SearchParameter => r.resourceType === 'SearchParameter' && !!r.url);
+  const registered = await registerSearchParameters(repo, searchParameters, 'profiles/ SearchParameter added or changed');
+  logger.info({
+    loaded: loaded.resources.length, written: stored.written, unchanged: stored.unchanged,
+    searchParametersChanged: registered.changed.length, reindexJob: registered.jobId,
+  }, 'profiles and terminology loaded');
 }
