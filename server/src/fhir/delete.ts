@@ -1,5 +1,6 @@
 /** delete and conditional delete. A deletion is a new version in history; later reads answer 410 Gone. */
 import { notFound, preconditionFailed } from '../errors';
+import { assertNotSigned } from '../operations/iop/note-lock';
 import type { Repository } from '../store/repository';
 import { findConditionalTargets } from './conditional';
 import { assertResourceType, assertValidId } from './resource-types';
@@ -27,7 +28,10 @@ async function writeDelete(repo: Repository, resourceType: string, id: string, i
     const current = await tx.readCurrent(resourceType, id);
     if (!current) throw notFound(`${resourceType}/${id} not found`);
     if (current.deleted) return { status: 204, headers: { ETag: etag(current.versionId) } };
-    const version = await tx.write({ resourceType, id, method: 'DELETE', check: (locked) => checkIfMatch(ifMatch, locked) });
+    const version = await tx.write({ resourceType, id, method: 'DELETE', check: (locked) => {
+      checkIfMatch(ifMatch, locked);
+      assertNotSigned(locked); // a signed note is never deleted
+    } });
     return { status: 204, headers: { ETag: etag(version.versionId) } };
   });
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Resource } from '@medplum/fhirtypes';
 import { badRequest, preconditionFailed } from '../errors';
 import type { Repository } from '../store/repository';
+import { assertNotSigned } from '../operations/iop/note-lock';
 import { assertValidResource } from '../validation/validate-resource';
 import { findConditionalTargets } from './conditional';
 import { requireResourceBody } from './request-body';
@@ -50,6 +51,7 @@ export async function writeUpdate(
     resourceType, id, method, resource,
     check: (current) => {
       checkIfMatch(ifMatch, current);
+      assertNotSigned(current); // a signed note changes only by amendment
       created = !current || current.deleted;
       if (method === 'PATCH' && created) throw preconditionFailed(`${resourceType}/${id} does not exist`);
     },

@@ -1,10 +1,14 @@
 /** The IOP workflow operations (issue 6), registered by operations/all-operations.ts. */
 import type { OperationDeclaration } from '../registry';
 import { addToSessionsOperation } from './add-to-sessions';
+import { amendOperation } from './amend-note';
 import { attendanceOperation } from './attendance-report';
+import { documentGroupSessionOperation } from './document-group-session';
+import { documentSessionOperation } from './document-session';
 import { enrollOperation } from './enroll';
 import { recordAttendanceOperation } from './record-attendance';
 import { scheduleSessionsOperation } from './schedule-sessions';
+import { signOperation } from './sign-note';
 
 export const IOP_OPERATIONS: OperationDeclaration[] = [
   enrollOperation,
@@ -12,4 +16,8 @@ export const IOP_OPERATIONS: OperationDeclaration[] = [
   addToSessionsOperation,
   recordAttendanceOperation,
   attendanceOperation,
+  documentGroupSessionOperation,
+  documentSessionOperation,
+  signOperation,
+  amendOperation,
 ];
