@@ -14,7 +14,7 @@ import { openBenchDatabase } from './bench-database';
 import { FhirClient } from './fhir-client';
 import { startServerChild } from './server-child';
 import { BENCH_QUERIES, BenchQuery, pickFor } from './search-queries';
-import { generatePatients } from './search-data';
+import { generatePatients, withoutSecondaryIndexes } from './search-data';
 import { LoadResult, round, runLoad } from './stats';
 
 export interface SearchBenchOptions {
@@ -53,7 +53,8 @@ export async function runSearchBench(options?: SearchBenchOptions): Promise<Reco
     let generated = 0;
     for (const size of sizes) {
       log(`search: generating patients ${generated}–${size} (~20 resources each) through the index extractor`);
-      const generation = await generatePatients(pool, generated, size, log);
+      const from = generated;
+      const generation = await withoutSecondaryIndexes(pool, () => generatePatients(pool, from, size, log), log);
       generated = size;
       await pool.query('ANALYZE');
       log(`search: ${generation.resources} resources in ${round(generation.seconds, 1)} s; measuring at ${size} patients`);

@@ -119,6 +119,39 @@ export function generatedResources(from: number, to: number): Resource[] {
   return resources;
 }
 
+const BULK_TABLES = ['resource', 'idx_string', 'idx_token', 'idx_date', 'idx_number', 'idx_quantity', 'idx_uri', 'idx_reference', 'idx_present'];
+
+/**
+ * Runs a bulk load with the secondary indexes of the resource and index tables dropped, then rebuilds them exactly
+ * as the migrations defined them (building an index once is far cheaper than maintaining it row by row).
+ * Indexes behind constraints (primary keys, unique) stay.
+ */
+export async function withoutSecondaryIndexes<T>(pool: Pool, load: () => Promise<T>, log: (line: string) => void): Promise<T> {
+  const { rows } = await pool.query<{ name: string; definition: string }>(
+    `SELECT i.indexname AS name, i.indexdef AS definition FROM pg_indexes i
+     WHERE i.schemaname = 'public' AND i.tablename = ANY($1::text[])
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`, [BULK_TABLES]);
+  for (const { name } of rows) await pool.query(`DROP INDEX ${quoteIdent(name)}`);
+  try {
+    return await load();
+  } finally {
+    const started = Date.now();
+    const client = await pool.connect();
+    try {
+      await client.query(`SET maintenance_work_mem = '256MB'`);
+      for (const { definition } of rows) await client.query(definition);
+    } finally {
+      client.release();
+    }
+    log(`  rebuilt ${rows.length} indexes in ${Math.round((Date.now() - started) / 1000)} s`);
+  }
+}
+
+function quoteIdent(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unexpected index name ${name}`);
+  return `"${name}"`;
+}
+
 /** Writes patients [from, to) with their resources; extraction of the next batch overlaps the previous insert. */
 export async function generatePatients(pool: Pool, from: number, to: number, log: (line: string) => void): Promise<{ resources: number; seconds: number }> {
   const started = Date.now();

@@ -92,12 +92,12 @@ export const BENCH_QUERIES: BenchQuery[] = [
     name: 'chain Observation?subject:Patient.identifier=&code=',
     http: (p) => `Observation?subject:Patient.identifier=${MRN_SYSTEM}|MRN${p.patient}&code=${GAD7}`,
     sql: (p) => ({
-      text: `${CONTENT} JOIN idx_reference f ON f.res_id = r.res_id
-             JOIN resource pt ON pt.resource_type = 'Patient' AND pt.id = f.target_id
-             JOIN idx_token pi ON pi.res_id = pt.res_id AND pi.param = 'identifier' AND pi.code = $1 AND pi.system = $2
-             WHERE f.param = 'subject' AND f.target_type = 'Patient' AND f.resource_type = 'Observation'
-               AND EXISTS (SELECT 1 FROM idx_token t WHERE t.res_id = r.res_id AND t.param = 'code' AND t.code = $3)
-               AND NOT r.deleted ORDER BY r.res_id LIMIT ${PAGE + 1}`,
+      text: `${CONTENT} WHERE r.res_id IN (
+               SELECT f.res_id FROM idx_token pi JOIN resource pt ON pt.res_id = pi.res_id
+                 JOIN idx_reference f ON f.target_id = pt.id AND f.target_type = 'Patient' AND f.param = 'subject' AND f.resource_type = 'Observation'
+               WHERE pi.resource_type = 'Patient' AND pi.param = 'identifier' AND pi.code = $1 AND pi.system = $2)
+             AND EXISTS (SELECT 1 FROM idx_token t WHERE t.res_id = r.res_id AND t.param = 'code' AND t.code = $3)
+             AND NOT r.deleted ORDER BY r.res_id LIMIT ${PAGE + 1}`,
       values: [`MRN${p.patient}`, MRN_SYSTEM, GAD7],
     }),
     minMatches: 4,
