@@ -51,6 +51,8 @@ beforeAll(async () => {
       { code: { coding: [{ system: 'http://loinc.org', code: '8462-4' }] }, valueQuantity: { value: 80, system: 'http://unitsofmeasure.org', code: 'mm[Hg]' } },
     ] }, 'bp');
   await create({ resourceType: 'DiagnosticReport', status: 'final', code: { text: 'PHQ-9' }, result: [{ reference: `Observation/${ids.phq1}` }] }, 'report');
+  await create({ resourceType: 'Observation', status: 'final', code: { text: 'outside' },
+    subject: { type: 'Patient', identifier: { system: 'http://other.example/mrn', value: 'X-9' } } }, 'byIdentifier');
 });
 afterAll(() => server.close());
 
@@ -154,10 +156,12 @@ describe('reference', () => {
     expect(await matchIds(`Observation?subject=Patient/${ids.ann}`)).toEqual(sorted('period'));
     expect(await matchIds('Observation?subject=http://other.example/fhir/Patient/1')).toEqual(sorted('bp'));
     expect(await matchIds('Observation?subject=1')).toEqual([]);
+    expect(await matchIds('Observation?subject:identifier=http://other.example/mrn|X-9')).toEqual(sorted('byIdentifier'));
+    expect(await matchIds('Observation?subject:identifier=X-9')).toEqual(sorted('byIdentifier'));
     expect(await matchIds(`Observation?subject:Patient=${ids.peter}`)).toEqual(sorted('gad1'));
     expect(await matchIds(`Observation?subject:Group=${ids.peter}`)).toEqual([]);
     expect(await matchIds('Observation?performer:missing=false')).toEqual(sorted('phq1'));
-    expect(await matchIds('Observation?value-quantity:missing=true')).toEqual(sorted('period', 'bp'));
+    expect(await matchIds('Observation?value-quantity:missing=true')).toEqual(sorted('period', 'bp', 'byIdentifier'));
   });
   test('chains and reverse chains', async () => {
     expect(await matchIds('Observation?subject:Patient.name=zoe')).toEqual(sorted('phq1', 'phq2'));
@@ -191,6 +195,8 @@ describe('unknown parameters and request forms', () => {
   });
   test('system search with _type, and compartment search', async () => {
     expect(await matchIds(`?_type=Patient,Practitioner&_id=${ids.zoe},${ids.doc}`)).toEqual(sorted('zoe', 'doc'));
+    expect(await matchIds(`?_id=${ids.zoe},${ids.doc},${ids.report}`)).toEqual(sorted('zoe', 'doc', 'report'));
+    expect(await matchIds('?_type=Patient,Practitioner&name=mu')).toEqual(sorted('zoe', 'peter', 'doc'));
     expect(await matchIds(`Patient/${ids.zoe}/Observation`)).toEqual(sorted('phq1', 'phq2'));
     expect(await matchIds(`Patient/${ids.zoe}/Observation?code=44261-6&date=2024-04`)).toEqual(sorted('phq2'));
     const outside = await server.http.get(`/fhir/Patient/${ids.zoe}/Organization`);

@@ -143,6 +143,8 @@ describe('_total, _summary, _elements', () => {
     const patient = matches(bundle)[0].resource as unknown as Record<string, unknown> & { meta: { tag: { code: string }[] } };
     expect(Object.keys(patient).sort()).toEqual(['birthDate', 'id', 'meta', 'resourceType']);
     expect(patient.meta.tag.map((t) => t.code)).toContain('SUBSETTED');
+    const observation = matches(await get('Observation?_elements=subject&_count=1'))[0].resource as unknown as Record<string, unknown>;
+    expect(Object.keys(observation).sort()).toEqual(['code', 'id', 'meta', 'resourceType', 'status', 'subject']);
   });
 });
 

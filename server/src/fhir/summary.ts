@@ -6,7 +6,8 @@ import { badRequest } from '../errors';
 const ALWAYS = new Set(['resourceType', 'id', 'meta']);
 
 export function summarizeResource<T extends Resource>(resource: T, summary?: string, elements?: string[]): T {
-  if (elements && elements.length > 0) return subset(resource, (key) => elements.includes(key));
+  // Mandatory elements stay, so the subset is still a valid resource (as the spec asks of _elements).
+  if (elements && elements.length > 0) return subset(resource, (key) => elements.includes(key) || isMandatory(resource, key));
   switch (summary) {
     case undefined:
     case 'false':
