@@ -60,6 +60,9 @@ function patientsOf(access: AccessContext, params: RouteParams, req: FhirRequest
     }
   }
   if (body && body.resourceType !== 'Bundle') for (const id of patientReferences(body)) patients.add(id);
+  // What a write tried to store, too: a refused write for another patient must show up under that patient.
+  const sent = req.body as Resource | undefined;
+  if (sent?.resourceType && sent.resourceType !== 'Bundle' && sent.resourceType !== 'Parameters') for (const id of patientReferences(sent)) patients.add(id);
   return patients;
 }
 

@@ -10,6 +10,8 @@ import { readAuditEvent, searchAuditEvents } from '../audit/audit-search';
 import { fhirAuditRecord } from '../audit/fhir-interaction-audit';
 import type { Route } from '../fhir/router';
 import type { FhirContext, FhirRequest, FhirResponse, Interaction, RouteParams } from '../fhir/types';
+import type { RowFilter } from '../search/sql/context';
+import { accessFilter } from '../store/access-filter';
 import type { Repository } from '../store/repository';
 import { AccessContext, systemAccess } from './access-context';
 import { allowsEveryRow, grantsFor } from './access-policy';
@@ -17,7 +19,8 @@ import { InteractionNeeds, interactionNeeds } from './interaction-permissions';
 import { filterBundleEntries, instanceVisibility } from './row-visibility';
 import type { Permission } from './scopes';
 
-const LISTINGS = new Set<Interaction>(['search-type', 'search-system', 'search-compartment', 'history-type', 'history-system', 'operation']);
+/** Bundles the search engine did not filter in SQL: their entries are checked here instead. */
+const UNFILTERED_LISTINGS = new Set<Interaction>(['history-type', 'history-system', 'operation']);
 const INTERNAL_ACCESS = systemAccess();
 const AUDIT_EVENT_READS = new Set<Interaction>(['read', 'search-type']);
 
@@ -58,6 +61,10 @@ function checkAuditEventRules(access: AccessContext, interaction: Interaction, n
 
 function checkScopes(access: AccessContext, needs: InteractionNeeds, interaction: Interaction): void {
   const { policy } = access;
+  if (needs.adminOnly) {
+    if (!policy.admin) throw insufficientScope('Only administrators may run this operation');
+    return;
+  }
   if (interaction === 'capabilities' || interaction === 'batch' || needs.resourceType === 'AuditEvent') return;
   if (!needs.resourceType) {
     if (interaction === 'operation' && !allowsEveryRow(policy, 'r')) throw insufficientScope('System-level operations need a token with access to every resource');
@@ -98,20 +105,31 @@ async function runTransactionBundle(route: Route, params: RouteParams, req: Fhir
 async function runRead(route: Route, params: RouteParams, req: FhirRequest, ctx: FhirContext, access: AccessContext, needs: InteractionNeeds): Promise<FhirResponse> {
   if (needs.resourceType === 'AuditEvent') return auditEventHandler(route.interaction)(req, params, ctx);
   if (needs.instance) await checkInstance(ctx.repo, access, needs.instance, 'r', false);
-  const response = await route.handler(req, params, ctx);
-  if (!LISTINGS.has(route.interaction) || response.body?.resourceType !== 'Bundle') return response;
+  const response = await route.handler(req, params, withSearchFilter(ctx, access));
+  if (!UNFILTERED_LISTINGS.has(route.interaction) || response.body?.resourceType !== 'Bundle') return response;
   return filterListing(ctx.repo, access, response, needs.resourceType);
 }
 
 async function runWrite(route: Route, params: RouteParams, req: FhirRequest, ctx: FhirContext, access: AccessContext, needs: InteractionNeeds): Promise<FhirResponse> {
   return ctx.repo.transaction(async (tx) => {
-    const txCtx: FhirContext = { ...ctx, repo: tx };
+    const txCtx = withSearchFilter({ ...ctx, repo: tx }, access);
     if (needs.instance) await checkInstance(tx, access, needs.instance, needs.permissions[0], true);
     const response = await route.handler(req, params, txCtx);
     await checkWrittenResource(tx, access, response);
     await recordAudit(access, route.interaction, params, req, { response, status: response.status }, tx);
     return response;
   });
+}
+
+/**
+ * Hands the search engine the access filter (search/sql/context.ts RowFilter): it ANDs it into matches, and into
+ * included rows and rows that chains, _has and _list look through. Omitted when the policy reaches every row.
+ */
+function withSearchFilter(ctx: FhirContext, access: AccessContext): FhirContext {
+  const { policy } = access;
+  if (allowsEveryRow(policy, 's') && allowsEveryRow(policy, 'r')) return ctx;
+  const searchRowFilter: RowFilter = (alias, use, resourceType) => accessFilter(policy, alias, use === 'match' ? 's' : 'r', resourceType);
+  return { ...ctx, searchRowFilter } as FhirContext;
 }
 
 /** An existing instance the policy does not reach reads as absent (404); a write to it is refused (403). */

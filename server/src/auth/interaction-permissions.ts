@@ -11,7 +11,12 @@ export interface InteractionNeeds {
   writes: boolean;
   /** Criteria pick the target (conditional writes): only allowed when the policy reaches every row. */
   conditional: boolean;
+  /** Server administration (reindexing, audit verification): administrators only. */
+  adminOnly?: boolean;
 }
+
+/** Operations that administer the server rather than read or write patient data. */
+const ADMIN_OPERATIONS = new Set(['reindex', 'verify-audit-chain']);
 
 const READS: Partial<Record<Interaction, Permission>> = {
   read: 'r', vread: 'r', 'history-instance': 'r',
@@ -23,7 +28,12 @@ export function interactionNeeds(interaction: Interaction, params: RouteParams, 
   const instance = resourceType && params.id ? { resourceType, id: params.id } : undefined;
   const read = READS[interaction];
   if (interaction === 'search-compartment') {
-    return { resourceType: params.compartmentType, permissions: ['s'], instance, writes: false, conditional: false };
+    // Routed as `:type/:id/:type`: the path names the compartment (Patient/123) and the searched type.
+    const [compartmentType, id, searched] = req.path.split('/').map(decodeURIComponent);
+    return { resourceType: searched, permissions: ['s'], instance: { resourceType: compartmentType, id }, writes: false, conditional: false };
+  }
+  if (interaction === 'operation' && ADMIN_OPERATIONS.has(params.operation ?? '')) {
+    return { resourceType, permissions: [], writes: false, conditional: false, adminOnly: true };
   }
   if (read) return { resourceType, permissions: [read], instance, writes: false, conditional: false };
   switch (interaction) {

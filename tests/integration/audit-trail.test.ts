@@ -1,0 +1,186 @@
+/**
+ * The audit trail: an AuditEvent for every FHIR interaction and authorization event (who, client, patient,
+ * action, query, outcome, source IP), written in the write's own transaction, searchable by administrators,
+ * immutable through the API and in the database, and hash-chained so tampering is found by $verify-audit-chain.
+ */
+import type { AuditEvent, Bundle } from '@medplum/fhirtypes';
+import { Client } from 'pg';
+import { runBrowserFlow } from '../support/auth-browser';
+import { APP_REDIRECT, Clinic, createClinic, PASSWORD } from '../support/auth-fixtures';
+import { startTestServer, TestAgent, TestServer } from '../support/test-server';
+
+let server: TestServer;
+let clinic: Clinic;
+let asA: TestAgent;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  clinic = await createClinic(server);
+  asA = await server.as('launch/patient patient/*.cruds', { patient: clinic.patientA, username: clinic.users.patientA });
+});
+afterAll(() => server.close());
+
+async function auditEvents(query: string): Promise<AuditEvent[]> {
+  const res = await server.http.get(`/fhir/AuditEvent?${query}`);
+  expect(res.status).toBe(200);
+  return ((res.body as Bundle).entry ?? []).map((e) => e.resource as AuditEvent);
+}
+
+const subtype = (e: AuditEvent) => e.subtype?.[0]?.code;
+
+describe('every FHIR interaction is recorded', () => {
+  test('a read: who (user and client), which patient, what, the outcome and the source address', async () => {
+    await asA.get(`/fhir/Observation/${clinic.observationA}`).set('X-Forwarded-For', '203.0.113.9');
+    const [event] = await auditEvents(`entity=Observation/${clinic.observationA}&subtype=read&_count=1`);
+    expect(event.action).toBe('R');
+    expect(event.outcome).toBe('0');
+    expect(event.type?.code).toBe('rest');
+    const user = event.agent.find((a) => a.requestor);
+    expect(user?.who?.reference).toBe(`Patient/${clinic.patientA}`);
+    expect(user?.network?.address).toEqual(expect.any(String));
+    const app = event.agent.find((a) => a.who?.identifier?.system === 'urn:iop-fhir:client');
+    expect(app?.who?.identifier?.value).toBe('test-app');
+    expect(event.entity?.map((e) => e.what?.reference)).toEqual(expect.arrayContaining([`Patient/${clinic.patientA}`, `Observation/${clinic.observationA}`]));
+  });
+
+  test('a search records its query', async () => {
+    await asA.get('/fhir/Observation?code=glucose&_count=5');
+    const [event] = await auditEvents(`patient=${clinic.patientA}&subtype=search-type&_count=1`);
+    const query = event.entity?.find((e) => e.query);
+    expect(query?.description).toMatch(/^GET Observation\?code=glucose&_count=5/);
+    expect(Buffer.from(query!.query!, 'base64').toString()).toBe(query!.description);
+    expect(event.action).toBe('E');
+  });
+
+  test('a refused request is recorded with a failure outcome', async () => {
+    const res = await asA.get(`/fhir/Observation/${clinic.observationB}`);
+    expect(res.status).toBe(404);
+    const [event] = await auditEvents(`entity=Observation/${clinic.observationB}&outcome=4&_count=1`);
+    expect(event.outcomeDesc).toMatch(/not found/);
+  });
+
+  test('a write and its AuditEvent commit together; a refused write leaves only the failure event', async () => {
+    const created = await asA.post('/fhir/Observation').set('Content-Type', 'application/fhir+json')
+      .send({ resourceType: 'Observation', status: 'final', code: { text: 'mood' }, subject: { reference: `Patient/${clinic.patientA}` } });
+    expect(created.status).toBe(201);
+    const { rows } = await server.pool.query(`SELECT action, outcome FROM audit_event WHERE entities @> ARRAY[$1]`, [`Observation/${created.body.id}`]);
+    expect(rows).toEqual([{ action: 'C', outcome: '0' }]);
+    const refused = await asA.post('/fhir/Observation').set('Content-Type', 'application/fhir+json')
+      .send({ resourceType: 'Observation', status: 'final', code: { text: 'not mine' }, subject: { reference: `Patient/${clinic.patientB}` } });
+    expect(refused.status).toBe(403);
+    const [failure] = await auditEvents(`patient=${clinic.patientB}&action=C&_count=1`);
+    expect(failure.outcome).toBe('4');
+  });
+
+  test('a transaction records one event per entry plus the Bundle; a failed one records only the failure', async () => {
+    const ok = await server.http.post('/fhir').set('Content-Type', 'application/fhir+json').send({
+      resourceType: 'Bundle', type: 'transaction', entry: [
+        { resource: { resourceType: 'Observation', status: 'final', code: { text: 'tx-1' }, subject: { reference: `Patient/${clinic.patientA}` } }, request: { method: 'POST', url: 'Observation' } },
+        { resource: { resourceType: 'Observation', status: 'final', code: { text: 'tx-2' }, subject: { reference: `Patient/${clinic.patientA}` } }, request: { method: 'POST', url: 'Observation' } },
+      ],
+    });
+    expect(ok.status).toBe(200);
+    const ids = ok.body.entry.map((e: { response: { location: string } }) => e.response.location.split('/_history')[0]);
+    const { rows } = await server.pool.query(`SELECT count(*)::int AS n FROM audit_event WHERE entities && $1::text[]`, [ids]);
+    expect(rows[0].n).toBe(2);
+    const bundleEvents = await auditEvents('subtype=transaction&_count=5');
+    expect(bundleEvents.length).toBeGreaterThan(0);
+    const before = (await server.pool.query('SELECT count(*)::int AS n FROM audit_event')).rows[0].n;
+    const failed = await server.http.post('/fhir').set('Content-Type', 'application/fhir+json').send({
+      resourceType: 'Bundle', type: 'transaction', entry: [
+        { resource: { resourceType: 'Observation', status: 'final', code: { text: 'tx-3' }, subject: { reference: `Patient/${clinic.patientA}` } }, request: { method: 'POST', url: 'Observation' } },
+        { request: { method: 'GET', url: 'Observation/does-not-exist' } },
+      ],
+    });
+    expect(failed.status).toBe(404);
+    const added = await server.pool.query(`SELECT subtype FROM (SELECT content->'subtype'->0->>'code' AS subtype, outcome FROM audit_event ORDER BY seq OFFSET $1) e`, [before]);
+    expect(added.rows.map((r) => r.subtype).sort()).toEqual(['read', 'transaction']);
+  });
+
+  test('authorization events: a failed and a successful login, and the token, are recorded', async () => {
+    await runBrowserFlow(server.app, { clientId: clinic.clients.public, redirectUri: APP_REDIRECT, scope: 'openid patient/*.rs launch/patient', username: clinic.users.patientB, password: 'wrong' });
+    const flow = await runBrowserFlow(server.app, { clientId: clinic.clients.public, redirectUri: APP_REDIRECT, scope: 'openid patient/*.rs launch/patient', username: clinic.users.patientB, password: PASSWORD });
+    expect(flow.code).toBeDefined();
+    const logins = await auditEvents('type=110114&subtype=login:password&_count=10');
+    expect(logins.map((e) => e.outcome)).toEqual(expect.arrayContaining(['0', '4']));
+    const approved = await auditEvents(`type=110114&patient=${clinic.patientB}&_count=10`);
+    expect(approved.map(subtype)).toEqual(expect.arrayContaining(['authorize:authorization_code']));
+  });
+});
+
+describe('searching the trail', () => {
+  test('AuditEvent?patient=&date= finds the events of a patient in a time window, newest first, paged', async () => {
+    const start = new Date(Date.now() - 60_000).toISOString();
+    await asA.get(`/fhir/Patient/${clinic.patientA}`);
+    await asA.get(`/fhir/Patient/${clinic.patientA}`);
+    const res = await server.http.get(`/fhir/AuditEvent?patient=${clinic.patientA}&date=ge${start}&_count=2`);
+    expect(res.status).toBe(200);
+    expect(res.body.entry).toHaveLength(2);
+    const times = res.body.entry.map((e: { resource: AuditEvent }) => e.resource.recorded);
+    expect([...times].sort().reverse()).toEqual(times);
+    const next = res.body.link.find((l: { relation: string }) => l.relation === 'next');
+    expect(next.url).toMatch(/_cursor=/);
+    const future = await auditEvents(`patient=${clinic.patientA}&date=gt2999-01-01`);
+    expect(future).toEqual([]);
+  });
+
+  test('an AuditEvent can be read by id; unknown search parameters are refused', async () => {
+    const [event] = await auditEvents('_count=1');
+    const read = await server.http.get(`/fhir/AuditEvent/${event.id}`);
+    expect(read.status).toBe(200);
+    expect(read.body.id).toBe(event.id);
+    expect((await server.http.get('/fhir/AuditEvent?colour=blue')).status).toBe(400);
+  });
+
+  test('only administrators may search it', async () => {
+    const clinician = await server.as('user/*.cruds', { username: clinic.users.clinician });
+    expect((await clinician.get('/fhir/AuditEvent')).status).toBe(403);
+    const admin = await server.as('user/*.rs openid', { username: clinic.users.admin });
+    expect((await admin.get('/fhir/AuditEvent?_count=1')).status).toBe(200);
+  });
+});
+
+describe('immutability and the hash chain', () => {
+  test('AuditEvents cannot be created, updated or deleted through the API, even by an admin', async () => {
+    const [event] = await auditEvents('_count=1');
+    const create = await server.http.post('/fhir/AuditEvent').set('Content-Type', 'application/fhir+json').send({ ...event, id: undefined });
+    const update = await server.http.put(`/fhir/AuditEvent/${event.id}`).set('Content-Type', 'application/fhir+json').send({ ...event, outcome: '12' });
+    const remove = await server.http.delete(`/fhir/AuditEvent/${event.id}`);
+    for (const res of [create, update, remove]) {
+      expect(res.status).toBe(405);
+      expect(res.body.resourceType).toBe('OperationOutcome');
+    }
+  });
+
+  test('the database refuses UPDATE, DELETE and TRUNCATE of audit events', async () => {
+    await expect(server.pool.query(`UPDATE audit_event SET outcome = '12' WHERE seq = (SELECT min(seq) FROM audit_event)`)).rejects.toThrow(/append-only/);
+    await expect(server.pool.query('DELETE FROM audit_event')).rejects.toThrow(/append-only/);
+    await expect(server.pool.query('TRUNCATE audit_event')).rejects.toThrow(/append-only/);
+  });
+
+  test('$verify-audit-chain proves the chain; tampering by a database superuser breaks it where it happened', async () => {
+    const valid = await server.http.get('/fhir/$verify-audit-chain');
+    expect(valid.status).toBe(200);
+    const param = (body: { parameter: { name: string }[] }, name: string) => body.parameter.find((p) => p.name === name) as Record<string, unknown> | undefined;
+    expect(param(valid.body, 'valid')?.valueBoolean).toBe(true);
+    expect(param(valid.body, 'verified')?.valueInteger).toBeGreaterThan(10);
+
+    const { rows: [target] } = await server.pool.query('SELECT chain_pos FROM audit_event WHERE chain_pos IS NOT NULL ORDER BY chain_pos LIMIT 1 OFFSET 5');
+    const superuser = new Client({ connectionString: (server.pool as unknown as { options: { connectionString: string } }).options.connectionString });
+    await superuser.connect();
+    try {
+      await superuser.query('ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_update');
+      await superuser.query(`UPDATE audit_event SET content = jsonb_set(content, '{outcome}', '"12"'), outcome = '12' WHERE chain_pos = $1`, [target.chain_pos]);
+      await superuser.query('ALTER TABLE audit_event ENABLE TRIGGER audit_event_no_update');
+    } finally {
+      await superuser.end();
+    }
+    const broken = await server.http.post('/fhir/$verify-audit-chain');
+    expect(param(broken.body, 'valid')?.valueBoolean).toBe(false);
+    expect(param(broken.body, 'brokenAt')?.valueInteger).toBe(Number(target.chain_pos));
+  });
+
+  test('only administrators may verify the chain', async () => {
+    expect((await asA.get('/fhir/$verify-audit-chain')).status).toBe(403);
+  });
+});
