@@ -7,7 +7,10 @@ import { documentGroupSessionOperation } from './document-group-session';
 import { documentSessionOperation } from './document-session';
 import { enrollOperation } from './enroll';
 import { recordAttendanceOperation } from './record-attendance';
+import { outcomeReportOperation } from './outcome-report';
+import { outcomesOperation } from './patient-outcomes';
 import { scheduleSessionsOperation } from './schedule-sessions';
+import { scoreOperation } from './score-response';
 import { signOperation } from './sign-note';
 
 export const IOP_OPERATIONS: OperationDeclaration[] = [
@@ -20,4 +23,7 @@ export const IOP_OPERATIONS: OperationDeclaration[] = [
   documentSessionOperation,
   signOperation,
   amendOperation,
+  scoreOperation,
+  outcomesOperation,
+  outcomeReportOperation,
 ];
