@@ -136,6 +136,9 @@ describe('_total, _summary, _elements', () => {
     const bundle = await get('Observation?_summary=count');
     expect(bundle.total).toBe(6);
     expect(bundle.entry ?? []).toEqual([]);
+    const none = await get('Observation?_count=0');
+    expect(none.total).toBe(6);
+    expect(none.entry ?? []).toEqual([]);
   });
 
   test('_elements keeps the named elements (and mandatory ones) and marks the resource SUBSETTED', async () => {

@@ -57,8 +57,11 @@ describe('token :below / :above over a CodeSystem hierarchy on this server', () 
     expect(await matchIds(`Condition?code:below=${SYS}|mood`)).toEqual(sorted('panic', 'anxious', 'depressed'));
     expect(await matchIds(`Condition?code:above=${SYS}|panic`)).toEqual(sorted('panic', 'anxious'));
   });
-  test('without a known CodeSystem, :below matches the code itself', async () => {
+  test('without a known CodeSystem, :below matches the code itself, and the Bundle says so', async () => {
     expect(await matchIds('Condition?code:below=http://snomed.info/sct|35489007')).toEqual(sorted('snomedDep'));
+    const res = await server.http.get('/fhir/Condition?code:below=http://snomed.info/sct|35489007');
+    const outcome = (res.body as Bundle).entry!.find((e) => e.search?.mode === 'outcome')!.resource as { issue: { diagnostics: string }[] };
+    expect(outcome.issue[0].diagnostics).toMatch(/CodeSystem http:\/\/snomed.info\/sct is not held/);
   });
 });
 

@@ -40,7 +40,7 @@ export async function executeSearch(repo: Repository, request: SearchRequest, op
   const where = buildWhere(ctx, request);
   const keys = sortKeys(request, rootScope(request));
   const cursor = request.cursor ? decodeCursor(request.cursor, keys) : undefined;
-  const result: SearchResult = { matches: [], included: [], warnings: [] };
+  const result: SearchResult = { matches: [], included: [], warnings: [...terminology.notes] };
   let complete = false;
   if (request.count > 0 && request.summary !== 'count') {
     const rows = await repo.query<Row>(pageQuery(where, keys, cursor, request.count + 1));
@@ -58,7 +58,7 @@ export async function executeSearch(repo: Repository, request: SearchRequest, op
     complete = !cursor && !more;
   }
   if (complete) result.total = result.matches.length;
-  else if (request.total === 'accurate' || request.summary === 'count') result.total = await countMatches(repo, where);
+  else if (request.total === 'accurate' || request.summary === 'count' || request.count === 0) result.total = await countMatches(repo, where);
   else if (request.total === 'estimate') result.total = await estimateMatches(repo, where);
   if (result.matches.length > 0 && (request.include.length > 0 || request.revinclude.length > 0)) {
     result.included = await resolveIncludes(repo, ctx, request, result.matches, result.warnings);

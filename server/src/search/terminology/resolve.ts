@@ -16,9 +16,11 @@ export interface ResolvedTerminology {
   valueSet(reference: string): CodeSet | undefined;
   /** The code and its descendants (below) or ancestors (above); undefined if the CodeSystem is not held. */
   hierarchy(system: string, code: string, direction: 'above' | 'below'): string[] | undefined;
+  /** What the client should know about how terminology was applied (e.g. a CodeSystem that is not held). */
+  notes: string[];
 }
 
-export const NO_TERMINOLOGY: ResolvedTerminology = { valueSet: () => undefined, hierarchy: () => undefined };
+export const NO_TERMINOLOGY: ResolvedTerminology = { valueSet: () => undefined, hierarchy: () => undefined, notes: [] };
 
 const MAX_ROUNDS = 3;
 
@@ -30,7 +32,7 @@ interface Needed {
 export async function resolveTerminology(repo: Repository, request: SearchRequest): Promise<ResolvedTerminology> {
   const needed: Needed = { valueSets: new Set(), codeSystems: new Set() };
   for (const filter of request.filters) collectNeeded(filter, needed);
-  if (needed.valueSets.size === 0 && needed.codeSystems.size === 0) return NO_TERMINOLOGY;
+  if (needed.valueSets.size === 0 && needed.codeSystems.size === 0) return { ...NO_TERMINOLOGY, notes: [] };
   const valueSets = new Map<string, ValueSet>();
   const codeSystems = new Map<string, CodeHierarchy>();
   let pending = needed;
@@ -55,7 +57,9 @@ export async function resolveTerminology(repo: Repository, request: SearchReques
     codeSystem: (url) => codeSystems.get(url),
   };
   const expanded = new Map<string, CodeSet>();
+  const notes: string[] = [];
   return {
+    notes,
     valueSet(reference) {
       const valueSet = source.valueSet(reference);
       if (!valueSet) return undefined;
@@ -64,7 +68,11 @@ export async function resolveTerminology(repo: Repository, request: SearchReques
     },
     hierarchy(system, code, direction) {
       const hierarchy = codeSystems.get(system);
-      if (!hierarchy) return undefined;
+      if (!hierarchy) {
+        const note = `CodeSystem ${system} is not held by this server: :${direction} matched ${system}|${code} itself only`;
+        if (!notes.includes(note)) notes.push(note);
+        return undefined;
+      }
       return direction === 'below' ? hierarchy.below(code) : hierarchy.above(code);
     },
   };
