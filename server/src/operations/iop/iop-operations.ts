@@ -3,11 +3,14 @@ import type { OperationDeclaration } from '../registry';
 import { addToSessionsOperation } from './add-to-sessions';
 import { amendOperation } from './amend-note';
 import { attendanceOperation } from './attendance-report';
+import { changeLevelOfCareOperation } from './change-level-of-care';
 import { documentGroupSessionOperation } from './document-group-session';
 import { documentSessionOperation } from './document-session';
 import { enrollOperation } from './enroll';
 import { recordAttendanceOperation } from './record-attendance';
 import { outcomeReportOperation } from './outcome-report';
+import { recordCertificationOperation } from './record-certification';
+import { recordPlanReviewOperation } from './record-plan-review';
 import { outcomesOperation } from './patient-outcomes';
 import { scheduleSessionsOperation } from './schedule-sessions';
 import { scoreOperation } from './score-response';
@@ -15,6 +18,9 @@ import { signOperation } from './sign-note';
 
 export const IOP_OPERATIONS: OperationDeclaration[] = [
   enrollOperation,
+  changeLevelOfCareOperation,
+  recordCertificationOperation,
+  recordPlanReviewOperation,
   scheduleSessionsOperation,
   addToSessionsOperation,
   recordAttendanceOperation,

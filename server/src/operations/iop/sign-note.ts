@@ -4,14 +4,15 @@
  * note and its template answers are then locked (note-lock.ts). Signing an attended session's note bills it
  * (bill-signed-notes.ts): Claims per the payer's rules and authorization units decremented. One transaction.
  */
-import type { Appointment, Composition, Encounter, Provenance, QuestionnaireResponse, Reference } from '@medplum/fhirtypes';
+import type { Appointment, Composition, Encounter, Provenance, QuestionnaireResponse } from '@medplum/fhirtypes';
 import { badRequest, conflict } from '../../errors';
 import type { FhirContext } from '../../fhir/types';
 import type { OperationDeclaration } from '../registry';
 import { BillingRun } from './bill-signed-notes';
 import { hasTag, SIGNED_TAG } from './iop-vocabulary';
 import { iopOperationDefinition, nowOf, out, outcomePart, parameters } from './operation-support';
-import { optionalReference, references } from './read-input';
+import { references } from './read-input';
+import { signerOf } from './signer';
 import { idOf, parseLocalReference, readResource, type AnyReference } from './read-resources';
 import { WriteSet, commitWrites } from './write-transaction';
 
@@ -22,7 +23,7 @@ export const signOperation: OperationDeclaration = {
   handler: (input, ctx, target) => ctx.repo.transaction(async (tx) => {
     const txCtx = { ...ctx, repo: tx };
     const now = nowOf(ctx);
-    const signer = signerOf(ctx, optionalReference(input, 'signer'));
+    const signer = signerOf(ctx, input, 'signer');
     const ids = target.id ? [target.id] : references(input, 'note').map((r) => parseLocalReference(r, 'note', 'Composition')[1]);
     if (ids.length === 0) throw badRequest('Name the notes to sign: POST /Composition/{id}/$sign, or `note` references');
     if (new Set(ids).size !== ids.length) throw badRequest('A note is listed twice');
@@ -60,15 +61,6 @@ export const signOperation: OperationDeclaration = {
     };
   }),
 };
-
-/** The signer: the `signer` parameter, or the signed-in practitioner (the token's fhirUser). */
-function signerOf(ctx: FhirContext, given: Reference | undefined): AnyReference {
-  const reference = given ?? (ctx.access?.principal.fhirUser ? { reference: ctx.access.principal.fhirUser } : undefined);
-  if (!reference) throw badRequest('signer (the Practitioner signing) is required when the token names no practitioner');
-  const [type] = parseLocalReference(reference, 'signer');
-  if (type !== 'Practitioner' && type !== 'PractitionerRole') throw badRequest(`Notes are signed by a Practitioner or PractitionerRole, not a ${type}`);
-  return reference;
-}
 
 function provenanceFor(note: Composition, signer: AnyReference, now: Date): Provenance {
   const nextVersion = Number(note.meta?.versionId ?? '1') + 1;
