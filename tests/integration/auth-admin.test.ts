@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
+import { removeExpiredAuthState } from '../../server/src/auth/auth-housekeeping';
 import { findFreePort } from '../../server/src/store/free-port';
+import { authServerOf } from '../support/auth-tokens';
 import { jwksOf, makeKey, signAssertion } from '../support/auth-keys';
 import { runBrowserFlow } from '../support/auth-browser';
 import { createResource } from '../support/auth-fixtures';
@@ -164,3 +166,11 @@ async function waitUntilReady(port: number): Promise<void> {
   }
   throw new Error('server did not become ready');
 }
+
+test('housekeeping removes expired authorization state, and only that', async () => {
+  const pool = authServerOf(server.app).pool;
+  await pool.query(`INSERT INTO auth_assertion_jti (client_id, jti, expires_at) VALUES ('x', 'old', now() - interval '1 minute'), ('x', 'live', now() + interval '5 minutes')`);
+  await removeExpiredAuthState(pool);
+  const { rows } = await pool.query(`SELECT jti FROM auth_assertion_jti WHERE client_id = 'x'`);
+  expect(rows).toEqual([{ jti: 'live' }]);
+});

@@ -6,6 +6,7 @@ import { AuditLog } from '../audit/audit-log';
 import { startAuditSealer } from '../audit/audit-chain';
 import { AuthOverrides, readAuthSettings } from './auth-settings';
 import { authRoutes } from './auth-routes';
+import { startAuthHousekeeping } from './auth-housekeeping';
 import { AuthServer } from './auth-server';
 import { cors } from './cors';
 import { fhirAuthentication } from './fhir-authentication';
@@ -22,6 +23,7 @@ export function createAuth(pool: Pool, baseUrl: string, overrides: AuthOverrides
   const audit = new AuditLog(pool);
   const server = new AuthServer(pool, readAuthSettings(baseUrl, env, overrides), audit);
   startAuditSealer(pool);
+  startAuthHousekeeping(pool);
   const routes = express.Router();
   routes.use(authRoutes(server));
   routes.use('/admin', adminRoutes(server));
