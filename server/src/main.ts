@@ -34,7 +34,11 @@ async function main(): Promise<void> {
 
   const app = createApp({ pool: database.pool, baseUrl: config.baseUrl, logger });
   const server = createServer(app);
-  server.listen(config.port, () => logger.info({ url: config.baseUrl, fhir: `${config.baseUrl}/fhir` }, 'iop-fhir listening'));
+  server.listen(config.port, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    logger.info({ port, url: config.baseUrl, fhir: `${config.baseUrl}/fhir` }, 'iop-fhir listening');
+  });
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -8,7 +8,6 @@ import { request } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { findFreePort } from '../../server/src/store/free-port';
 import { mentalHealthFiles } from '../support/synthea';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -20,15 +19,29 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-async function startServer(port: number): Promise<ChildProcess> {
+/**
+ * Starts the server on a port of its own choosing (PORT=0: no race with other tests for a "free" port) and reads
+ * the port from its "listening" log line; resolves once /readyz answers.
+ */
+async function startServer(): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    cwd: ROOT, env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, DEMO: '1', LOG_LEVEL: 'warn', DATABASE_URL: '' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    cwd: ROOT, env: { ...process.env, PORT: '0', DATA_DIR: dataDir, DEMO: '1', LOG_LEVEL: 'info', DATABASE_URL: '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const port = await new Promise<number>((resolve, reject) => {
+    let buffered = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const match = /"port":(\d+)[^\n]*"iop-fhir listening"/.exec(buffered);
+      if (match) resolve(Number(match[1]));
+      buffered = buffered.slice(-4096);
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code} before listening`)));
+  });
+  child.stdout!.resume();
   for (let i = 0; i < 1800; i++) { // up to 3 minutes: a loaded CI machine starts slowly
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
-    if (ready) return child;
+    if (ready) return { child, port };
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('server did not become ready');
@@ -66,8 +79,7 @@ async function alive(pid: number): Promise<boolean> {
 
 describeEmbedded('server process', () => {
   test('first start seeds the demo; SIGTERM drains a running request and stops PostgreSQL; a crash does not block the next start', async () => {
-    const port = await findFreePort();
-    const first = await startServer(port);
+    const { child: first, port } = await startServer();
     const programs = await (await fetch(`http://127.0.0.1:${port}/fhir/HealthcareService`)).json();
     expect(programs.entry).toHaveLength(4);
 
@@ -85,15 +97,15 @@ describeEmbedded('server process', () => {
     expect(existsSync(pidFile())).toBe(false);
 
     // Crash: kill -9 the server; its PostgreSQL outlives it.
-    const second = await startServer(port);
+    const { child: second } = await startServer();
     const orphanPid = postmasterPid();
     second.kill('SIGKILL');
     await exited(second);
     expect(readFileSync(`/proc/${orphanPid}/cmdline`, 'utf8')).toMatch(/postgres/); // still running
 
-    const third = await startServer(port);
+    const { child: third, port: thirdPort } = await startServer();
     expect(await alive(orphanPid)).toBe(false);
-    const again = await (await fetch(`http://127.0.0.1:${port}/fhir/HealthcareService`)).json();
+    const again = await (await fetch(`http://127.0.0.1:${thirdPort}/fhir/HealthcareService`)).json();
     expect(again.entry).toHaveLength(4); // data kept, demo not seeded twice
     third.kill('SIGTERM');
     expect(await exited(third)).toBe(0);
