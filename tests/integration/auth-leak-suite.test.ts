@@ -6,7 +6,9 @@
  */
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { getSearchParameters } from '@medplum/core';
+import { createUser } from '../../server/src/auth/users';
 import { Clinic, createClinic, createResource } from '../support/auth-fixtures';
+import { authServerOf } from '../support/auth-tokens';
 import { startTestServer, TestAgent, TestServer } from '../support/test-server';
 
 let server: TestServer;
@@ -246,6 +248,31 @@ describe('user/ scopes follow the user', () => {
     const other = await server.as('user/*.rs', { username: clinic.users.otherClinician });
     expect((await other.get(`/fhir/Patient/${clinic.patientB}`)).status).toBe(200);
     expect((await other.get(`/fhir/Patient/${clinic.patientA}`)).status).toBe(404);
+  });
+
+  test('a clinician whose role names a program sees that program\'s patients, not the rest of the organisation', async () => {
+    const PROGRAM = 'http://iop-fhir.org/fhir/StructureDefinition/program';
+    const morning = await createResource(server, { resourceType: 'HealthcareService', name: 'Adult MH IOP morning', providedBy: { reference: `Organization/${clinic.orgA}` } });
+    const evening = await createResource(server, { resourceType: 'HealthcareService', name: 'SUD IOP evening', providedBy: { reference: `Organization/${clinic.orgA}` } });
+    const therapist = await createResource(server, { resourceType: 'Practitioner', name: [{ family: 'Morning' }] });
+    await createResource(server, {
+      resourceType: 'PractitionerRole', practitioner: { reference: `Practitioner/${therapist}` }, organization: { reference: `Organization/${clinic.orgA}` },
+      healthcareService: [{ reference: `HealthcareService/${morning}` }],
+    });
+    const patientC = await createResource(server, { resourceType: 'Patient', name: [{ family: 'Evening' }] });
+    const enrol = (patient: string, program: string) => createResource(server, {
+      resourceType: 'EpisodeOfCare', status: 'active', patient: { reference: `Patient/${patient}` }, managingOrganization: { reference: `Organization/${clinic.orgA}` },
+      extension: [{ url: PROGRAM, valueReference: { reference: `HealthcareService/${program}` } }],
+    } as never);
+    await enrol(clinic.patientA, morning);
+    await enrol(patientC, evening);
+    const user = await createUser(authServerOf(server.app).pool, { username: `morning-${Date.now()}`, password: 'a long password', fhirUser: `Practitioner/${therapist}` });
+    const agent = await server.as('user/*.rs', { username: user.username });
+    expect((await agent.get(`/fhir/Patient/${clinic.patientA}`)).status).toBe(200);
+    expect((await agent.get(`/fhir/Patient/${patientC}`)).status).toBe(404);
+    expect((await agent.get(`/fhir/Patient/${clinic.patientB}`)).status).toBe(404);
+    const patients = await agent.get('/fhir/Patient?_count=100');
+    expect(entries(patients.body).map((p) => p.id)).toEqual([clinic.patientA]);
   });
 
   test('a related person sees the patient they are linked to', async () => {

@@ -1,7 +1,8 @@
 /**
  * What a signed-in user may reach under user/ scopes, read from their FHIR resources: a patient their own
- * compartment; a related person the patients they are linked to; a practitioner the organisations (with their
- * sub-organisations) and programs of their active PractitionerRoles. Cached briefly per access token, so a new
+ * compartment; a related person the patients they are linked to; a practitioner the programs (HealthcareService)
+ * of their active PractitionerRoles, or — for a role that names no program — its organisation with every
+ * sub-organisation. Cached briefly per access token, so a new
  * token always sees the current roles.
  */
 import type { Db } from './db';
@@ -67,21 +68,17 @@ async function practitionerReach(db: Db, practitionerId: string): Promise<UserRe
     [practitionerId],
   );
   const idOf = (ref: string | null, type: string) => (ref?.startsWith(`${type}/`) ? ref.slice(type.length + 1) : undefined);
-  const serviceIds = [...new Set(rows.flatMap((r) => (r.services ?? []).map((s) => idOf(s, 'HealthcareService')).filter((s): s is string => !!s)))];
-  const directOrgs = rows.map((r) => idOf(r.organization, 'Organization')).filter((o): o is string => !!o);
-  const serviceOrgs = await organizationsProvidingServices(db, serviceIds);
-  const organizationIds = await withSubOrganizations(db, [...new Set([...directOrgs, ...serviceOrgs])]);
-  return { kind: 'practitioner', practitionerId, roleIds: rows.map((r) => r.role_id), organizationIds, serviceIds };
-}
-
-async function organizationsProvidingServices(db: Db, serviceIds: string[]): Promise<string[]> {
-  if (serviceIds.length === 0) return [];
-  const { rows } = await db.query<{ org: string }>(
-    `SELECT x.target_id AS org FROM resource s JOIN idx_reference x ON x.res_id = s.res_id
-      WHERE s.resource_type = 'HealthcareService' AND s.id = ANY($1::text[]) AND x.param = 'organization' AND x.target_type = 'Organization'`,
-    [serviceIds],
-  );
-  return rows.map((r) => r.org);
+  const serviceIds = new Set<string>();
+  const organizations = new Set<string>();
+  // A role that names programs is limited to them; a role that names only an organisation covers all of it.
+  for (const role of rows) {
+    const services = (role.services ?? []).map((ref) => idOf(ref, 'HealthcareService')).filter((id): id is string => !!id);
+    for (const service of services) serviceIds.add(service);
+    const organization = idOf(role.organization, 'Organization');
+    if (services.length === 0 && organization) organizations.add(organization);
+  }
+  const organizationIds = await withSubOrganizations(db, [...organizations]);
+  return { kind: 'practitioner', practitionerId, roleIds: rows.map((r) => r.role_id), organizationIds, serviceIds: [...serviceIds] };
 }
 
 /** The organisations and every organisation below them (Organization.partOf), so a site role covers its divisions. */

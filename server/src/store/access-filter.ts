@@ -71,9 +71,10 @@ function patientRows(alias: string, patientIds: string[], type: string | undefin
 type PractitionerRows = Extract<RowScope, { kind: 'practitioner' }>;
 
 /**
- * A practitioner reaches the patients enrolled (EpisodeOfCare.managingOrganization) at, or managed by, the
- * organisations of their PractitionerRoles, or whose care they manage; resources linked to those patients or
- * naming the practitioner, their roles, organisations or programs; and every type that holds no patient data.
+ * A practitioner reaches the patients with an EpisodeOfCare in one of their programs (the `program` extension) or
+ * at one of their organisations (managingOrganization), the patients an organisation of theirs manages, and those
+ * whose care they manage; resources linked to those patients or naming the practitioner, their roles,
+ * organisations or programs; and every type that holds no patient data.
  */
 function practitionerRows(alias: string, rows: PractitionerRows, type: string | undefined): Condition {
   const a = raw(alias);
@@ -105,6 +106,7 @@ function allowedPatients(alias: string, rows: PractitionerRows): Sql {
   return sql`SELECT ${ep}.target_id FROM idx_reference ${ep} JOIN idx_reference ${eo} ON ${eo}.res_id = ${ep}.res_id
       WHERE ${ep}.resource_type = 'EpisodeOfCare' AND ${ep}.param = 'patient' AND ${ep}.target_type = 'Patient'
         AND ((${eo}.param = 'organization' AND ${eo}.target_type = 'Organization' AND ${eo}.target_id = ANY(${orgs}))
+          OR (${eo}.param = 'program' AND ${eo}.target_type = 'HealthcareService' AND ${eo}.target_id = ANY(${rows.serviceIds}::text[]))
           OR (${eo}.param = 'care-manager' AND ${eo}.target_type = 'Practitioner' AND ${eo}.target_id = ${rows.practitionerId}))
     UNION
     SELECT ${raw(`${alias}_acr`)}.id FROM idx_reference ${eo} JOIN resource ${raw(`${alias}_acr`)} ON ${raw(`${alias}_acr`)}.res_id = ${eo}.res_id
