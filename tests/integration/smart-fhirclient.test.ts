@@ -140,3 +140,14 @@ test('the launcher refuses a patient the clinician may not open', async () => {
 async function mintClinicianToken(): Promise<string> {
   return mintToken(live.app, 'openid fhirUser user/*.rs', { username: clinic.users.clinician });
 }
+
+test('a launch issued by an admin service still needs a user who may open its patient', async () => {
+  const adminToken = await mintToken(live.app, 'system/*.rs');
+  const launched = await (await fetch(`${live.origin}/auth/launch`, {
+    method: 'POST', headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ client_id: CLIENT_ID, patient: clinic.patientB }),
+  })).json();
+  const browser = new FetchBrowser();
+  const { url } = await browser.navigate(launched.launch_url, { username: clinic.users.clinician, password: PASSWORD });
+  expect(new URL(url).searchParams.get('error')).toBe('access_denied');
+});

@@ -120,6 +120,7 @@ async function continueFlow(server: AuthServer, req: Request, res: Response, req
   if (request.launchUserId && request.launchUserId !== user.userId) {
     throw new AuthorizeRedirectError(new AccessDenied('the signed-in user is not the one who launched the app'), request.redirectUri, request.state);
   }
+  if (request.patient) await checkLaunchPatientReachable(server, request, user);
   if (needsPatient(request)) {
     const reach = await loadUserReach(server.pool, user.fhirUser, user.isAdmin, `flow:${request.requestId}`);
     const only = onlyPatient(reach);
@@ -133,6 +134,13 @@ async function continueFlow(server: AuthServer, req: Request, res: Response, req
   const patientLabel = request.patient ? await patientLabelById(server.pool, request.patient) : undefined;
   const choices = request.scopes.filter((s) => s !== 'launch').map((scope) => ({ scope, description: describeScope(scope) }));
   res.status(200).type('html').send(consentPage(request.requestId, client.name, patientLabel, choices));
+}
+
+/** A patient put in context by a launch must also be one the signed-in user may open (the launch may predate them). */
+async function checkLaunchPatientReachable(server: AuthServer, request: AuthorizationRequest, user: User): Promise<void> {
+  const reach = await loadUserReach(server.pool, user.fhirUser, user.isAdmin, `flow:${request.requestId}`);
+  if (reach.kind !== 'none' && (await visiblePatient(server.pool, reach, request.patient!))) return;
+  throw new AuthorizeRedirectError(new AccessDenied('the signed-in user may not open the patient of this launch'), request.redirectUri, request.state);
 }
 
 function onlyPatient(reach: UserReach): string | undefined {
