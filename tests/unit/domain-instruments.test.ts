@@ -6,8 +6,9 @@ import { linkIdsFromQuestionnaire, readInstrumentAnswers } from '../../server/sr
 import { AUDIT_C, GAD7, MAX_MISSING_ITEMS_FOR_PRORATION, PCL5, PHQ9, findInstrumentByLoinc } from '../../server/src/domain/instrument-definitions';
 import { scoreAuditC, scoreGad7, scoreInstrument, scorePcl5, scorePhq9 } from '../../server/src/domain/score-instrument';
 import { assessPhq9Item9Risk } from '../../server/src/domain/suicide-risk';
+import { SHARED_DATA } from '../support/synthea';
 
-const SHARED = path.resolve(__dirname, '../../../shared/data/questionnaires');
+const SHARED = path.join(SHARED_DATA, 'questionnaires');
 const readJson = <T>(file: string): T => JSON.parse(readFileSync(path.join(SHARED, file), 'utf8')) as T;
 
 const PHQ9_KEYS = PHQ9.items.map((i) => i.key);

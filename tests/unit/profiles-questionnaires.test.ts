@@ -8,9 +8,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { evalFhirPathTyped, toTypedValue } from '@medplum/core';
 import type { Questionnaire, QuestionnaireItem, QuestionnaireResponse, QuestionnaireResponseItem } from '@medplum/fhirtypes';
+import { SHARED_DATA } from '../support/synthea';
 
 const ROOT = path.join(__dirname, '../..');
-const SHARED = path.join(ROOT, '../shared/data/questionnaires');
+const SHARED = path.join(SHARED_DATA, 'questionnaires');
 const ORDINAL = 'http://hl7.org/fhir/StructureDefinition/ordinalValue';
 const CALCULATED = 'http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression';
 const VARIABLE = 'http://hl7.org/fhir/StructureDefinition/variable';
