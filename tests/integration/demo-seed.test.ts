@@ -15,7 +15,7 @@ beforeAll(async () => {
   seconds = (Date.now() - started) / 1000;
   expect(written).toBeGreaterThan(3000);
   expect(await seedDemoData(ctx, now)).toBe(0);
-}, 240_000);
+}, 480_000);
 afterAll(() => server.close());
 
 const count = async (type: string) => (await server.pool.query('SELECT count(*)::int AS n FROM resource WHERE resource_type = $1', [type])).rows[0].n;

@@ -27,7 +27,8 @@ export async function seedDemoData(ctx: FhirContext, now = new Date()): Promise<
   if (existing.length > 0) return 0;
   const before = await countResources(ctx);
   await ctx.repo.transaction(async (tx) => {
-    const txCtx: FhirContext = { ...ctx, repo: tx };
+    // Every operation acts as of the same instant as the base Bundle's dates (operation-support.ts nowOf).
+    const txCtx = { ...ctx, repo: tx, now } as FhirContext;
     const ids = await loadBase(txCtx, now);
     const patients = await enrollPatients(txCtx, ids, now);
     await recordCompliance(txCtx, [...patients.values()], ids.get('psychiatrist-1')!, now);

@@ -14,7 +14,8 @@ import type { OperationDeclaration } from '../registry';
 import { loadEpisodeAttendance, loadProgramAttendance } from './load-attendance';
 import { loadProgram } from './load-program';
 import { enrollmentFacts } from './map-enrollment';
-import { iopOperationDefinition, nowOf, out, parameters } from './operation-support';
+import { iopOperationDefinition, nowOf } from './operation-support';
+import { out, parameters } from './operation-output';
 import { optionalDate, requireDate } from './read-input';
 import { readResource } from './read-resources';
 

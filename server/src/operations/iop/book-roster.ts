@@ -15,7 +15,7 @@ import { findAuthorization, loadActiveCoverages } from './load-coverage';
 import type { ProgramContext } from './load-program';
 import type { EnrollmentFacts } from './map-enrollment';
 import { bookingsOf, buildPatientAppointment, type SessionInfo } from './map-appointments';
-import { out } from './operation-support';
+import { out } from './operation-output';
 import { searchAll } from './read-resources';
 import type { WriteSet } from './write-transaction';
 

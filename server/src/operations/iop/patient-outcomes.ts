@@ -9,7 +9,8 @@ import type { InstrumentOutcome, ScoredMeasurement } from '../../domain/outcomes
 import { computeInstrumentOutcome, evaluateGoalTarget } from '../../domain/outcomes';
 import type { OperationDeclaration } from '../registry';
 import { loadMeasurements } from './load-measurements';
-import { DEFAULT_PROGRAM_TIME_ZONE, iopOperationDefinition, nowOf, out, parameters } from './operation-support';
+import { DEFAULT_PROGRAM_TIME_ZONE, iopOperationDefinition, nowOf } from './operation-support';
+import { out, parameters } from './operation-output';
 import { readResource, searchAll } from './read-resources';
 
 export const outcomesOperation: OperationDeclaration = {

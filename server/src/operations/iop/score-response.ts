@@ -21,7 +21,8 @@ import { CS, ID, keyIdentifier } from './iop-vocabulary';
 import { loadProgram } from './load-program';
 import { enrollmentFacts, type EnrollmentFacts } from './map-enrollment';
 import { buildRiskFlag, buildRiskTask, buildScoreObservation, MISSING_ITEM_POLICY } from './map-score';
-import { DEFAULT_PROGRAM_TIME_ZONE, iopOperationDefinition, nowOf, out, outcomePart, parameters } from './operation-support';
+import { DEFAULT_PROGRAM_TIME_ZONE, iopOperationDefinition, nowOf } from './operation-support';
+import { out, outcomePart, parameters } from './operation-output';
 import { idOf, readResource, searchAll } from './read-resources';
 import { WriteSet, commitWrites } from './write-transaction';
 
