@@ -5,8 +5,6 @@
  * Verification recomputes every hash: a changed, deleted or reordered event breaks the chain at that position.
  */
 import { createHash } from 'node:crypto';
-import type { Pool } from 'pg';
-import { createRepository } from '../create-repository';
 import type { Repository } from '../store/repository';
 import { raw, sql } from '../store/sql';
 
@@ -124,17 +122,4 @@ export async function verifyAuditChain(repo: Repository): Promise<ChainVerificat
 
 function broken(verified: number, position: number, problem: string): ChainVerification {
   return { valid: false, verified, brokenAt: position, problem };
-}
-
-/** Seals every few seconds in the background (unref'd: never keeps the process alive); stops with its pool. */
-export function startAuditSealer(pool: Pool, intervalMs = 5000): void {
-  const repo = createRepository(pool);
-  const timer = setInterval(() => {
-    if ((pool as Pool & { ended?: boolean }).ended) {
-      clearInterval(timer);
-      return;
-    }
-    sealAuditEvents(repo).catch(() => undefined); // retried on the next tick; verification seals first anyway
-  }, intervalMs);
-  timer.unref();
 }

@@ -3,7 +3,7 @@ import express, { RequestHandler, Router } from 'express';
 import type { Pool } from 'pg';
 import { adminRoutes } from '../admin/admin-routes';
 import { AuditLog } from '../audit/audit-log';
-import { startAuditSealer } from '../audit/audit-chain';
+import { startAuditSealer } from '../audit/audit-sealer';
 import { AuthOverrides, readAuthSettings } from './auth-settings';
 import { authRoutes } from './auth-routes';
 import { startAuthHousekeeping } from './auth-housekeeping';

@@ -106,8 +106,14 @@ async function runRead(route: Route, params: RouteParams, req: FhirRequest, ctx:
   if (needs.resourceType === 'AuditEvent') return auditEventHandler(route.interaction)(req, params, ctx);
   if (needs.instance) await checkInstance(ctx.repo, access, needs.instance, 'r', false);
   const response = await route.handler(req, params, withSearchFilter(ctx, access));
-  if (!UNFILTERED_LISTINGS.has(route.interaction) || response.body?.resourceType !== 'Bundle') return response;
+  if (!UNFILTERED_LISTINGS.has(route.interaction) || !isListing(response)) return response;
   return filterListing(ctx.repo, access, response, needs.resourceType);
+}
+
+/** Stored resources listed by a search or history (not a computed collection or document an operation builds). */
+function isListing(response: FhirResponse): boolean {
+  const body = response.body as Bundle | undefined;
+  return body?.resourceType === 'Bundle' && (body.type === 'searchset' || body.type === 'history');
 }
 
 async function runWrite(route: Route, params: RouteParams, req: FhirRequest, ctx: FhirContext, access: AccessContext, needs: InteractionNeeds): Promise<FhirResponse> {
