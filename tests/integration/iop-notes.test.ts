@@ -215,6 +215,10 @@ describe('$sign, locking and billing', () => {
     expect(JSON.stringify(cov.extension)).toContain('"url":"usedUnits","valueUnsignedInt":1');
     const draft = await invoke(server, `Composition/${amendment.id}/$amend`, params({ name: 'reason', valueString: 'x' }, { name: 'section', part: [{ name: 'code', valueCode: 'plan' }, { name: 'text', valueString: 'y' }] }));
     expect(draft.status).toBe(201); // an amended note can be amended again
+    const newDraft = output(draft.body, 'amendment')!.valueReference!.reference!;
+    const refused = await invoke(server, `${newDraft}/$amend`, params({ name: 'reason', valueString: 'x' }, { name: 'section', part: [{ name: 'code', valueCode: 'plan' }, { name: 'text', valueString: 'y' }] }));
+    expect(refused.status).toBe(409); // a draft is edited, not amended
+    expect(refused.body.issue[0].diagnostics).toMatch(/is a draft/);
   });
 });
 

@@ -123,6 +123,19 @@ describe('$schedule-sessions', () => {
     expect(res.status).toBe(400);
   });
 
+  test('an operation writes only what the token may write: without Appointment create scope it is refused, nothing written', async () => {
+    const before = await searchResources<Appointment>(server, `Appointment?program=HealthcareService/${fx.programs.iop}`);
+    const reader = await server.as('system/HealthcareService.rs system/Appointment.rs system/EpisodeOfCare.rs system/Patient.rs system/Coverage.rs system/Practitioner.rs');
+    const res = await reader.post(`/fhir/HealthcareService/${fx.programs.iop}/$schedule-sessions`).set('Content-Type', 'application/fhir+json').send(params(
+      { name: 'daysOfWeek', valueCode: 'sat' }, { name: 'startTime', valueString: '10:00' }, { name: 'durationMinutes', valueInteger: 60 },
+      { name: 'from', valueDate: monday }, { name: 'to', valueDate: addDaysTo(monday, 6) }, { name: 'sessionType', valueCode: 'group-psychotherapy' },
+      { name: 'facilitator', valueReference: { reference: `Practitioner/${fx.practitioners[2]}` } },
+    ));
+    expect(res.status).toBe(403);
+    expect(res.body.resourceType).toBe('OperationOutcome');
+    expect(await searchResources<Appointment>(server, `Appointment?program=HealthcareService/${fx.programs.iop}`)).toHaveLength(before.length);
+  });
+
   test('GET is refused: the operation changes data', async () => {
     expect((await server.http.get(`/fhir/HealthcareService/${fx.programs.iop}/$schedule-sessions`)).status).toBe(405);
   });

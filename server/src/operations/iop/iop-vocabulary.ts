@@ -112,10 +112,14 @@ export function hasTag(resource: Resource, tag: Coding): boolean {
   return (resource.meta?.tag ?? []).some((t) => t.system === tag.system && t.code === tag.code);
 }
 
+export function isKnownCode(system: string, code: string | undefined): boolean {
+  return code !== undefined && terminology().codeSystemIndex(system)?.get(code) !== undefined;
+}
+
 /**
  * The code if terminology/ defines it, else `fallback` (a broader code of the same system): the domain asks for
  * codes that terminology/ may not have yet, and a binding must never fail because of that.
  */
 export function knownCodeOr(system: string, code: string, fallback: string): string {
-  return terminology().codeSystemIndex(system)?.get(code) ? code : fallback;
+  return isKnownCode(system, code) ? code : fallback;
 }

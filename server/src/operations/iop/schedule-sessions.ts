@@ -14,7 +14,7 @@ import type { FhirContext } from '../../fhir/types';
 import type { OperationInput } from '../operation-input';
 import type { OperationDeclaration } from '../registry';
 import { addRosterBookings, conflictPart } from './book-roster';
-import { CS, ID, keyIdentifier, knownCodeOr } from './iop-vocabulary';
+import { CS, ID, isKnownCode, keyIdentifier } from './iop-vocabulary';
 import { loadProgram, type ProgramContext } from './load-program';
 import { bookingKeysOf, loadProgramEnrollments, loadProgramSessions, loadSessionBookings } from './load-schedule';
 import { bookingsOf, buildSessionAppointment, type SessionInfo } from './map-appointments';
@@ -98,7 +98,7 @@ interface ScheduleRequest {
 
 function readScheduleRequest(input: OperationInput, program: ProgramContext): ScheduleRequest {
   const sessionType = requireCoding(input, 'sessionType', CS.sessionType);
-  if (sessionType.system !== CS.sessionType || knownCodeOr(CS.sessionType, sessionType.code ?? '', '') === '') {
+  if (sessionType.system !== CS.sessionType || !isKnownCode(CS.sessionType, sessionType.code)) {
     throw badRequest(`sessionType must be a code of ${CS.sessionType}, not ${sessionType.system}|${sessionType.code}`);
   }
   const facilitators = references(input, 'facilitator');
