@@ -20,15 +20,21 @@ export function adminRoutes(server: AuthServer): Router {
   router.use(express.json({ limit: '256kb' }));
   const run = (action: string, handler: AdminHandler) => (req: Request, res: Response, next: NextFunction) => {
     res.setHeader('Cache-Control', 'no-store');
+    const record = (outcome: '0' | '4', agent: { clientId?: string; userId?: string }, description?: string) => server.audit.record({
+      kind: 'admin', subtype: action, action: 'E', outcome, outcomeDescription: description, agent, sourceIp: clientIp(req), patients: [], entities: [],
+      query: `${req.method} ${req.originalUrl}`,
+    });
+    let admin: { clientId: string; userId?: string } | undefined;
     requireAdmin(server, req)
-      .then(async (admin) => {
-        await handler(server, req, res, admin);
-        await server.audit.record({
-          kind: 'admin', subtype: action, action: 'E', outcome: '0', agent: admin, sourceIp: clientIp(req), patients: [], entities: [],
-          query: `${req.method} ${req.originalUrl}`,
-        });
+      .then(async (who) => {
+        admin = who;
+        await handler(server, req, res, who);
+        await record('0', who);
       })
-      .catch(next);
+      .catch(async (err: unknown) => {
+        await record('4', admin ?? {}, (err as Error).message).catch(() => undefined);
+        next(err);
+      });
   };
   router.get('/clients', run('list-clients', async (s, _req, res) => {
     res.json((await listClients(s.pool)).map(describeClient));

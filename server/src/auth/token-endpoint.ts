@@ -1,5 +1,6 @@
 /** POST /auth/token: authenticates the client, then runs one grant. Answers are never cached. */
 import type { NextFunction, Request, Response } from 'express';
+import jwt from 'jsonwebtoken';
 import type { AuditOutcome } from '../audit/audit-record';
 import type { AuthServer } from './auth-server';
 import { authenticateClient, AuthenticatedClient } from './client-authentication';
@@ -43,6 +44,15 @@ async function handleToken(server: AuthServer, req: Request, res: Response): Pro
   }
 }
 
+/** The user a token was issued to (from the token we just signed), for the audit record. */
+function issuedTo(response: TokenResponse | undefined): { userId?: string; fhirUser?: string } {
+  if (!response) return {};
+  const claims = jwt.decode(response.access_token) as jwt.JwtPayload | null;
+  if (!claims || claims.sub === claims.client_id) return {};
+  const fhirUser = typeof claims.fhirUser === 'string' ? claims.fhirUser.split('/').slice(-2).join('/') : undefined;
+  return { userId: claims.sub, fhirUser };
+}
+
 async function auditToken(
   server: AuthServer, req: Request, form: FormBody, caller: AuthenticatedClient | undefined,
   outcome: AuditOutcome, description?: string, response?: TokenResponse,
@@ -53,7 +63,7 @@ async function auditToken(
     action: 'E',
     outcome,
     outcomeDescription: description ?? (response ? `granted ${response.scope}` : undefined),
-    agent: { clientId: caller?.client.clientId ?? form.client_id },
+    agent: { clientId: caller?.client.clientId ?? form.client_id, ...issuedTo(response) },
     sourceIp: clientIp(req),
     patients: response?.patient ? [response.patient] : [],
     entities: [],
