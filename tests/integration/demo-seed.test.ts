@@ -13,7 +13,7 @@ beforeAll(async () => {
   const started = Date.now();
   const written = await seedDemoData(ctx, now);
   seconds = (Date.now() - started) / 1000;
-  expect(written).toBeGreaterThan(3000);
+  expect(written).toBeGreaterThan(2000);
   expect(await seedDemoData(ctx, now)).toBe(0);
 }, 480_000);
 afterAll(() => server.close());

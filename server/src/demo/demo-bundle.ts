@@ -69,7 +69,8 @@ export function demoPatients(): DemoPatient[] {
     index: i,
     program: DEMO_PROGRAMS[i % DEMO_PROGRAMS.length],
     payer: PAYERS[i % PAYERS.length],
-    admittedDaysAgo: 20 + ((i * 7) % 25),
+    // Admissions spread over the last six weeks: new patients, patients mid-treatment, patients near discharge.
+    admittedDaysAgo: 4 + ((i * 11) % 41),
   }));
 }
 

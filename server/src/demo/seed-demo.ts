@@ -16,8 +16,8 @@ import { runPastSessions, type EnrolledDemoPatient, type ProgramIds } from './de
 
 const IOP = 'http://iop-fhir.org/fhir';
 const DAY_MS = 86_400_000;
-/** Demo patients (by index) discharged three days ago, and the PHP patient stepped down to the morning IOP. */
-const DISCHARGED = new Set([9, 19]);
+/** Demo patients (by index) discharged three days ago (with the reason), and the PHP patient stepped down to the morning IOP. */
+const DISCHARGED = new Map([[9, 'completed'], [19, 'non-attendance']]);
 const STEPPED_DOWN = 3;
 
 /** Returns the number of resources written, or 0 when the demo organisation already exists. */
@@ -71,7 +71,7 @@ async function enrollPatients(ctx: FhirContext, ids: Map<string, string>, now: D
     if (DISCHARGED.has(demo.index)) {
       await putResource(ctx, {
         ...episode, status: 'finished', period: { ...episode.period, end: day(3) },
-        extension: [...(episode.extension ?? []), { url: `${IOP}/StructureDefinition/discharge-reason`, valueCodeableConcept: { coding: [{ system: `${IOP}/CodeSystem/discharge-reason`, code: 'completed' }] } }],
+        extension: [...(episode.extension ?? []), { url: `${IOP}/StructureDefinition/discharge-reason`, valueCodeableConcept: { coding: [{ system: `${IOP}/CodeSystem/discharge-reason`, code: DISCHARGED.get(demo.index)! }] } }],
       } as EpisodeOfCare);
       patients.get(id)!.discharged = true;
     }
