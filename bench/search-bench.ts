@@ -4,8 +4,11 @@
  * client, throughput at the highest concurrency, and the p50 ratio between the largest and smallest size.
  *
  * Run inside `npm run bench` (bench/run.ts calls runSearchBench with its server and database), or alone:
- * `npx tsx bench/search-bench.ts` (its own database and server). Environment: SEARCH_BENCH_SIZES (patients,
- * comma-separated, ascending; default "10000,100000"), SEARCH_BENCH_OPS (requests per query and phase; default 200).
+ * `npx tsx bench/search-bench.ts` (its own database and server). Environment: BENCH_SEARCH_PATIENTS (patients,
+ * comma-separated, ascending; default "10000,100000"; e.g. "2000,10000" for a quick run), BENCH_SEARCH_OPS
+ * (requests per query and phase; default 200). Per query it reports the server over HTTP, the server's own page
+ * statement run directly (so HTTP/JSON overhead and database time can be told apart), the hand-written SQL, and
+ * the tables (if any) the page statement's plan scans whole.
  */
 import '../server/src/polyfills';
 import { Pool } from 'pg';
@@ -15,6 +18,7 @@ import { FhirClient } from './fhir-client';
 import { startServerChild } from './server-child';
 import { BENCH_QUERIES, BenchQuery, pickFor } from './search-queries';
 import { generatePatients, withoutSecondaryIndexes } from './search-data';
+import { seqScannedTables, serverPageStatement } from './search-plans';
 import { LoadResult, round, runLoad } from './stats';
 
 export interface SearchBenchOptions {
@@ -27,13 +31,18 @@ export interface SearchBenchOptions {
 interface QueryFigures {
   http: { p50Ms: number; p95Ms: number; perSecond: number; perSecondConcurrent: number; concurrency: number };
   sql: { p50Ms: number; p95Ms: number; perSecond: number; perSecondConcurrent: number };
+  /** The server's page statement alone, run directly at 1 client: the database's share of the HTTP time. */
+  serverSql: { p50Ms: number; p95Ms: number };
   p50VsSql: number;
+  /** Tables the page statement's plan scans whole at this size ([] = indexes only). */
+  seqScans: string[];
 }
 
 function readSizes(): number[] {
-  const sizes = (process.env.SEARCH_BENCH_SIZES ?? '10000,100000').split(',').map((s) => Number(s.trim()));
+  const text = process.env.BENCH_SEARCH_PATIENTS ?? process.env.SEARCH_BENCH_SIZES ?? '10000,100000';
+  const sizes = text.split(',').map((s) => Number(s.trim()));
   if (sizes.some((s) => !Number.isInteger(s) || s < 100) || sizes.some((s, i) => i > 0 && s <= sizes[i - 1])) {
-    throw new Error('SEARCH_BENCH_SIZES must list ascending patient counts of at least 100');
+    throw new Error('BENCH_SEARCH_PATIENTS must list ascending patient counts of at least 100');
   }
   return sizes;
 }
@@ -43,7 +52,7 @@ export async function runSearchBench(options?: SearchBenchOptions): Promise<Reco
   loadFhirDefinitions();
   const log = options.log ?? ((line: string) => console.log(line));
   const sizes = readSizes();
-  const operations = Number(process.env.SEARCH_BENCH_OPS ?? 200);
+  const operations = Number(process.env.BENCH_SEARCH_OPS ?? process.env.SEARCH_BENCH_OPS ?? 200);
   const concurrency = Math.max(...(options.concurrencies ?? [1, 8]));
   const pool = new Pool({ connectionString: options.databaseUrl, max: concurrency + 2, application_name: 'iop-bench-search' });
   const client = new FhirClient(options.fhirBase, process.env.BENCH_BEARER_TOKEN);
@@ -61,10 +70,11 @@ export async function runSearchBench(options?: SearchBenchOptions): Promise<Reco
       const queries: Record<string, QueryFigures> = {};
       for (const query of BENCH_QUERIES) {
         await checkAnswers(client, pool, query, size);
-        queries[query.name] = await measure(client, pool, query, size, operations, concurrency);
+        queries[query.name] = { ...await measure(client, pool, query, size, operations, concurrency),
+          seqScans: await seqScannedTables(pool, query.http(pickFor(1, size))) };
         (p50s[query.name] ??= []).push(queries[query.name].http.p50Ms);
         const q = queries[query.name];
-        log(`  ${query.name}: http p50 ${q.http.p50Ms} ms p95 ${q.http.p95Ms} ms ${q.http.perSecondConcurrent}/s at ${concurrency} | sql p50 ${q.sql.p50Ms} ms (×${q.p50VsSql})`);
+        log(`  ${query.name}: http p50 ${q.http.p50Ms} ms p95 ${q.http.p95Ms} ms ${q.http.perSecondConcurrent}/s at ${concurrency} | server statement p50 ${q.serverSql.p50Ms} ms | sql p50 ${q.sql.p50Ms} ms (×${q.p50VsSql})${q.seqScans.length ? ` | SEQ SCAN ${q.seqScans.join(', ')}` : ''}`);
       }
       bySize[String(size)] = { generation: { resources: generation.resources, seconds: round(generation.seconds, 1),
         resourcesPerSecond: round(generation.resources / generation.seconds, 0) }, queries };
@@ -76,7 +86,7 @@ export async function runSearchBench(options?: SearchBenchOptions): Promise<Reco
   const ratio = Object.fromEntries(Object.entries(p50s).map(([name, list]) => [name, round(list[list.length - 1] / list[0], 2)]));
   return {
     sizes: sizes.map((s) => `${s} patients`),
-    method: 'per query: SEARCH_BENCH_OPS requests at 1 client (p50/p95, ms) and at the highest concurrency (per second), over HTTP with _count=20, beside hand-written SQL for the same page',
+    method: 'per query: BENCH_SEARCH_OPS requests at 1 client (p50/p95, ms) and at the highest concurrency (per second), over HTTP with _count=20, beside hand-written SQL for the same page',
     bySize,
     [`httpP50Ratio_${sizes[sizes.length - 1]}_vs_${sizes[0]}`]: ratio,
   };
@@ -94,7 +104,7 @@ async function checkAnswers(client: FhirClient, pool: Pool, query: BenchQuery, s
   }
 }
 
-async function measure(client: FhirClient, pool: Pool, query: BenchQuery, size: number, operations: number, concurrency: number): Promise<QueryFigures> {
+async function measure(client: FhirClient, pool: Pool, query: BenchQuery, size: number, operations: number, concurrency: number): Promise<Omit<QueryFigures, 'seqScans'>> {
   const http = (i: number) => client.request('GET', query.http(pickFor(i, size))).then(() => 1);
   const sql = (i: number) => {
     const { text, values } = query.sql(pickFor(i, size));
@@ -106,12 +116,17 @@ async function measure(client: FhirClient, pool: Pool, query: BenchQuery, size: 
   const httpConcurrent = await runLoad(operations, concurrency, http);
   const sqlSerial = await runLoad(operations, 1, sql);
   const sqlConcurrent = await runLoad(operations, concurrency, sql);
+  const serverStatement = await runLoad(operations, 1, (i) => {
+    const { text, values } = serverPageStatement(query.http(pickFor(i, size)));
+    return pool.query(text, values).then(() => 1);
+  });
   const figures = (serial: LoadResult, concurrent: LoadResult) => ({
     p50Ms: serial.p50Ms, p95Ms: serial.p95Ms, perSecond: serial.perSecond, perSecondConcurrent: concurrent.perSecond,
   });
   return {
     http: { ...figures(httpSerial, httpConcurrent), concurrency },
     sql: figures(sqlSerial, sqlConcurrent),
+    serverSql: { p50Ms: serverStatement.p50Ms, p95Ms: serverStatement.p95Ms },
     p50VsSql: round(httpSerial.p50Ms / Math.max(sqlSerial.p50Ms, 0.001), 1),
   };
 }
