@@ -2,7 +2,7 @@
  * SearchParameters beyond the R4 base (ours from profiles/, or stored ones named in $reindex): registered in this
  * process, recorded in search_param_state with a fingerprint of what indexing depends on, and a reindex job queued
  * for their base types whenever one is new or changed. Other processes pick the definitions up with
- * syncSearchParameters (the reindex worker calls it on every round).
+ * syncSearchParameters (param-sync.ts; the reindex worker calls it on every round).
  */
 import { createHash } from 'node:crypto';
 import type { SearchParameter } from '@medplum/fhirtypes';
@@ -10,6 +10,7 @@ import type { Repository } from '../../store/repository';
 import { sql } from '../../store/sql';
 import { addSearchParameter } from '../registry';
 import { enqueueReindex } from './reindex-job';
+import { ensureReindexWorker } from './reindex-worker';
 
 export interface RegistrationResult {
   /** URLs whose definition was new or changed. */
@@ -18,19 +19,28 @@ export interface RegistrationResult {
   jobId?: string;
 }
 
-let lastSync: string | undefined;
-
 /** What the index rows of a parameter depend on; any change means existing rows are stale. */
 export function fingerprintOf(definition: SearchParameter): string {
   const { code, base, type, expression, component, target } = definition;
   return createHash('sha256').update(JSON.stringify({ code, base, type, expression, component, target })).digest('hex');
 }
 
+/**
+ * Registers the definitions in this process, records them, and queues a reindex for any new or changed one. Called
+ * outside a transaction (as at start), it also starts this process's reindex worker, which runs that job and
+ * resumes any job a previous run left open.
+ */
 export async function registerSearchParameters(repo: Repository, definitions: SearchParameter[], reason = 'SearchParameter added or changed'): Promise<RegistrationResult> {
   for (const definition of definitions) {
     if (!definition.url) throw new Error(`SearchParameter ${definition.id ?? definition.code} needs a url`);
     addSearchParameter(definition);
   }
+  const result = await recordDefinitions(repo, definitions, reason);
+  if (!repo.inTransaction) ensureReindexWorker(repo);
+  return result;
+}
+
+async function recordDefinitions(repo: Repository, definitions: SearchParameter[], reason: string): Promise<RegistrationResult> {
   return repo.transaction(async (tx) => {
     const changed: SearchParameter[] = [];
     for (const definition of definitions) {
@@ -47,17 +57,4 @@ export async function registerSearchParameters(repo: Repository, definitions: Se
     const jobId = await enqueueReindex(tx, types, `${reason}: ${changed.map((d) => d.url).join(', ')}`);
     return { changed: changed.map((d) => d.url!), jobId };
   });
-}
-
-/** Registers in this process every definition another process recorded since the last sync. */
-export async function syncSearchParameters(repo: Repository): Promise<number> {
-  const rows = await repo.query<{ definition: SearchParameter | null; updated_at: Date }>(sql`
-    SELECT definition, updated_at FROM search_param_state
-    WHERE definition IS NOT NULL AND (${lastSync ?? null}::timestamptz IS NULL OR updated_at > ${lastSync ?? null}::timestamptz)
-    ORDER BY updated_at`);
-  for (const row of rows) {
-    if (row.definition) addSearchParameter(row.definition);
-    lastSync = row.updated_at.toISOString();
-  }
-  return rows.length;
 }

@@ -4,7 +4,7 @@
  * another one started, and a restart resumes it.
  */
 import type { Repository } from '../../store/repository';
-import { syncSearchParameters } from './param-state';
+import { syncSearchParameters } from './param-sync';
 import { DEFAULT_BATCH_SIZE, recordReindexFailure, runReindexBatch } from './reindex-job';
 
 export interface ReindexWorkerOptions {
