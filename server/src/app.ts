@@ -36,7 +36,7 @@ export function createApp(options: AppOptions): express.Express {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      options.logger.debug({ requestId: requestIdOf(res), method: req.method, url: req.originalUrl, status: res.statusCode, ms }, 'request');
+      options.logger.info({ requestId: requestIdOf(res), method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
     });
     next();
   });
@@ -54,11 +54,11 @@ export function createApp(options: AppOptions): express.Express {
   });
 
   const repo = createRepository(options.pool, options.onStatement);
+  app.use('/fhir/profiles', profilePages()); // public implementation-guide pages, before the FHIR API and its auth
   const auth = createAuth(options.pool, options.baseUrl, options.auth); // discovery, /auth/*, /admin/*, and bearer auth on /fhir
   app.locals.auth = auth.server; // tests mint tokens with it
   app.use(auth.routes);
   app.use('/fhir', ...auth.fhir);
-  app.use('/fhir/profiles', profilePages()); // public implementation-guide pages, before the FHIR API and its auth
   app.use('/fhir', fhirEndpoint({ repo, baseUrl: `${options.baseUrl}/fhir`, bodyLimit: options.bodyLimit ?? '16mb' }));
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(notFound(`Nothing at ${req.path}`)));
