@@ -7,7 +7,10 @@ import type { AuthOverrides } from './auth/auth-settings';
 import { createAuth } from './auth/create-auth';
 import { notFound } from './errors';
 import { mapError } from './http/error-mapper';
+import { bulkExportRoutes } from './http/bulk-export-routes';
 import { profilePages } from './http/profile-pages';
+import { ExportWorker } from './jobs/export-worker';
+import { registerExportWorker } from './jobs/export-workers';
 import { fhirEndpoint } from './http/fhir-endpoint';
 import { metricsRegistry, recordMetrics } from './http/metrics';
 import { assignRequestId, requestIdOf } from './http/request-id';
@@ -59,6 +62,10 @@ export function createApp(options: AppOptions): express.Express {
   app.locals.auth = auth.server; // tests mint tokens with it
   app.use(auth.routes);
   app.use('/fhir', ...auth.fhir);
+  const exportWorker = new ExportWorker(repo, options.pool, { onError: (err, jobId) => options.logger.error({ err, jobId }, 'bulk export failed') });
+  registerExportWorker(repo, exportWorker);
+  app.locals.exportWorker = exportWorker; // main.ts resumes open exports at start and stops the worker at shutdown
+  app.use('/fhir/bulk-export', bulkExportRoutes(repo, `${options.baseUrl}/fhir`));
   app.use('/fhir', fhirEndpoint({ repo, baseUrl: `${options.baseUrl}/fhir`, bodyLimit: options.bodyLimit ?? '16mb' }));
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(notFound(`Nothing at ${req.path}`)));

@@ -2,6 +2,7 @@
 import './polyfills';
 import { createServer } from 'node:http';
 import { createApp } from './app';
+import type { ExportWorker } from './jobs/export-worker';
 import { prepareConformance } from './conformance/prepare-conformance';
 import { createRepository } from './create-repository';
 import { seedDemoData } from './demo/seed-demo';
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
   }
 
   const app = createApp({ pool: database.pool, baseUrl: config.baseUrl, logger });
+  const exportWorker = app.locals.exportWorker as ExportWorker;
+  exportWorker.wake(); // exports left open by a previous run (or another process that stopped) carry on
   const server = createServer(app);
   server.listen(config.port, () => {
     const address = server.address();
@@ -46,7 +49,8 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'draining requests');
     server.close(() => {
-      database.close()
+      exportWorker.stop()
+        .then(() => database.close())
         .then(() => logger.info('stopped'))
         .catch((err) => logger.error({ err }, 'error while stopping the database'))
         .finally(() => process.exit(0));

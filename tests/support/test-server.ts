@@ -76,6 +76,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     as: async (scopes, context) => request.agent(app).set('Authorization', `Bearer ${await mintToken(app, scopes, context)}`),
     statements,
     close: async () => {
+      await (app.locals.exportWorker as { stop(): Promise<void> } | undefined)?.stop();
       await pool.end();
       const cleanup = new Client({ connectionString: adminUrl });
       await cleanup.connect();

@@ -65,7 +65,7 @@ function checkScopes(access: AccessContext, needs: InteractionNeeds, interaction
     if (!policy.admin) throw insufficientScope('Only administrators may run this operation');
     return;
   }
-  if (interaction === 'capabilities' || interaction === 'batch' || needs.resourceType === 'AuditEvent') return;
+  if (interaction === 'capabilities' || interaction === 'batch' || needs.resourceType === 'AuditEvent' || needs.checksOwnScopes) return;
   if (!needs.resourceType) {
     if (interaction === 'operation' && !allowsEveryRow(policy, 'r')) throw insufficientScope('System-level operations need a token with access to every resource');
     if (interaction !== 'operation' && !policy.grants.some((g) => g.permissions.includes('s'))) throw insufficientScope('No scope allows searching');

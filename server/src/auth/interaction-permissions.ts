@@ -13,10 +13,17 @@ export interface InteractionNeeds {
   conditional: boolean;
   /** Server administration (reindexing, audit verification): administrators only. */
   adminOnly?: boolean;
+  /**
+   * The operation checks the scopes of each resource type it touches itself (e.g. $export of `_type=Claim,Coverage`
+   * under `system/Claim.rs system/Coverage.rs`), and applies the access filter to every row it reads.
+   */
+  checksOwnScopes?: boolean;
 }
 
 /** Operations that administer the server rather than read or write patient data. */
 const ADMIN_OPERATIONS = new Set(['reindex', 'verify-audit-chain']);
+/** Operations that check per-type scopes themselves (see InteractionNeeds.checksOwnScopes). */
+const SELF_CHECKING_OPERATIONS = new Set(['export']);
 
 const READS: Partial<Record<Interaction, Permission>> = {
   read: 'r', vread: 'r', 'history-instance': 'r',
@@ -50,7 +57,10 @@ export function interactionNeeds(interaction: Interaction, params: RouteParams, 
     case 'conditional-delete':
       return { resourceType, permissions: ['d', 's'], writes: true, conditional: true };
     case 'operation':
-      return { resourceType, permissions: resourceType ? ['r'] : [], instance, writes: false, conditional: false };
+      return {
+        resourceType, permissions: resourceType ? ['r'] : [], instance, writes: false, conditional: false,
+        checksOwnScopes: SELF_CHECKING_OPERATIONS.has(params.operation ?? ''),
+      };
     default:
       return { permissions: [], writes: false, conditional: false }; // capabilities, batch (entries are checked one by one)
   }

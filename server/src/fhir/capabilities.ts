@@ -58,6 +58,8 @@ export function buildCapabilityStatement(baseUrl: string): CapabilityStatement {
     status: 'active',
     date: new Date().toISOString(),
     kind: 'instance',
+    // Declared only when the operations registry really offers $export (operations/bulk-export.ts).
+    ...(systemOperations().some((d) => d.code === 'export') ? { instantiates: ['http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data'] } : {}),
     fhirVersion: '4.0.1',
     format: ['json', 'application/fhir+json'],
     patchFormat: has('patch') ? ['application/json-patch+json', 'application/fhir+json'] : undefined,

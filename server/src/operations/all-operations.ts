@@ -2,6 +2,7 @@
  * The one table of operations the server offers (see registry.ts for how to add one). Importing this module
  * registers them; fhir/routes.ts then adds their routes.
  */
+import { bulkExportOperations } from './bulk-export';
 import { expandOperation } from './expand';
 import { IOP_OPERATIONS } from './iop/iop-operations';
 import { lookupOperation } from './lookup';
@@ -20,6 +21,7 @@ const OPERATIONS: OperationDeclaration[] = [
   subsumesOperation,
   translateOperation,
   ...IOP_OPERATIONS,
+  ...bulkExportOperations,
 ];
 
 for (const operation of OPERATIONS) registerOperation(operation);

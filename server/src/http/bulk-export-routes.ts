@@ -1,0 +1,105 @@
+/**
+ * The Bulk Data status and file endpoints that a kick-off's Content-Location leads to:
+ *   GET    /fhir/bulk-export/{id}               202 + Retry-After/X-Progress while running, 200 + manifest when done
+ *   DELETE /fhir/bulk-export/{id}               cancel (202), then the status URL answers 404
+ *   GET    /fhir/bulk-export/{id}/{Type}.ndjson one NDJSON file of the manifest (application/fhir+ndjson)
+ * Mounted after the bearer authentication: only the client and user that started an export see it (others get
+ * 404), files need the token when the manifest says requiresAccessToken, and every download is audited.
+ */
+import express, { NextFunction, Request, Response, Router } from 'express';
+import type { AccessContext } from '../auth/access-context';
+import type { AuditRecord } from '../audit/audit-record';
+import { FhirError, issue, notFound, outcome } from '../errors';
+import { cancelExportJob, ExportJob, findExportJob, listExportFiles, readExportFile } from '../jobs/export-job-store';
+import { isSameRequester } from '../jobs/export-requester';
+import type { Repository } from '../store/repository';
+
+/** Seconds a client should wait between status polls. */
+const RETRY_AFTER_SECONDS = 2;
+
+export function bulkExportRoutes(repo: Repository, fhirBase: string): Router {
+  const router = express.Router();
+  router.get('/:id', route(async (req, res, access) => {
+    const job = await ownJob(repo, String(req.params.id), access);
+    await writeStatus(repo, res, job, fhirBase);
+  }));
+  router.delete('/:id', route(async (req, res, access) => {
+    const job = await ownJob(repo, String(req.params.id), access);
+    if (job.status === 'failed' || !(await cancelExportJob(repo, job.id))) throw notFound(`Export ${job.id} has already ended`);
+    await audit(access, req, 'D', [], `Bulk export ${job.id} cancelled`);
+    res.status(202).json(outcome(issue('information', 'informational', `Export ${job.id} cancelled; its files are deleted`)));
+  }));
+  router.get('/:id/:file', route(async (req, res, access) => {
+    const job = await ownJob(repo, String(req.params.id), access);
+    const m = /^([A-Z][A-Za-z]+)\.ndjson$/.exec(String(req.params.file));
+    if (job.status !== 'completed' || !m || !(await listExportFiles(repo, job.id)).some((f) => f.resourceType === m[1])) {
+      throw notFound(`No file ${req.params.file} in export ${job.id}`);
+    }
+    await audit(access, req, 'R', [], `Bulk export ${job.id}: ${m[1]} file downloaded`);
+    res.status(200).setHeader('Content-Type', 'application/fhir+ndjson');
+    for await (const chunk of readExportFile(repo, job.id, m[1])) {
+      if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+    }
+    res.end();
+  }));
+  return router;
+}
+
+type Handler = (req: Request, res: Response, access: AccessContext) => Promise<void>;
+
+function route(handler: Handler) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const access = res.locals.access as AccessContext | undefined;
+    if (!access) {
+      next(new Error('bulk export route reached without authentication'));
+      return;
+    }
+    handler(req, res, access).catch(next);
+  };
+}
+
+/** The job, if the caller started it; anything else (unknown, expired, someone else's) is a 404 that reveals nothing. */
+async function ownJob(repo: Repository, id: string, access: AccessContext): Promise<ExportJob> {
+  if (!access.policy.authenticated) {
+    throw new FhirError(401, outcome(issue('error', 'login', 'Authentication required: send the access token that started the export')), {
+      'WWW-Authenticate': 'Bearer',
+    });
+  }
+  const job = await findExportJob(repo, id);
+  if (!job || job.status === 'cancelled' || !isSameRequester(job.requester, access)) throw notFound(`No export ${id}`);
+  return job;
+}
+
+async function writeStatus(repo: Repository, res: Response, job: ExportJob, fhirBase: string): Promise<void> {
+  if (job.status === 'accepted' || job.status === 'in-progress') {
+    const where = job.status === 'accepted' ? 'waiting to start' : `${job.exported} resources written, type ${Math.min(job.typeIndex + 1, job.types.length)} of ${job.types.length}`;
+    res.status(202).setHeader('Retry-After', String(RETRY_AFTER_SECONDS)).setHeader('X-Progress', where).end();
+    return;
+  }
+  if (job.status === 'failed') {
+    throw new FhirError(500, outcome(issue('error', 'exception', job.error ?? 'The export failed')));
+  }
+  const files = await listExportFiles(repo, job.id);
+  res.status(200).setHeader('Expires', new Date(job.expiresAt).toUTCString()).json({
+    transactionTime: job.transactionTime,
+    request: job.requestUrl,
+    requiresAccessToken: !job.requester.fullAccess,
+    output: files.map((f) => ({ type: f.resourceType, url: `${fhirBase}/bulk-export/${job.id}/${f.resourceType}.ndjson`, count: f.count })),
+    error: [],
+  });
+}
+
+async function audit(access: AccessContext, req: Request, action: AuditRecord['action'], patients: string[], description: string): Promise<void> {
+  await access.audit?.record({
+    kind: 'rest',
+    subtype: 'bulk-export',
+    action,
+    outcome: '0',
+    outcomeDescription: description,
+    agent: { ...access.principal },
+    sourceIp: access.sourceIp,
+    patients,
+    entities: [],
+    query: `${req.method} ${req.originalUrl}`,
+  });
+}

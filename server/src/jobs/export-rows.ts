@@ -1,0 +1,77 @@
+/**
+ * One page of an export in SQL: the rows of a type in res_id order after a resumption point, restricted to the
+ * export's patients (patient and group level), its `_since` and `_typeFilter`, and the requester's access filter —
+ * as they were at the job's transactionTime (a resource changed later is exported in its version of that instant).
+ */
+import type { AccessPolicy } from '../auth/access-policy';
+import { compartmentParams } from '../auth/patient-compartment';
+import { badRequest } from '../errors';
+import { parseSearchQuery } from '../search/parse-search';
+import { buildWhere } from '../search/search-sql';
+import { accessFilter } from '../store/access-filter';
+import type { Repository } from '../store/repository';
+import { join, Sql, sql } from '../store/sql';
+
+export interface ExportPageQuery {
+  resourceType: string;
+  /** Patient and group level: whose data. `all` = every patient (the access filter still applies). */
+  patients?: { kind: 'all' } | { kind: 'ids'; ids: string[] };
+  since?: string;
+  transactionTime: string;
+  afterResId: string;
+  typeFilters?: string[];
+  policy: AccessPolicy;
+  limit: number;
+}
+
+export interface ExportRow {
+  resId: string;
+  /** The resource as of transactionTime; undefined when it did not exist then (created later, or deleted). */
+  content?: { meta?: { lastUpdated?: string } } & Record<string, unknown>;
+}
+
+export async function readExportPage(repo: Repository, query: ExportPageQuery): Promise<ExportRow[]> {
+  const { resourceType, transactionTime: tt } = query;
+  const conditions: Sql[] = [
+    sql`r.resource_type = ${resourceType}`,
+    sql`r.res_id > ${query.afterResId}::bigint`,
+    sql`(NOT r.deleted OR r.last_updated > ${tt}::timestamptz)`,
+    accessFilter(query.policy, 'r', 'r', resourceType),
+  ];
+  if (query.since) conditions.push(sql`r.last_updated > ${query.since}::timestamptz`);
+  if (query.patients) conditions.push(patientCondition(resourceType, query.patients));
+  if (query.typeFilters?.length) conditions.push(sql`(${join(query.typeFilters.map((f) => typeFilterCondition(resourceType, f)), ' OR ')})`);
+  const rows = await repo.query<{ res_id: string; content: ExportRow['content'] | null }>(sql`
+    SELECT r.res_id,
+      CASE WHEN r.last_updated <= ${tt}::timestamptz THEN r.content ELSE (
+        SELECT CASE WHEN h.deleted THEN NULL ELSE h.content END FROM resource_history h
+        WHERE h.res_id = r.res_id AND h.last_updated <= ${tt}::timestamptz ORDER BY h.seq DESC LIMIT 1) END AS content
+    FROM resource r
+    WHERE ${join(conditions, ' AND ')}
+    ORDER BY r.res_id LIMIT ${query.limit}`);
+  return rows.map((row) => ({
+    resId: String(row.res_id),
+    content: row.content && (!query.since || (row.content.meta?.lastUpdated ?? '') > query.since) ? row.content : undefined,
+  }));
+}
+
+/** The Patient itself, or a resource linked to the patient(s) by one of its type's compartment parameters. */
+function patientCondition(resourceType: string, patients: NonNullable<ExportPageQuery['patients']>): Sql {
+  if (resourceType === 'Patient') return patients.kind === 'all' ? sql`TRUE` : sql`r.id = ANY(${patients.ids}::text[])`;
+  const params = compartmentParams(resourceType);
+  if (params.length === 0) return sql`FALSE`;
+  const target = patients.kind === 'all' ? sql`` : sql` AND x.target_id = ANY(${patients.ids}::text[])`;
+  return sql`EXISTS (SELECT 1 FROM idx_reference x WHERE x.res_id = r.res_id AND x.param = ANY(${params}::text[])
+    AND x.target_type = 'Patient'${target})`;
+}
+
+/** A `_typeFilter` query (`Observation?category=laboratory`, already split off its type) as a condition on `r`. */
+export function typeFilterCondition(resourceType: string, queryString: string): Sql {
+  const query: Record<string, string[]> = {};
+  for (const [key, value] of new URLSearchParams(queryString)) (query[key] ??= []).push(value);
+  const request = parseSearchQuery(resourceType, query);
+  if (request.unknown.length > 0) throw badRequest(`_typeFilter ${resourceType}?${queryString}: unknown or unsupported parameter(s) ${request.unknown.join(', ')}`);
+  const resultParams = Object.keys(query).filter((k) => k.startsWith('_') && k !== '_id' && k !== '_lastUpdated' && k !== '_tag' && k !== '_profile' && k !== '_security');
+  if (resultParams.length > 0 || request.filters.length === 0) throw badRequest(`_typeFilter ${resourceType}?${queryString}: only search criteria may appear in a _typeFilter`);
+  return buildWhere(request);
+}

@@ -1,0 +1,139 @@
+/**
+ * Runs Bulk Data exports. Each server process has one worker; it wakes on a kick-off (and once at start), claims
+ * waiting jobs — or jobs whose worker stopped sending heartbeats — and writes them a page at a time, each page in
+ * one transaction with its resumption point, so a crash loses at most the page in flight and another process (or
+ * the next start) carries on from there. It sleeps again when no job is open.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import type { AccessPolicy } from '../auth/access-policy';
+import { accessFilter } from '../store/access-filter';
+import type { Repository } from '../store/repository';
+import { sql } from '../store/sql';
+import {
+  advanceExportType, appendExportPage, claimExportJob, deleteExpiredExports, ExportJob, finishExportJob, STALE_AFTER_SECONDS,
+} from './export-job-store';
+import { accessOfRequester } from './export-requester';
+import { ExportPageQuery, readExportPage } from './export-rows';
+
+export interface ExportWorkerOptions {
+  pageSize?: number;
+  /** How often to look again while jobs are open but all taken by other workers (ms). */
+  pollMs?: number;
+  onError?: (err: unknown, jobId?: string) => void;
+}
+
+export class ExportWorker {
+  readonly name = `export-${randomUUID()}`;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private wakeAgain = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly repo: Repository, private readonly pool: Pool, private readonly options: ExportWorkerOptions = {}) {}
+
+  /** Starts working through open jobs unless already doing so. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.wakeAgain = true;
+      return;
+    }
+    this.running = this.work().finally(() => {
+      this.running = undefined;
+      if (this.wakeAgain) {
+        this.wakeAgain = false;
+        this.wake();
+      }
+    });
+  }
+
+  /** Resolves when the current run (if any) has ended; used by tests and at shutdown. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.idle();
+  }
+
+  private async work(): Promise<void> {
+    try {
+      await deleteExpiredExports(this.repo);
+      for (;;) {
+        if (this.stopped) return;
+        const job = await claimExportJob(this.repo, this.name);
+        if (job) {
+          await this.runJob(job);
+          continue;
+        }
+        if (!(await this.othersHaveOpenJobs())) return;
+        // Another worker holds the open jobs; look again in case it stops sending heartbeats.
+        this.timer = setTimeout(() => this.wake(), this.options.pollMs ?? (STALE_AFTER_SECONDS * 1000) / 4).unref();
+        return;
+      }
+    } catch (err) {
+      this.options.onError?.(err);
+    }
+  }
+
+  private async othersHaveOpenJobs(): Promise<boolean> {
+    const rows = await this.repo.query(sql`SELECT 1 FROM bulk_export_job WHERE status IN ('accepted', 'in-progress') AND expires_at > now() LIMIT 1`);
+    return rows.length > 0;
+  }
+
+  private async runJob(job: ExportJob): Promise<void> {
+    try {
+      await exportJob(this.repo, this.pool, job, this.name, this.options.pageSize ?? 1000);
+    } catch (err) {
+      this.options.onError?.(err, job.id);
+      await finishExportJob(this.repo, job, this.name, 'The export failed on the server; start a new one').catch(() => undefined);
+    }
+  }
+}
+
+/** Writes every remaining page of `job`; stops quietly if the job is cancelled or taken over meanwhile. */
+async function exportJob(repo: Repository, pool: Pool, job: ExportJob, worker: string, pageSize: number): Promise<void> {
+  const access = await accessOfRequester(pool, job.requester, job.id);
+  const patients = await exportedPatients(repo, job, access.policy);
+  let after = job.afterResId;
+  for (let index = job.typeIndex; index < job.types.length; index++) {
+    if (index !== job.typeIndex) {
+      if (!(await advanceExportType(repo, job, worker, index))) return;
+      after = '0';
+    }
+    const query: ExportPageQuery = {
+      resourceType: job.types[index], patients, since: job.since, transactionTime: job.transactionTime, afterResId: after,
+      typeFilters: job.typeFilters[job.types[index]], policy: access.policy, limit: pageSize,
+    };
+    for (;;) {
+      const rows = await readExportPage(repo, { ...query, afterResId: after });
+      if (rows.length === 0) break;
+      const lines = rows.flatMap((row) => (row.content ? [JSON.stringify(row.content)] : []));
+      const lastResId = rows[rows.length - 1].resId;
+      const kept = await repo.transaction((tx) => appendExportPage(tx, job, worker, { resourceType: query.resourceType, lines, lastResId }));
+      if (!kept) return;
+      after = lastResId;
+      if (rows.length < pageSize) break;
+    }
+  }
+  await finishExportJob(repo, job, worker);
+}
+
+/** Whose data a patient- or group-level export holds; a group's members as of now, if the requester may read it. */
+async function exportedPatients(repo: Repository, job: ExportJob, policy: AccessPolicy): Promise<ExportPageQuery['patients']> {
+  if (job.level === 'system') return undefined;
+  if (job.level === 'patient') return job.patients.length > 0 ? { kind: 'ids', ids: job.patients } : { kind: 'all' };
+  const rows = await repo.query<{ content: { member?: { entity?: { reference?: string }; inactive?: boolean }[] } }>(sql`
+    SELECT r.content FROM resource r WHERE r.resource_type = 'Group' AND r.id = ${job.groupId ?? ''} AND NOT r.deleted
+      AND ${accessFilter(policy, 'r', 'r', 'Group')}`);
+  const members = rows[0]?.content.member ?? [];
+  const ids = members
+    .filter((m) => m.inactive !== true)
+    .map((m) => /^(?:.*\/)?Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(m.entity?.reference ?? '')?.[1])
+    .filter((id): id is string => id !== undefined)
+    .filter((id) => job.patients.length === 0 || job.patients.includes(id));
+  return { kind: 'ids', ids };
+}

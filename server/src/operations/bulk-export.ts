@@ -1,0 +1,135 @@
+/**
+ * Bulk Data kick-off: `GET|POST /$export`, `/Patient/$export`, `/Group/{id}/$export` (Bulk Data Access 2.0).
+ * Checks the request, fixes the resource types the token may read, stores a job and wakes this process's export
+ * worker; answers 202 with the status URL (http/bulk-export-routes.ts) in Content-Location.
+ */
+import { randomUUID } from 'node:crypto';
+import { isResourceType } from '@medplum/core';
+import { systemAccess } from '../auth/access-context';
+import { grantsFor } from '../auth/access-policy';
+import { compartmentTypes } from '../auth/patient-compartment';
+import { badRequest, forbidden } from '../errors';
+import { dispatch } from '../fhir/router';
+import type { FhirContext, FhirRequest, FhirResponse } from '../fhir/types';
+import { createExportJob, ExportLevel } from '../jobs/export-job-store';
+import { requesterOf } from '../jobs/export-requester';
+import { typeFilterCondition } from '../jobs/export-rows';
+import { exportWorkerFor } from '../jobs/export-workers';
+import { GROUP_EXPORT, PATIENT_EXPORT, SYSTEM_EXPORT } from './bulk-export-definitions';
+import type { OperationInput } from './operation-input';
+import type { OperationDeclaration, OperationTarget } from './registry';
+
+const OUTPUT_FORMATS = new Set(['application/fhir+ndjson', 'application/ndjson', 'ndjson']);
+/** Kept out of every export: the audit trail has its own (administrator) API, and these hold no exportable data. */
+const NEVER_EXPORTED = new Set(['AuditEvent', 'Parameters', 'Bundle', 'Binary', 'OperationOutcome']);
+
+export const bulkExportOperations: OperationDeclaration[] = [
+  { definition: SYSTEM_EXPORT, handler: (input, ctx, target, req) => kickOff('system', input, ctx, target, req) },
+  { definition: PATIENT_EXPORT, handler: (input, ctx, target, req) => kickOff('patient', input, ctx, target, req) },
+  { definition: GROUP_EXPORT, handler: (input, ctx, target, req) => kickOff('group', input, ctx, target, req) },
+];
+
+async function kickOff(level: ExportLevel, input: OperationInput, ctx: FhirContext, target: OperationTarget, req: FhirRequest): Promise<FhirResponse> {
+  if (!/\brespond-async\b/.test(req.headers.prefer ?? '')) {
+    throw badRequest('$export runs asynchronously: send the header "Prefer: respond-async"');
+  }
+  const format = input.string('_outputFormat');
+  if (format !== undefined && !OUTPUT_FORMATS.has(format)) {
+    throw badRequest(`_outputFormat ${format} is not supported; use application/fhir+ndjson`);
+  }
+  const access = ctx.access ?? systemAccess();
+  if (level === 'group') await dispatch({ method: 'GET', path: `Group/${target.id}`, query: {}, headers: {} }, ctx); // 404 unless readable
+  const typeFilters = parseTypeFilters(input.strings('_typeFilter'));
+  const types = exportTypes(level, input.strings('_type'), typeFilters, access.policy);
+  const patients = level === 'system' ? [] : patientIds(input);
+  if (patients.length > 0 && req.method !== 'POST') throw badRequest('The patient parameter is accepted only in a POST Parameters body');
+  const id = randomUUID();
+  await createExportJob(ctx.repo, id, {
+    level,
+    groupId: target.id,
+    types,
+    since: parseSince(input.string('_since')),
+    typeFilters,
+    requestUrl: requestUrl(ctx, req),
+    requester: requesterOf(access),
+    patients,
+  });
+  exportWorkerFor(ctx.repo)?.wake();
+  return { status: 202, headers: { 'Content-Location': `${ctx.baseUrl}/bulk-export/${id}` } };
+}
+
+/** The requested types (or, by default, every exportable type of the level) that the token may read. */
+function exportTypes(level: ExportLevel, requested: string[], typeFilters: Record<string, string[]>, policy: Parameters<typeof grantsFor>[0]): string[] {
+  const named = requested.flatMap((value) => value.split(',')).map((t) => t.trim()).filter(Boolean);
+  for (const type of named) {
+    if (!isResourceType(type)) throw badRequest(`_type: unknown resource type ${type}`);
+    if (NEVER_EXPORTED.has(type)) throw badRequest(`_type: ${type} resources are not exported`);
+    if (level !== 'system' && type !== 'Patient' && !compartmentTypes().includes(type)) {
+      throw badRequest(`_type: ${type} is not in the Patient compartment, so a ${level}-level export holds none`);
+    }
+    if (grantsFor(policy, type, 'r').length === 0) throw forbidden(`No granted scope allows reading ${type}, so it cannot be exported`);
+  }
+  const candidates = named.length > 0 ? [...new Set(named)] : defaultTypes(level);
+  const types = candidates.filter((type) => grantsFor(policy, type, 'r').length > 0).sort();
+  for (const type of Object.keys(typeFilters)) {
+    if (!types.includes(type)) throw badRequest(`_typeFilter names ${type}, which this export does not include`);
+  }
+  if (types.length === 0) throw forbidden('The granted scopes allow reading none of the resource types to export');
+  return types;
+}
+
+function defaultTypes(level: ExportLevel): string[] {
+  const types = level === 'system' ? allResourceTypes() : [...new Set(['Patient', ...compartmentTypes()])];
+  return types.filter((type) => !NEVER_EXPORTED.has(type) && isResourceType(type));
+}
+
+let resourceTypes: string[] | undefined;
+function allResourceTypes(): string[] {
+  resourceTypes ??= [...new Set(['Patient', ...compartmentTypes(), ...SHARED_AND_ADMIN_TYPES])].filter((t) => isResourceType(t));
+  return resourceTypes;
+}
+
+/** Types outside the patient compartment that a system-level export also carries. */
+const SHARED_AND_ADMIN_TYPES = [
+  'Practitioner', 'PractitionerRole', 'Organization', 'Location', 'HealthcareService', 'Endpoint', 'Group', 'Medication',
+  'Substance', 'Questionnaire', 'PlanDefinition', 'ActivityDefinition', 'Library', 'Measure', 'MeasureReport', 'Task',
+  'ValueSet', 'CodeSystem', 'ConceptMap', 'StructureDefinition', 'SearchParameter', 'OperationDefinition', 'Schedule', 'Slot',
+  'Device', 'Consent', 'Contract', 'InsurancePlan', 'Provenance',
+];
+
+/** `_typeFilter` values: queries `Type?criteria`, repeated or comma-separated, grouped by type and checked now. */
+function parseTypeFilters(values: string[]): Record<string, string[]> {
+  const filters: Record<string, string[]> = {};
+  for (const query of values.flatMap((v) => v.split(/,(?=[A-Z][A-Za-z]+\?)/))) {
+    const m = /^([A-Z][A-Za-z]+)\?(.+)$/.exec(query.trim());
+    if (!m || !isResourceType(m[1])) throw badRequest(`_typeFilter ${query} must look like Type?param=value`);
+    typeFilterCondition(m[1], m[2]); // 400 for unknown or non-filter parameters, at kick-off rather than in the job
+    (filters[m[1]] ??= []).push(m[2]);
+  }
+  return filters;
+}
+
+function parseSince(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const instant = value.replace(' ', '+'); // an unencoded '+' of a UTC offset arrives as a space
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(instant) || Number.isNaN(Date.parse(instant))) {
+    throw badRequest(`_since must be a FHIR instant such as 2026-01-01T00:00:00Z, not ${JSON.stringify(value)}`);
+  }
+  return new Date(instant).toISOString();
+}
+
+function patientIds(input: OperationInput): string[] {
+  return input.all('patient').map((p) => {
+    const m = /^(?:.*\/)?Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(p.valueReference?.reference ?? '');
+    if (!m) throw badRequest('patient must be a reference such as Patient/123');
+    return m[1];
+  });
+}
+
+function requestUrl(ctx: FhirContext, req: FhirRequest): string {
+  const query = new URLSearchParams();
+  for (const [key, values] of Object.entries(req.query)) for (const value of values) query.append(key, value);
+  const text = query.toString();
+  return `${ctx.baseUrl}/${req.path}${text ? `?${text}` : ''}`;
+}
+
