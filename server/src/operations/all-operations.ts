@@ -3,6 +3,7 @@
  * registers them; fhir/routes.ts then adds their routes.
  */
 import { bulkExportOperations } from './bulk-export';
+import { everythingOperation } from './everything';
 import { expandOperation } from './expand';
 import { IOP_OPERATIONS } from './iop/iop-operations';
 import { lookupOperation } from './lookup';
@@ -22,6 +23,7 @@ const OPERATIONS: OperationDeclaration[] = [
   translateOperation,
   ...IOP_OPERATIONS,
   ...bulkExportOperations,
+  everythingOperation,
 ];
 
 for (const operation of OPERATIONS) registerOperation(operation);
