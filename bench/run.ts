@@ -4,7 +4,7 @@
  *
  * Environment (all optional): BENCH_OPS requests per CRUD phase (default 500), BENCH_BUNDLES patient bundles to
  * ingest (default 50, all), BENCH_CONCURRENCY (default "1,8"), BENCH_SEARCH=0 to skip the search benchmark,
- * BENCH_BEARER_TOKEN sent as Authorization on every FHIR request.
+ * BENCH_EXPORT=0 to skip the Bulk Data export benchmark, BENCH_BEARER_TOKEN sent as Authorization on every FHIR request.
  *
  * Search benchmark hook: when bench/search-bench.ts exists, its `runSearchBench(context)` runs after the ingest,
  * against the loaded data. `context` is a SearchBenchContext (below); the same values are also in the environment
@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openBenchDatabase, type BenchDatabase } from './bench-database';
 import { runCrudBench } from './crud-bench';
+import { runExportBench } from './export-bench';
 import { FhirClient } from './fhir-client';
 import { runIngestBench } from './ingest-bench';
 import { RawBaseline } from './raw-baseline';
@@ -101,6 +102,9 @@ async function main(): Promise<void> {
       serverRssMiB: server.rssMiB,
     });
 
+    log('--- Bulk Data $export of everything loaded, beside raw pg');
+    const bulkExport = process.env.BENCH_EXPORT === '0' ? undefined
+      : await runExportBench({ fhirBase: server.fhirBase, databaseUrl: database.url, bearerToken: process.env.BENCH_BEARER_TOKEN, log });
     const memory = {
       measuredAs: `VmRSS/VmHWM of the server process (pid ${server.pid}, a child started from server/src/main.ts), MiB`,
       rssMiBAfterStart,
@@ -118,6 +122,7 @@ async function main(): Promise<void> {
       crud,
       ingest,
       ...(search ? { search } : {}),
+      ...(bulkExport ? { bulkExport } : {}),
     };
     await shutdown(client, raw, server, database);
     console.log(JSON.stringify(result));

@@ -55,6 +55,13 @@ export async function readExportPage(repo: Repository, query: ExportPageQuery): 
   }));
 }
 
+/** Which of `types` have any stored row at all: one statement, so a job skips the many empty types at once. */
+export async function typesWithRows(repo: Repository, types: string[]): Promise<Set<string>> {
+  const rows = await repo.query<{ t: string }>(sql`
+    SELECT t FROM unnest(${types}::text[]) AS t WHERE EXISTS (SELECT 1 FROM resource r WHERE r.resource_type = t)`);
+  return new Set(rows.map((r) => r.t));
+}
+
 /** The Patient itself, or a resource linked to the patient(s) by one of its type's compartment parameters. */
 function patientCondition(resourceType: string, patients: NonNullable<ExportPageQuery['patients']>): Sql {
   if (resourceType === 'Patient') return patients.kind === 'all' ? sql`TRUE` : sql`r.id = ANY(${patients.ids}::text[])`;

@@ -14,7 +14,7 @@ import {
   advanceExportType, appendExportPage, claimExportJob, deleteExpiredExports, ExportJob, finishExportJob, STALE_AFTER_SECONDS,
 } from './export-job-store';
 import { accessOfRequester } from './export-requester';
-import { ExportPageQuery, readExportPage } from './export-rows';
+import { ExportPageQuery, readExportPage, typesWithRows } from './export-rows';
 
 export interface ExportWorkerOptions {
   pageSize?: number;
@@ -98,8 +98,10 @@ export class ExportWorker {
 async function exportJob(repo: Repository, pool: Pool, job: ExportJob, worker: string, pageSize: number): Promise<void> {
   const access = await accessOfRequester(pool, job.requester, job.id);
   const patients = await exportedPatients(repo, job, access.policy);
+  const stored = await typesWithRows(repo, job.types.slice(job.typeIndex));
   let after = job.afterResId;
   for (let index = job.typeIndex; index < job.types.length; index++) {
+    if (!stored.has(job.types[index])) continue; // nothing to write; a resumed job looks again
     if (index !== job.typeIndex) {
       if (!(await advanceExportType(repo, job, worker, index))) return;
       after = '0';
