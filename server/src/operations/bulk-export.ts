@@ -9,6 +9,7 @@ import { systemAccess } from '../auth/access-context';
 import { grantsFor } from '../auth/access-policy';
 import { compartmentTypes } from '../auth/patient-compartment';
 import { badRequest, forbidden } from '../errors';
+import { pageUrl } from '../fhir/bundle-links';
 import { dispatch } from '../fhir/router';
 import type { FhirContext, FhirRequest, FhirResponse } from '../fhir/types';
 import { createExportJob, ExportLevel } from '../jobs/export-job-store';
@@ -48,9 +49,9 @@ async function kickOff(level: ExportLevel, input: OperationInput, ctx: FhirConte
     level,
     groupId: target.id,
     types,
-    since: parseSince(input.string('_since')),
+    since: input.instant('_since'),
     typeFilters,
-    requestUrl: requestUrl(ctx, req),
+    requestUrl: pageUrl(ctx.baseUrl, req.path, req.query, {}),
     requester: requesterOf(access),
     patients,
   });
@@ -109,15 +110,6 @@ function parseTypeFilters(values: string[]): Record<string, string[]> {
   return filters;
 }
 
-function parseSince(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const instant = value.replace(' ', '+'); // an unencoded '+' of a UTC offset arrives as a space
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(instant) || Number.isNaN(Date.parse(instant))) {
-    throw badRequest(`_since must be a FHIR instant such as 2026-01-01T00:00:00Z, not ${JSON.stringify(value)}`);
-  }
-  return new Date(instant).toISOString();
-}
-
 function patientIds(input: OperationInput): string[] {
   return input.all('patient').map((p) => {
     const m = /^(?:.*\/)?Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(p.valueReference?.reference ?? '');
@@ -125,11 +117,3 @@ function patientIds(input: OperationInput): string[] {
     return m[1];
   });
 }
-
-function requestUrl(ctx: FhirContext, req: FhirRequest): string {
-  const query = new URLSearchParams();
-  for (const [key, values] of Object.entries(req.query)) for (const value of values) query.append(key, value);
-  const text = query.toString();
-  return `${ctx.baseUrl}/${req.path}${text ? `?${text}` : ''}`;
-}
-

@@ -37,8 +37,8 @@ async function everything(input: OperationInput, ctx: FhirContext, target: Opera
   const conditions: Sql[] = [sql`NOT r.deleted`, sql`r.res_id > ${cursor}::bigint`, accessFilter(policy, 'r', 'r')];
   const types = input.strings('_type').flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
   if (types.length > 0) conditions.push(sql`r.resource_type = ANY(${types}::text[])`);
-  const since = input.string('_since');
-  if (since !== undefined) conditions.push(sql`r.last_updated > ${instant(since, '_since')}::timestamptz`);
+  const since = input.instant('_since');
+  if (since !== undefined) conditions.push(sql`r.last_updated > ${since}::timestamptz`);
   const dates = careDateCondition(input.string('start'), input.string('end'));
   if (dates) conditions.push(dates);
 
@@ -100,12 +100,6 @@ function dateRange(value: string, name: string): { low: Date; high: Date } {
   const range = parseDateRange(value);
   if (!range) throw badRequest(`${name} must be a date such as 2026-01-31, not ${JSON.stringify(value)}`);
   return range;
-}
-
-function instant(value: string, name: string): string {
-  const time = Date.parse(value.replace(' ', '+'));
-  if (Number.isNaN(time) || !/T\d{2}:\d{2}/.test(value)) throw badRequest(`${name} must be an instant such as 2026-01-01T00:00:00Z`);
-  return new Date(time).toISOString();
 }
 
 function entry(ctx: FhirContext, resource: Resource, mode: 'match' | 'include'): BundleEntry {

@@ -8,6 +8,7 @@ import type {
 import { badRequest } from '../errors';
 import type { FhirRequest } from '../fhir/types';
 
+const INSTANT_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const INTEGER_TYPES = new Set(['integer', 'positiveInt', 'unsignedInt']);
 const STRING_TYPES: Record<string, keyof ParametersParameter> = {
   string: 'valueString', code: 'valueCode', uri: 'valueUri', url: 'valueUrl', canonical: 'valueCanonical', id: 'valueId',
@@ -53,6 +54,17 @@ export class OperationInput {
     if (value === true || value === 'true') return true;
     if (value === false || value === 'false') return false;
     throw badRequest(`Parameter ${name} must be true or false`);
+  }
+
+  /** A FHIR instant (`2026-01-01T00:00:00Z`, or with an offset), as an ISO string in UTC. */
+  instant(name: string): string | undefined {
+    const value = this.string(name);
+    if (value === undefined) return undefined;
+    const text = value.replace(' ', '+'); // an unencoded '+' of a UTC offset arrives as a space
+    if (!INSTANT_RE.test(text) || Number.isNaN(Date.parse(text))) {
+      throw badRequest(`Parameter ${name} must be an instant such as 2026-01-01T00:00:00Z, not ${JSON.stringify(value)}`);
+    }
+    return new Date(text).toISOString();
   }
 
   coding(name: string): Coding | undefined {
