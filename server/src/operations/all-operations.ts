@@ -2,9 +2,11 @@
  * The one table of operations the server offers (see registry.ts for how to add one). Importing this module
  * registers them; fhir/routes.ts then adds their routes.
  */
+import { verifyAuditChainOperation } from '../audit/verify-audit-chain-operation';
 import { expandOperation } from './expand';
 import { IOP_OPERATIONS } from './iop/iop-operations';
 import { lookupOperation } from './lookup';
+import { reindexOperation } from './reindex';
 import { registerOperation, type OperationDeclaration } from './registry';
 import { subsumesOperation } from './subsumes';
 import { translateOperation } from './translate';
@@ -20,6 +22,9 @@ const OPERATIONS: OperationDeclaration[] = [
   subsumesOperation,
   translateOperation,
   ...IOP_OPERATIONS,
+  // Server administration (administrators only: auth/interaction-permissions.ts ADMIN_OPERATIONS).
+  reindexOperation,
+  verifyAuditChainOperation,
 ];
 
 for (const operation of OPERATIONS) registerOperation(operation);
