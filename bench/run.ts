@@ -4,7 +4,8 @@
  *
  * Environment (all optional): BENCH_OPS requests per CRUD phase (default 500), BENCH_BUNDLES patient bundles to
  * ingest (default 50, all), BENCH_CONCURRENCY (default "1,8"), BENCH_SEARCH=0 to skip the search benchmark,
- * BENCH_EXPORT=0 to skip the Bulk Data export benchmark, BENCH_BEARER_TOKEN sent as Authorization on every FHIR request.
+ * BENCH_EXPORT=0 to skip the Bulk Data export benchmark, BENCH_BEARER_TOKEN sent as Authorization on every FHIR request
+ * (default: a token minted for a bench backend client).
  *
  * Search benchmark hook: when bench/search-bench.ts exists, its `runSearchBench(context)` runs after the ingest,
  * against the loaded data. `context` is a SearchBenchContext (below); the same values are also in the environment
@@ -15,6 +16,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openBenchDatabase, type BenchDatabase } from './bench-database';
+import { ensureBenchToken } from './bench-token';
 import { runCrudBench } from './crud-bench';
 import { runExportBench } from './export-bench';
 import { FhirClient } from './fhir-client';
@@ -89,7 +91,7 @@ async function main(): Promise<void> {
     const rssMiBAfterStart = server.rssMiB();
     const maxConcurrency = Math.max(...settings.concurrencies);
     raw = await RawBaseline.open(database.url, maxConcurrency);
-    client = new FhirClient(server.fhirBase, process.env.BENCH_BEARER_TOKEN);
+    client = new FhirClient(server.fhirBase, await ensureBenchToken(database.url, server.origin, log));
 
     log('--- create, read, update, vread, history (Patient, over HTTP) beside raw pg');
     const crud = await runCrudBench({

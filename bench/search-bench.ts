@@ -14,6 +14,7 @@ import '../server/src/polyfills';
 import { Pool } from 'pg';
 import { loadFhirDefinitions } from '../server/src/fhir/definitions';
 import { openBenchDatabase } from './bench-database';
+import { ensureBenchToken } from './bench-token';
 import { FhirClient } from './fhir-client';
 import { startServerChild } from './server-child';
 import { BENCH_QUERIES, BenchQuery, pickFor } from './search-queries';
@@ -137,6 +138,7 @@ async function runStandalone(): Promise<Record<string, unknown>> {
   const database = await openBenchDatabase(log);
   const server = await startServerChild(database.url, log);
   try {
+    await ensureBenchToken(database.url, server.origin, log);
     return await runSearchBench({ fhirBase: server.fhirBase, databaseUrl: database.url, log });
   } finally {
     await server.stop();

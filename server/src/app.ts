@@ -2,7 +2,6 @@
 import express, { NextFunction, Request, Response } from 'express';
 import type { Pool } from 'pg';
 import './fhir/routes';
-import './audit/audit-operations';
 import type { AuthOverrides } from './auth/auth-settings';
 import { createAuth } from './auth/create-auth';
 import { notFound } from './errors';

@@ -3,8 +3,12 @@ import './polyfills';
 import { createServer } from 'node:http';
 import { createApp } from './app';
 import type { ExportWorker } from './jobs/export-worker';
+import { AuditLog } from './audit/audit-log';
+import { systemAccess } from './auth/access-context';
+import { readAuthSettings } from './auth/auth-settings';
 import { prepareConformance } from './conformance/prepare-conformance';
 import { createRepository } from './create-repository';
+import { createDemoLogins } from './demo/demo-logins';
 import { seedDemoData } from './demo/seed-demo';
 import './fhir/routes';
 import { readConfig } from './config';
@@ -17,6 +21,9 @@ const DRAIN_DEADLINE_MS = Number(process.env.DRAIN_DEADLINE_MS ?? 25_000);
 
 async function main(): Promise<void> {
   const config = readConfig();
+  if (!readAuthSettings(config.baseUrl).enforce) {
+    logger.warn('AUTH=off: THE FHIR API IS OPEN: every request has full access without a token. Development only; never expose this server.');
+  }
   logger.info({ external: !!config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir }, 'starting database');
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
@@ -29,8 +36,13 @@ async function main(): Promise<void> {
   await prepareConformance(createRepository(database.pool), logger);
   if (config.demo) {
     const repo = createRepository(database.pool);
-    const written = await seedDemoData({ repo, baseUrl: `${config.baseUrl}/fhir`, requestId: 'demo-seed' });
+    // The seed acts as the server itself, and every interaction it runs is audited like any other.
+    const access = systemAccess(new AuditLog(database.pool));
+    const demoCtx = { repo, baseUrl: `${config.baseUrl}/fhir`, requestId: 'demo-seed', access };
+    const written = await seedDemoData(demoCtx);
     if (written) logger.info({ resources: written }, 'demo organisation seeded');
+    const logins = await createDemoLogins(demoCtx, database.pool);
+    if (logins.length) logger.info({ usernames: logins }, 'demo logins created (passwords in README "Demo logins")');
   }
 
   const app = createApp({ pool: database.pool, baseUrl: config.baseUrl, logger });

@@ -184,3 +184,24 @@ describe('immutability and the hash chain', () => {
     expect((await asA.get('/fhir/$verify-audit-chain')).status).toBe(403);
   });
 });
+
+describe('server administration operations are registered operations, for administrators only', () => {
+  test('the CapabilityStatement lists $verify-audit-chain (system) and SearchParameter/$reindex with their definitions', async () => {
+    const rest = (await server.anonymous.get('/fhir/metadata')).body.rest[0];
+    expect(rest.operation).toContainEqual({ name: 'verify-audit-chain', definition: 'http://iop-fhir.org/fhir/OperationDefinition/verify-audit-chain' });
+    const searchParameter = rest.resource.find((r: { type: string }) => r.type === 'SearchParameter');
+    expect(searchParameter.operation).toContainEqual({ name: 'reindex', definition: 'http://iop-fhir.org/fhir/OperationDefinition/reindex' });
+  });
+
+  test('a clinician\'s user/ token and a patient/ token are refused (403), no token is 401, an administrator client passes', async () => {
+    const refused = [await server.as('user/*.cruds', { fhirUser: `Practitioner/${clinic.practitioner}` }), asA];
+    for (const agent of refused) {
+      expect((await agent.get('/fhir/$verify-audit-chain')).status).toBe(403);
+      expect((await agent.post('/fhir/SearchParameter/$reindex?resourceType=Patient')).status).toBe(403);
+      expect((await agent.get('/fhir/SearchParameter/$reindex?job=1')).status).toBe(403);
+    }
+    expect((await server.anonymous.get('/fhir/$verify-audit-chain')).status).toBe(401);
+    expect((await server.anonymous.post('/fhir/SearchParameter/$reindex')).status).toBe(401);
+    expect((await server.http.get('/fhir/$verify-audit-chain')).status).toBe(200);
+  });
+});

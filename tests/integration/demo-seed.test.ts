@@ -1,5 +1,7 @@
 import type { Claim, Composition, Flag } from '@medplum/fhirtypes';
 import { seedDemoData } from '../../server/src/demo/seed-demo';
+import { createDemoLogins, DEMO_LOGINS } from '../../server/src/demo/demo-logins';
+import { checkLogin } from '../../server/src/auth/users';
 import { createRepository } from '../../server/src/create-repository';
 import { startTestServer, TestServer } from '../support/test-server';
 import { searchResources } from './iop-fixtures';
@@ -61,3 +63,47 @@ test('PHQ-9/GAD-7 series scored by the server, with the risk and missed-session 
 function day(offset: number): string {
   return new Date(now.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
 }
+
+describe('demo logins (README "Demo logins")', () => {
+  const ids = async (username: string, path: string) => {
+    const agent = await server.as('openid fhirUser user/*.rs', { username });
+    const res = await agent.get(`/fhir/${path}`);
+    expect(res.status).toBe(200);
+    return (res.body.entry ?? []).filter((e: { search?: { mode?: string } }) => e.search?.mode === 'match').map((e: { resource: { id: string } }) => e.resource.id);
+  };
+  const demoId = async (type: string, key: string) => (await server.pool.query(
+    `SELECT r.id FROM idx_token t JOIN resource r ON r.res_id = t.res_id WHERE t.resource_type = $1 AND t.param = 'identifier'
+       AND t.system = 'http://iop-fhir.org/fhir/demo' AND t.code = $2`, [type, key])).rows[0].id as string;
+
+  beforeAll(async () => {
+    const ctx = { repo: createRepository(server.pool), baseUrl: server.baseUrl, requestId: 'test' };
+    expect(await createDemoLogins(ctx, server.pool)).toEqual(DEMO_LOGINS.map((l) => l.username));
+    expect(await createDemoLogins(ctx, server.pool)).toEqual([]); // a restart changes nothing
+  });
+
+  test('every documented password signs in', async () => {
+    for (const login of DEMO_LOGINS) {
+      const result = await checkLogin(server.pool, login.username, login.password, 5, 900);
+      expect([login.username, result.ok]).toEqual([login.username, true]);
+    }
+    expect((await checkLogin(server.pool, 'maya', 'not-her-password', 5, 900)).ok).toBe(false);
+  });
+
+  test('clinicians reach only their programs\' patients; the patient and her husband only her', async () => {
+    const adelina = await demoId('Patient', 'patient-01');
+    const sudPatient = await demoId('Patient', 'patient-03'); // index 2: SUD IOP
+    const maya = await ids('maya', 'Patient?_count=100');
+    const hannah = await ids('hannah', 'Patient?_count=100');
+    const leo = await ids('leo', 'Patient?_count=100');
+    expect(maya).toContain(adelina);
+    expect(maya).not.toContain(sudPatient);
+    expect(maya.length).toBeLessThan(30);
+    expect(hannah).toContain(sudPatient);
+    expect(hannah).not.toContain(adelina);
+    expect(leo).toHaveLength(30);
+    expect(await ids('adelina', 'Patient')).toEqual([adelina]);
+    expect(await ids('ramon', 'Patient')).toEqual([adelina]);
+    const adminAgent = await server.as('openid fhirUser user/*.rs', { username: 'admin' });
+    expect((await adminAgent.get('/fhir/AuditEvent?_count=1')).status).toBe(200);
+  });
+});

@@ -1,5 +1,6 @@
 /**
- * The real process, as `npm start` runs it: first start seeds the demo data, SIGTERM drains in-flight requests and
+ * The real process, as `npm start` runs it: first start seeds the demo data, the FHIR API requires a token by
+ * default while metadata, discovery, profile pages and health stay public, SIGTERM drains in-flight requests and
  * stops the embedded PostgreSQL, and a crash (kill -9, PostgreSQL left running) does not block the next start.
  * Skipped when DATABASE_URL points at an external PostgreSQL (this is about the embedded one).
  */
@@ -8,10 +9,14 @@ import { request } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { openAdminDatabase } from '../../server/src/admin/admin-database';
+import { mintScriptToken } from '../../server/src/admin/script-token';
 import { mentalHealthFiles } from '../support/synthea';
 
 const ROOT = path.resolve(__dirname, '../..');
 const describeEmbedded = process.env.DATABASE_URL ? describe.skip : describe;
+/** The child's public origin: tokens name `${BASE}/fhir` as their audience. */
+const BASE = 'http://iop-lifecycle.test';
 
 let dataDir: string;
 beforeAll(() => {
@@ -25,7 +30,8 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
  */
 async function startServer(): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    cwd: ROOT, env: { ...process.env, PORT: '0', DATA_DIR: dataDir, DEMO: '1', LOG_LEVEL: 'info', DATABASE_URL: '' },
+    // AUTH unset: enforcement is the default.
+    cwd: ROOT, env: { ...process.env, AUTH: '', PORT: '0', BASE_URL: BASE, DATA_DIR: dataDir, DEMO: '1', LOG_LEVEL: 'info', DATABASE_URL: '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -48,8 +54,10 @@ async function startServer(): Promise<{ child: ChildProcess; port: number }> {
 }
 
 /** POSTs `body` in two halves: the second only when finish() is called, so the request is surely in flight. */
-function slowPost(port: number, body: string): { status: Promise<number>; finish(): void } {
-  const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/fhir', headers: { 'Content-Type': 'application/fhir+json', 'Content-Length': Buffer.byteLength(body) } });
+function slowPost(port: number, token: string, body: string): { status: Promise<number>; finish(): void } {
+  const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/fhir', headers: {
+    'Content-Type': 'application/fhir+json', 'Content-Length': Buffer.byteLength(body), Authorization: `Bearer ${token}`,
+  } });
   const status = new Promise<number>((resolve, reject) => {
     req.on('response', (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)); });
     req.on('error', reject);
@@ -77,15 +85,43 @@ async function alive(pid: number): Promise<boolean> {
   return running();
 }
 
+/** A system token minted against the running server's own database (joined through DATA_DIR), as scripts do. */
+async function systemToken(): Promise<string> {
+  const database = await openAdminDatabase({ DATA_DIR: dataDir });
+  try {
+    return await mintScriptToken(database.pool, { baseUrl: BASE, clientId: 'lifecycle-test', scope: 'system/*.cruds', seconds: 900, admin: true });
+  } finally {
+    await database.close();
+  }
+}
+
+/** What `npm start` serves without a token: FHIR data is refused (401 OperationOutcome with a challenge); the rest is public. */
+async function checkPublicSurface(port: number): Promise<void> {
+  const url = (p: string) => `http://127.0.0.1:${port}${p}`;
+  const refused = await fetch(url('/fhir/Patient'));
+  expect(refused.status).toBe(401);
+  expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer /);
+  expect((await refused.json()).resourceType).toBe('OperationOutcome');
+  for (const open of ['/healthz', '/fhir/metadata', '/fhir/.well-known/smart-configuration', '/.well-known/openid-configuration', '/fhir/profiles/']) {
+    expect([open, (await fetch(url(open))).status]).toEqual([open, 200]);
+  }
+}
+
 describeEmbedded('server process', () => {
-  test('first start seeds the demo; SIGTERM drains a running request and stops PostgreSQL; a crash does not block the next start', async () => {
+  test('first start seeds the demo; tokens are required; SIGTERM drains a running request and stops PostgreSQL; a crash does not block the next start', async () => {
     const { child: first, port } = await startServer();
-    const programs = await (await fetch(`http://127.0.0.1:${port}/fhir/HealthcareService`)).json();
+    await checkPublicSurface(port);
+    const token = await systemToken();
+    const authorized = { headers: { Authorization: `Bearer ${token}` } };
+    const programs = await (await fetch(`http://127.0.0.1:${port}/fhir/HealthcareService`, authorized)).json();
     expect(programs.entry).toHaveLength(4);
+    // The seed ran as the server itself and was audited.
+    const audit = await (await fetch(`http://127.0.0.1:${port}/fhir/AuditEvent?agent=iop-fhir-internal&_count=1`, authorized)).json();
+    expect(audit.entry?.length ?? 0).toBe(1);
 
     // A request is in flight when SIGTERM arrives: its body is still arriving. It must complete.
     const stubs = readFileSync(mentalHealthFiles()[0], 'utf8');
-    const inFlight = slowPost(port, stubs);
+    const inFlight = slowPost(port, token, stubs);
     await new Promise((r) => setTimeout(r, 500));
     const pgPid = postmasterPid();
     first.kill('SIGTERM');
@@ -105,7 +141,7 @@ describeEmbedded('server process', () => {
 
     const { child: third, port: thirdPort } = await startServer();
     expect(await alive(orphanPid)).toBe(false);
-    const again = await (await fetch(`http://127.0.0.1:${thirdPort}/fhir/HealthcareService`)).json();
+    const again = await (await fetch(`http://127.0.0.1:${thirdPort}/fhir/HealthcareService`, { headers: { Authorization: `Bearer ${await systemToken()}` } })).json();
     expect(again.entry).toHaveLength(4); // data kept, demo not seeded twice
     third.kill('SIGTERM');
     expect(await exited(third)).toBe(0);

@@ -93,7 +93,7 @@ test('standalone launch: a patient signs in, fhirclient gets a token and reads t
   expect(browser.visited).toEqual(expect.arrayContaining([`GET ${live.origin}/auth/authorize`, `POST ${live.origin}/auth/login`, `POST ${live.origin}/auth/consent`]));
 });
 
-test('EHR launch: our launcher binds patient and encounter; fhirclient completes the launch as the clinician', async () => {
+test('A.6 / D.5.2 EHR launch: our launcher binds patient and encounter; fhirclient completes the launch as the clinician', async () => {
   const clinicianToken = await mintClinicianToken();
   const launched = await fetch(`${live.origin}/auth/launch`, {
     method: 'POST',
@@ -113,6 +113,10 @@ test('EHR launch: our launcher binds patient and encounter; fhirclient completes
   expect(result.tokenResponse.need_patient_banner).toBe(false);
   expect(result.tokenResponse.fhirContext).toEqual([{ reference: `Observation/${clinic.observationA}` }]);
   expect(browser.visited).not.toContain(`POST ${live.origin}/auth/pick-patient`);
+  // D.5.2: the encounter in context reads with the token.
+  const encounter = await fetch(`${live.fhirBase}/Encounter/${result.tokenResponse.encounter}`, { headers: { Authorization: `Bearer ${result.tokenResponse.access_token}` } });
+  expect(encounter.status).toBe(200);
+  expect((await encounter.json()).resourceType).toBe('Encounter');
 });
 
 test('the launch is bound to the launching clinician: another user cannot use it', async () => {

@@ -10,7 +10,7 @@ export interface AuthSettings {
   introspectionEndpoint: string;
   revocationEndpoint: string;
   jwksUri: string;
-  /** When false (AUTH=off) every request runs with full access (still audited). */
+  /** Tokens are required (the default). Only AUTH=off turns it off: every request then has full access (still audited). */
   enforce: boolean;
   accessTokenSeconds: number;
   backendTokenSeconds: number;
@@ -39,8 +39,8 @@ export function readAuthSettings(baseUrl: string, env: NodeJS.ProcessEnv = proce
     introspectionEndpoint: `${auth}/introspect`,
     revocationEndpoint: `${auth}/revoke`,
     jwksUri: `${auth}/jwks`,
-    // Off by default until every read path applies the access filter in SQL; AUTH=on turns it on.
-    enforce: ['on', '1', 'true'].includes((env.AUTH ?? 'off').toLowerCase()),
+    // On unless explicitly switched off: a missing or mistyped AUTH must never open the API.
+    enforce: !['off', '0', 'false'].includes((env.AUTH ?? 'on').trim().toLowerCase()),
     accessTokenSeconds: 3600,
     backendTokenSeconds: 300,
     codeSeconds: 60,

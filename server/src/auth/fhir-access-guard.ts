@@ -9,18 +9,18 @@ import { FhirError, forbidden, issue, methodNotAllowed, notFound, outcome } from
 import { readAuditEvent, searchAuditEvents } from '../audit/audit-search';
 import { fhirAuditRecord } from '../audit/fhir-interaction-audit';
 import type { Route } from '../fhir/router';
-import type { FhirContext, FhirRequest, FhirResponse, Interaction, RouteParams } from '../fhir/types';
+import type { FhirContext, FhirRequest, FhirResponse, HistoryRowFilter, Interaction, RouteParams } from '../fhir/types';
 import type { RowFilter } from '../search/sql/context';
 import { accessFilter } from '../store/access-filter';
 import type { Repository } from '../store/repository';
 import { AccessContext, systemAccess } from './access-context';
 import { allowsEveryRow, grantsFor } from './access-policy';
 import { InteractionNeeds, interactionNeeds } from './interaction-permissions';
-import { filterBundleEntries, instanceVisibility } from './row-visibility';
+import { filterBundleEntries, instanceVisibility, versionVisible, visibleVersionCondition } from './row-visibility';
 import type { Permission } from './scopes';
 
-/** Bundles the search engine did not filter in SQL: their entries are checked here instead. */
-const UNFILTERED_LISTINGS = new Set<Interaction>(['history-type', 'history-system', 'operation']);
+/** Bundles no handler filtered in SQL (operations returning searchsets): their entries are checked here instead. */
+const UNFILTERED_LISTINGS = new Set<Interaction>(['operation']);
 const INTERNAL_ACCESS = systemAccess();
 const AUDIT_EVENT_READS = new Set<Interaction>(['read', 'search-type']);
 
@@ -95,7 +95,7 @@ function isTransactionBundle(interaction: Interaction, req: FhirRequest): boolea
 async function runTransactionBundle(route: Route, params: RouteParams, req: FhirRequest, ctx: FhirContext, access: AccessContext): Promise<FhirResponse> {
   return ctx.repo.transaction(async (tx) => {
     const buffered: AccessContext = { ...access, auditBuffer: [] };
-    const response = await route.handler(req, params, { ...ctx, repo: tx, access: buffered });
+    const response = await route.handler(req, params, withRowFilters({ ...ctx, repo: tx, access: buffered }, access, 's'));
     buffered.auditBuffer!.push(fhirAuditRecord(access, route.interaction, params, req, { response, status: response.status }));
     await access.audit?.recordMany(buffered.auditBuffer!, tx);
     return response;
@@ -104,8 +104,10 @@ async function runTransactionBundle(route: Route, params: RouteParams, req: Fhir
 
 async function runRead(route: Route, params: RouteParams, req: FhirRequest, ctx: FhirContext, access: AccessContext, needs: InteractionNeeds): Promise<FhirResponse> {
   if (needs.resourceType === 'AuditEvent') return auditEventHandler(route.interaction)(req, params, ctx);
-  if (needs.instance) await checkInstance(ctx.repo, access, needs.instance, 'r', false);
-  const response = await route.handler(req, params, withSearchFilter(ctx, access));
+  if (needs.instance) await checkInstance(ctx.repo, access, needs.instance, 'r');
+  if (route.interaction === 'vread') await checkVersion(ctx.repo, access, params);
+  const permission = needs.permissions[0] ?? 'r';
+  const response = await route.handler(req, params, withRowFilters(ctx, access, permission));
   if (!UNFILTERED_LISTINGS.has(route.interaction) || !isListing(response)) return response;
   return filterListing(ctx.repo, access, response, needs.resourceType);
 }
@@ -118,8 +120,8 @@ function isListing(response: FhirResponse): boolean {
 
 async function runWrite(route: Route, params: RouteParams, req: FhirRequest, ctx: FhirContext, access: AccessContext, needs: InteractionNeeds): Promise<FhirResponse> {
   return ctx.repo.transaction(async (tx) => {
-    const txCtx = withSearchFilter({ ...ctx, repo: tx }, access);
-    if (needs.instance) await checkInstance(tx, access, needs.instance, needs.permissions[0], true);
+    const txCtx = withRowFilters({ ...ctx, repo: tx }, access, 'r');
+    if (needs.instance) await checkWriteTarget(tx, access, needs.instance, needs.permissions[0], route.interaction);
     const response = await route.handler(req, params, txCtx);
     await checkWrittenResource(tx, access, response);
     await recordAudit(access, route.interaction, params, req, { response, status: response.status }, tx);
@@ -128,23 +130,46 @@ async function runWrite(route: Route, params: RouteParams, req: FhirRequest, ctx
 }
 
 /**
- * Hands the search engine the access filter (search/sql/context.ts RowFilter): it ANDs it into matches, and into
- * included rows and rows that chains, _has and _list look through. Omitted when the policy reaches every row.
+ * Hands the handlers the access filter: the search engine ANDs searchRowFilter into matches, and into included
+ * rows and rows that chains, _has and _list look through; history ANDs historyRowFilter into its statement
+ * (`permission`: 's' for type/system history, 'r' for an instance's). Omitted when the policy reaches every row.
  */
-function withSearchFilter(ctx: FhirContext, access: AccessContext): FhirContext {
+function withRowFilters(ctx: FhirContext, access: AccessContext, permission: Permission): FhirContext {
   const { policy } = access;
   if (allowsEveryRow(policy, 's') && allowsEveryRow(policy, 'r')) return ctx;
   const searchRowFilter: RowFilter = (alias, use, resourceType) => accessFilter(policy, alias, use === 'match' ? 's' : 'r', resourceType);
-  return { ...ctx, searchRowFilter } as FhirContext;
+  const historyRowFilter: HistoryRowFilter = (alias, resourceType) => visibleVersionCondition(policy, alias, permission, resourceType);
+  return { ...ctx, searchRowFilter, historyRowFilter };
 }
 
-/** An existing instance the policy does not reach reads as absent (404); a write to it is refused (403). */
-async function checkInstance(repo: Repository, access: AccessContext, instance: { resourceType: string; id: string }, permission: Permission, write: boolean): Promise<void> {
+/** An existing version the policy does not reach (see visibleVersionCondition) reads as absent (404). */
+async function checkVersion(repo: Repository, access: AccessContext, params: RouteParams): Promise<void> {
+  const { resourceType, id, versionId } = params;
+  if (!resourceType || !id || allowsEveryRow(access.policy, 'r', resourceType)) return;
+  if (!(await versionVisible(repo, access.policy, resourceType, id, versionId ?? ''))) throw notFound(`${resourceType}/${id}/_history/${versionId} not found`);
+}
+
+/** An existing instance the policy does not reach reads as absent (404). */
+async function checkInstance(repo: Repository, access: AccessContext, instance: { resourceType: string; id: string }, permission: Permission): Promise<void> {
   if (allowsEveryRow(access.policy, permission, instance.resourceType)) return;
   const visibility = await instanceVisibility(repo, access.policy, instance.resourceType, instance.id, permission);
-  if (visibility !== 'hidden') return;
-  if (write) throw insufficientScope(`The granted scopes do not reach ${instance.resourceType}/${instance.id}`);
-  throw notFound(`${instance.resourceType}/${instance.id} not found`);
+  if (visibility === 'hidden') throw notFound(`${instance.resourceType}/${instance.id} not found`);
+}
+
+/**
+ * A write must not tell a resource the token cannot see from one that does not exist. PATCH and DELETE of a
+ * hidden resource answer exactly as for an absent one (404, the handlers' own message). PUT to an absent id would
+ * create it (update-as-create), which a hidden one cannot: so a token limited to some rows may not create with a
+ * chosen id (it can POST), and PUT to an absent or a hidden id gets the same 403.
+ */
+async function checkWriteTarget(repo: Repository, access: AccessContext, instance: { resourceType: string; id: string }, permission: Permission, interaction: Interaction): Promise<void> {
+  if (allowsEveryRow(access.policy, permission, instance.resourceType)) return;
+  const visibility = await instanceVisibility(repo, access.policy, instance.resourceType, instance.id, permission);
+  if (visibility === 'visible') return;
+  if (interaction === 'update') {
+    throw insufficientScope(`The granted scopes do not allow writing ${instance.resourceType}/${instance.id} (a token limited to some resources cannot create with a chosen id: use POST)`);
+  }
+  if (visibility === 'hidden') throw notFound(`${instance.resourceType}/${instance.id} not found`);
 }
 
 /** After the write, still inside its transaction: the stored resource must be one the policy reaches. */

@@ -3,9 +3,9 @@
  * one instance (read, vread, history, writes) and the entries of a result Bundle (search and history pages).
  */
 import type { Bundle, BundleEntry } from '@medplum/fhirtypes';
-import { accessFilter } from '../store/access-filter';
+import { accessFilter, versionAccessFilter } from '../store/access-filter';
 import type { Repository } from '../store/repository';
-import { sql } from '../store/sql';
+import { raw, Sql, sql } from '../store/sql';
 import type { AccessPolicy } from './access-policy';
 import type { Permission } from './scopes';
 
@@ -17,6 +17,25 @@ export async function instanceVisibility(repo: Repository, policy: AccessPolicy,
   );
   if (rows.length === 0) return 'absent';
   return rows[0].visible ? 'visible' : 'hidden';
+}
+
+/**
+ * Whether one stored version (alias of a resource_history row) may be seen: the resource must be reachable now,
+ * and the version must have been reachable as written (a resource moved from patient B to A keeps its B versions
+ * from A). Deleted resources carry no links and are hidden from restricted tokens.
+ */
+export function visibleVersionCondition(policy: AccessPolicy, historyAlias: string, permission: Permission, resourceType?: string): Sql {
+  return sql`(${versionAccessFilter(policy, historyAlias, permission, resourceType)}
+    AND EXISTS (SELECT 1 FROM resource hc WHERE hc.res_id = ${raw(historyAlias)}.res_id AND ${accessFilter(policy, 'hc', permission, resourceType)}))`;
+}
+
+export async function versionVisible(repo: Repository, policy: AccessPolicy, resourceType: string, id: string, versionId: string): Promise<boolean> {
+  if (!/^\d{1,9}$/.test(versionId)) return true; // the handler answers 404 for a malformed version itself
+  const rows = await repo.query<{ visible: boolean }>(
+    sql`SELECT ${visibleVersionCondition(policy, 'h', 'r', resourceType)} AS visible FROM resource_history h
+        WHERE h.resource_type = ${resourceType} AND h.id = ${id} AND h.version_id = ${Number(versionId)}`,
+  );
+  return rows.length === 0 || rows[0].visible;
 }
 
 /**

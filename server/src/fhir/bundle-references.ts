@@ -3,6 +3,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import { badRequest, preconditionFailed } from '../errors';
 import { findConditionalMatches } from '../search/execute-search';
 import { parseSearchQuery } from '../search/parse-search';
+import type { RowFilter } from '../search/sql/context';
 import type { Repository } from '../store/repository';
 import { parseQueryString } from './conditional';
 
@@ -31,12 +32,12 @@ export function collectConditionalReferences(value: unknown, found = new Set<str
 }
 
 /** Resolves `Type?criteria` to `Type/id`; exactly one match is required. */
-export async function resolveConditionalReference(repo: Repository, reference: string): Promise<string> {
+export async function resolveConditionalReference(repo: Repository, reference: string, rowFilter?: RowFilter): Promise<string> {
   const resourceType = reference.slice(0, reference.indexOf('?'));
   const request = parseSearchQuery(resourceType, parseQueryString(reference));
   if (request.unknown.length > 0) throw badRequest(`Conditional reference ${reference} uses unknown parameter(s): ${request.unknown.join(', ')}`);
   if (request.filters.length === 0) throw badRequest(`Conditional reference ${reference} has no criteria`);
-  const matches = await findConditionalMatches(repo, request);
+  const matches = await findConditionalMatches(repo, request, 2, { rowFilter });
   if (matches.length === 0) throw preconditionFailed(`Conditional reference ${reference} matched no resource`);
   if (matches.length > 1) throw preconditionFailed(`Conditional reference ${reference} matched more than one resource`);
   return `${resourceType}/${matches[0].id}`;

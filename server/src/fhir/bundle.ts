@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Bundle, BundleEntry, BundleEntryResponse } from '@medplum/fhirtypes';
 import { badRequest, FhirError, issue, outcome } from '../errors';
+import type { RowFilter } from '../search/sql/context';
 import type { Repository } from '../store/repository';
 import { collectConditionalReferences, isResource, resolveConditionalReference, rewriteReferences } from './bundle-references';
 import { findConditionalTargets, parseQueryString } from './conditional';
@@ -70,8 +71,9 @@ async function runBatch(requests: FhirRequest[], ctx: FhirContext): Promise<Fhir
 async function runTransaction(requests: FhirRequest[], entries: BundleEntry[], ctx: FhirContext): Promise<FhirResponse[]> {
   return ctx.repo.transaction(async (tx) => {
     const txCtx = { ...ctx, repo: tx };
-    const mapping = await assignIds(tx, requests, entries);
-    await addConditionalReferences(tx, requests, mapping);
+    // Criteria resolve only to resources the caller may see (ctx.searchRowFilter): others must look absent.
+    const mapping = await assignIds(tx, requests, entries, ctx.searchRowFilter);
+    await addConditionalReferences(tx, requests, mapping, ctx.searchRowFilter);
     for (const request of requests) request.body = rewriteReferences(request.body, mapping);
     const order = requests.map((r, i) => i).sort((a, b) => ORDER[requests[a].method] - ORDER[requests[b].method] || a - b);
     const responses: FhirResponse[] = new Array(requests.length);
@@ -87,7 +89,7 @@ async function runTransaction(requests: FhirRequest[], entries: BundleEntry[], c
 }
 
 /** Gives each POST its id up front and maps every fullUrl to `Type/id`, so references can be rewritten first. */
-async function assignIds(tx: Repository, requests: FhirRequest[], entries: BundleEntry[]): Promise<Map<string, string>> {
+async function assignIds(tx: Repository, requests: FhirRequest[], entries: BundleEntry[], rowFilter: RowFilter | undefined): Promise<Map<string, string>> {
   const mapping = new Map<string, string>();
   for (const [index, request] of requests.entries()) {
     const fullUrl = entries[index].fullUrl;
@@ -98,7 +100,7 @@ async function assignIds(tx: Repository, requests: FhirRequest[], entries: Bundl
       if (request.method === 'POST' && !request.path.includes('/')) {
         id = randomUUID();
         if (request.headers.ifNoneExist) {
-          const matches = await findConditionalTargets(tx, resourceType, parseQueryString(request.headers.ifNoneExist));
+          const matches = await findConditionalTargets(tx, resourceType, parseQueryString(request.headers.ifNoneExist), rowFilter);
           if (matches.length === 1) id = matches[0].id;
         }
         request.assignedId = id;
@@ -113,12 +115,12 @@ async function assignIds(tx: Repository, requests: FhirRequest[], entries: Bundl
   return mapping;
 }
 
-async function addConditionalReferences(tx: Repository, requests: FhirRequest[], mapping: Map<string, string>): Promise<void> {
+async function addConditionalReferences(tx: Repository, requests: FhirRequest[], mapping: Map<string, string>, rowFilter: RowFilter | undefined): Promise<void> {
   for (const [index, request] of requests.entries()) {
     for (const reference of collectConditionalReferences(request.body)) {
       if (mapping.has(reference)) continue;
       try {
-        mapping.set(reference, await resolveConditionalReference(tx, reference));
+        mapping.set(reference, await resolveConditionalReference(tx, reference, rowFilter));
       } catch (err) {
         throw entryError(err, index, request);
       }

@@ -5,6 +5,7 @@
 import { badRequest } from '../errors';
 import { findConditionalMatches } from '../search/execute-search';
 import { parseSearchQuery } from '../search/parse-search';
+import type { RowFilter } from '../search/sql/context';
 import type { Repository, StoredVersion } from '../store/repository';
 
 export function parseQueryString(text: string): Record<string, string[]> {
@@ -14,11 +15,16 @@ export function parseQueryString(text: string): Record<string, string[]> {
   return query;
 }
 
-/** Must run inside a transaction. Unknown parameters are refused: ignoring one could match the wrong resource. */
+/**
+ * Must run inside a transaction. Unknown parameters are refused: ignoring one could match the wrong resource.
+ * `rowFilter` (the caller's access filter, FhirContext.searchRowFilter): resources the caller may not see never
+ * match, so a conditional write cannot reveal that they exist.
+ */
 export async function findConditionalTargets(
   repo: Repository,
   resourceType: string,
   query: Record<string, string[]>,
+  rowFilter: RowFilter | undefined,
 ): Promise<StoredVersion[]> {
   const request = parseSearchQuery(resourceType, query);
   if (request.unknown.length > 0) {
@@ -27,5 +33,5 @@ export async function findConditionalTargets(
   if (request.filters.length === 0) throw badRequest('Conditional interaction needs search criteria');
   const key = Object.keys(query).sort().map((k) => `${k}=${[...query[k]].sort().join('&')}`).join('&');
   await repo.lock(`${resourceType}?${key}`);
-  return findConditionalMatches(repo, request);
+  return findConditionalMatches(repo, request, 2, { rowFilter });
 }

@@ -18,7 +18,7 @@ export async function createResource(req: FhirRequest, params: RouteParams, ctx:
   if (!req.headers.ifNoneExist) return versionResponse(201, await write(), ctx, true);
 
   return ctx.repo.transaction(async (tx) => {
-    const matches = await findConditionalTargets(tx, resourceType, parseQueryString(req.headers.ifNoneExist!));
+    const matches = await findConditionalTargets(tx, resourceType, parseQueryString(req.headers.ifNoneExist!), ctx.searchRowFilter);
     if (matches.length > 1) throw preconditionFailed(`If-None-Exist matched ${matches.length} resources; it must match at most one`);
     if (matches.length === 1) return versionResponse(200, matches[0], ctx, true);
     return versionResponse(201, await write(tx), ctx, true);

@@ -16,7 +16,7 @@ export async function deleteResource(req: FhirRequest, params: RouteParams, ctx:
 export async function conditionalDelete(req: FhirRequest, params: RouteParams, ctx: FhirContext): Promise<FhirResponse> {
   const resourceType = assertResourceType(params.resourceType);
   return ctx.repo.transaction(async (tx) => {
-    const matches = await findConditionalTargets(tx, resourceType, req.query);
+    const matches = await findConditionalTargets(tx, resourceType, req.query, ctx.searchRowFilter);
     if (matches.length > 1) throw preconditionFailed(`Conditional delete matched ${matches.length} resources; it must match at most one`);
     if (matches.length === 0) return { status: 204 };
     return writeDelete(tx, resourceType, matches[0].id, req.headers.ifMatch);

@@ -19,22 +19,24 @@ export async function historyInstance(req: FhirRequest, params: RouteParams, ctx
   const resourceType = assertResourceType(params.resourceType);
   const id = assertValidId(params.id);
   if (!(await ctx.repo.readCurrent(resourceType, id))) throw notFound(`${resourceType}/${id} not found`);
-  return history(req, ctx, `${resourceType}/${id}/_history`, [sql`h.resource_type = ${resourceType}`, sql`h.id = ${id}`]);
+  return history(req, ctx, `${resourceType}/${id}/_history`, [sql`h.resource_type = ${resourceType}`, sql`h.id = ${id}`], resourceType);
 }
 
 export async function historyType(req: FhirRequest, params: RouteParams, ctx: FhirContext): Promise<FhirResponse> {
   const resourceType = assertResourceType(params.resourceType);
-  return history(req, ctx, `${resourceType}/_history`, [sql`h.resource_type = ${resourceType}`]);
+  return history(req, ctx, `${resourceType}/_history`, [sql`h.resource_type = ${resourceType}`], resourceType);
 }
 
 export async function historySystem(req: FhirRequest, _params: RouteParams, ctx: FhirContext): Promise<FhirResponse> {
   return history(req, ctx, '_history', []);
 }
 
-async function history(req: FhirRequest, ctx: FhirContext, path: string, scope: Sql[]): Promise<FhirResponse> {
+async function history(req: FhirRequest, ctx: FhirContext, path: string, scope: Sql[], resourceType?: string): Promise<FhirResponse> {
   const count = parseCount(firstParam(req.query, '_count'));
   const cursor = firstParam(req.query, '_cursor');
   const conditions = [...scope, ...timeConditions(req)];
+  // The caller's access filter, in the statement: pages stay full and versions they may not see are never read.
+  if (ctx.historyRowFilter) conditions.push(ctx.historyRowFilter('h', resourceType));
   if (cursor !== undefined) {
     if (!/^\d+$/.test(cursor)) throw badRequest(`Invalid _cursor: ${cursor}`);
     conditions.push(sql`h.seq < ${cursor}`);

@@ -29,7 +29,7 @@ export async function conditionalPatch(req: FhirRequest, params: RouteParams, ct
   const resourceType = assertResourceType(params.resourceType);
   const patch = readPatchDocument(req);
   return ctx.repo.transaction(async (tx) => {
-    const matches = await findConditionalTargets(tx, resourceType, req.query);
+    const matches = await findConditionalTargets(tx, resourceType, req.query, ctx.searchRowFilter);
     if (matches.length === 0) throw notFound(`Conditional patch: no ${resourceType} matches the criteria`);
     if (matches.length > 1) throw preconditionFailed(`Conditional patch matched ${matches.length} resources; it must match exactly one`);
     return patchLocked(tx, ctx, resourceType, matches[0].id, patch, req.headers.ifMatch);

@@ -7,7 +7,6 @@ import { historyInstance, historySystem, historyType } from './history';
 import { conditionalPatch, patchResource } from './patch';
 import { readResource, vreadResource } from './read';
 import { addRoute } from './router';
-import { reindexStatus, startReindex } from '../search/reindex/reindex-handler';
 import { searchCompartment, searchSystem, searchType } from './search';
 import { processBundle } from './bundle';
 import { conditionalUpdate, updateResource } from './update';
@@ -20,9 +19,6 @@ addRoute('GET', ':type', 'search-type', searchType);
 addRoute('POST', ':type/_search', 'search-type', searchType);
 // Compartment search: the third segment must look like a type, so `_history` and `$op` segments never land here.
 addRoute('GET', ':type/:id/:type', 'search-compartment', searchCompartment);
-// Reindexing after SearchParameters are added (durable job in PostgreSQL; GET ?job=<id> reports progress).
-addRoute('POST', 'SearchParameter/$reindex', 'operation', startReindex);
-addRoute('GET', 'SearchParameter/$reindex', 'operation', reindexStatus);
 addRoute('POST', ':type', 'create', createResource);
 addRoute('PUT', ':type', 'conditional-update', conditionalUpdate);
 addRoute('DELETE', ':type', 'conditional-delete', conditionalDelete);
@@ -34,5 +30,6 @@ addRoute('PATCH', ':type/:id', 'patch', patchResource);
 addRoute('DELETE', ':type/:id', 'delete', deleteResource);
 addRoute('GET', ':type/:id/_history', 'history-instance', historyInstance);
 addRoute('GET', ':type/:id/_history/:vid', 'vread', vreadResource);
-// Operations ($validate, $expand, …): one route per name and level, from the registry (operations/registry.ts).
+// Operations ($validate, $expand, $reindex, $verify-audit-chain, …): one route per name and level, from the
+// registry (operations/registry.ts).
 for (const route of operationRoutes()) addRoute(route.method, route.pattern, 'operation', route.handler);

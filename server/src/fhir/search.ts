@@ -53,8 +53,7 @@ async function runSearch(req: FhirRequest, ctx: FhirContext, request: SearchRequ
 
 /** The search options a request context gives (base URL; the access filter when the context carries one). */
 function executeOptions(ctx: FhirContext): ExecuteOptions {
-  const withFilter = ctx as FhirContext & { searchRowFilter?: ExecuteOptions['rowFilter'] };
-  return { baseUrl: ctx.baseUrl, rowFilter: withFilter.searchRowFilter };
+  return { baseUrl: ctx.baseUrl, rowFilter: ctx.searchRowFilter };
 }
 
 export function searchsetBundle(ctx: FhirContext, request: SearchRequest, result: SearchResult, path: string): Bundle {

@@ -1,7 +1,12 @@
 /** Plain-data request and response of a FHIR interaction: what handlers take and return (they never touch `res`). */
 import type { Resource } from '@medplum/fhirtypes';
 import type { AccessContext } from '../auth/access-context';
+import type { RowFilter } from '../search/sql/context';
 import type { Repository } from '../store/repository';
+import type { Sql } from '../store/sql';
+
+/** A condition on one `resource_history` row (by its alias) that is true only for versions the caller may see. */
+export type HistoryRowFilter = (historyAlias: string, resourceType?: string) => Sql;
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -43,6 +48,13 @@ export interface FhirContext {
    * that dispatches on its own (seeding, jobs) without one runs as the trusted system (auth/systemAccess()).
    */
   access?: AccessContext;
+  /**
+   * Set by the access guard (auth/fhir-access-guard.ts) when the token does not reach every row; absent means no
+   * row restriction. The search engine ANDs it into every statement that returns or looks through rows.
+   */
+  searchRowFilter?: RowFilter;
+  /** The same for history and vread: ANDed into the history SQL, judged per version (store/access-filter.ts). */
+  historyRowFilter?: HistoryRowFilter;
 }
 
 export type Interaction =

@@ -24,7 +24,7 @@ export async function conditionalUpdate(req: FhirRequest, params: RouteParams, c
   const resourceType = assertResourceType(params.resourceType);
   const resource = requireResourceBody(req.body, resourceType);
   return ctx.repo.transaction(async (tx) => {
-    const matches = await findConditionalTargets(tx, resourceType, req.query);
+    const matches = await findConditionalTargets(tx, resourceType, req.query, ctx.searchRowFilter);
     if (matches.length > 1) throw preconditionFailed(`Conditional update matched ${matches.length} resources; it must match at most one`);
     const target = matches[0];
     if (target && resource.id !== undefined && resource.id !== target.id) {

@@ -4,9 +4,11 @@
  */
 import { bulkExportOperations } from './bulk-export';
 import { everythingOperation } from './everything';
+import { verifyAuditChainOperation } from '../audit/verify-audit-chain-operation';
 import { expandOperation } from './expand';
 import { IOP_OPERATIONS } from './iop/iop-operations';
 import { lookupOperation } from './lookup';
+import { reindexOperation } from './reindex';
 import { registerOperation, type OperationDeclaration } from './registry';
 import { subsumesOperation } from './subsumes';
 import { translateOperation } from './translate';
@@ -24,6 +26,9 @@ const OPERATIONS: OperationDeclaration[] = [
   ...IOP_OPERATIONS,
   ...bulkExportOperations,
   everythingOperation,
+  // Server administration (administrators only: auth/interaction-permissions.ts ADMIN_OPERATIONS).
+  reindexOperation,
+  verifyAuditChainOperation,
 ];
 
 for (const operation of OPERATIONS) registerOperation(operation);

@@ -12,6 +12,13 @@ import { join, raw, Sql, sql } from './sql';
 /** A condition, or a constant we can fold before it reaches SQL. */
 type Condition = Sql | boolean;
 
+/**
+ * Where a row's links come from: `current` rows of `resource` have index rows (idx_reference); `version` rows of
+ * `resource_history` carry their own (links, see access-links.ts). Both read as (resource_type, param, target_type,
+ * target_id) under the link alias.
+ */
+type LinkSource = 'current' | 'version';
+
 const ALIAS_RE = /^[a-z_][a-z0-9_]{0,30}$/;
 
 /**
@@ -20,17 +27,39 @@ const ALIAS_RE = /^[a-z_][a-z0-9_]{0,30}$/;
  * statement fixes it (smaller SQL); omit it when the statement may return several types (e.g. _include).
  */
 export function accessFilter(policy: AccessPolicy, alias: string, permission: Permission, resourceType?: string): Sql {
+  return filterFor(policy, alias, permission, resourceType, 'current');
+}
+
+/**
+ * The same policy judged on one stored version (alias of a `resource_history` row), by the links that version had
+ * when it was written: a resource that moved from patient B to patient A does not show A its B versions. Granular
+ * scope queries are judged on the current version (the search index describes only that one).
+ */
+export function versionAccessFilter(policy: AccessPolicy, alias: string, permission: Permission, resourceType?: string): Sql {
+  return filterFor(policy, alias, permission, resourceType, 'version');
+}
+
+function filterFor(policy: AccessPolicy, alias: string, permission: Permission, resourceType: string | undefined, source: LinkSource): Sql {
   if (!ALIAS_RE.test(alias)) throw new Error(`invalid SQL alias for the access filter: ${alias}`);
   const grants = policy.grants.filter((g) => g.permissions.includes(permission)
     && (resourceType === undefined || g.resourceType === '*' || g.resourceType === resourceType));
-  return toSql(or(grants.map((g) => grantCondition(g, alias, resourceType))));
+  return toSql(or(grants.map((g) => grantCondition(g, alias, resourceType, source))));
 }
 
-function grantCondition(grant: AccessGrant, alias: string, resourceType: string | undefined): Condition {
+function grantCondition(grant: AccessGrant, alias: string, resourceType: string | undefined, source: LinkSource): Condition {
   const a = raw(alias);
   const type = resourceType ?? (grant.resourceType === '*' ? undefined : grant.resourceType);
   const typeMatch: Condition = grant.resourceType === '*' || grant.resourceType === resourceType ? true : sql`${a}.resource_type = ${grant.resourceType}`;
-  return and([typeMatch, rowCondition(grant.rows, alias, type), granularCondition(grant, alias)]);
+  return and([typeMatch, rowCondition(grant.rows, alias, type, source), granularCondition(grant, alias)]);
+}
+
+/** `FROM … WHERE <joined to the row>` over the row's links, aliased `${alias}_acl`. */
+function linksOf(alias: string, source: LinkSource): Sql {
+  const a = raw(alias);
+  const ac = raw(`${alias}_acl`);
+  if (source === 'current') return sql`idx_reference ${ac} WHERE ${ac}.res_id = ${a}.res_id`;
+  return sql`(SELECT ${a}.resource_type AS resource_type, l.param, l.target_type, l.target_id
+      FROM jsonb_to_recordset(coalesce(${a}.links, '[]'::jsonb)) AS l(param text, target_type text, target_id text)) ${ac} WHERE TRUE`;
 }
 
 function granularCondition(grant: AccessGrant, alias: string): Condition {
@@ -41,17 +70,17 @@ function granularCondition(grant: AccessGrant, alias: string): Condition {
   return sql`EXISTS (SELECT 1 FROM resource r WHERE r.res_id = ${raw(alias)}.res_id AND ${grant.queryCondition})`;
 }
 
-function rowCondition(rows: RowScope, alias: string, type: string | undefined): Condition {
+function rowCondition(rows: RowScope, alias: string, type: string | undefined, source: LinkSource): Condition {
   switch (rows.kind) {
     case 'all': return true;
     case 'none': return false;
-    case 'patients': return patientRows(alias, rows.patientIds, type);
-    case 'practitioner': return practitionerRows(alias, rows, type);
+    case 'patients': return patientRows(alias, rows.patientIds, type, source);
+    case 'practitioner': return practitionerRows(alias, rows, type, source);
   }
 }
 
 /** In the compartment of one of these patients, or a shared (non-patient) type. */
-function patientRows(alias: string, patientIds: string[], type: string | undefined): Condition {
+function patientRows(alias: string, patientIds: string[], type: string | undefined, source: LinkSource): Condition {
   const a = raw(alias);
   const ac = raw(`${alias}_acl`);
   const ids = sql`${patientIds}::text[]`;
@@ -60,11 +89,11 @@ function patientRows(alias: string, patientIds: string[], type: string | undefin
   if (type !== undefined) {
     const params = compartmentParams(type);
     if (params.length === 0) return false;
-    return sql`EXISTS (SELECT 1 FROM idx_reference ${ac} WHERE ${ac}.res_id = ${a}.res_id AND ${ac}.param = ANY(${params}::text[])
+    return sql`EXISTS (SELECT 1 FROM ${linksOf(alias, source)} AND ${ac}.param = ANY(${params}::text[])
       AND ${ac}.target_type = 'Patient' AND ${ac}.target_id = ANY(${ids}))`;
   }
   return sql`((${a}.resource_type = 'Patient' AND ${a}.id = ANY(${ids})) OR ${a}.resource_type = ANY(${SHARED_TYPES}::text[])
-    OR EXISTS (SELECT 1 FROM idx_reference ${ac} WHERE ${ac}.res_id = ${a}.res_id AND ${ac}.target_type = 'Patient'
+    OR EXISTS (SELECT 1 FROM ${linksOf(alias, source)} AND ${ac}.target_type = 'Patient'
       AND ${ac}.target_id = ANY(${ids}) AND (${ac}.resource_type || ' ' || ${ac}.param) = ANY(${compartmentLinks()}::text[])))`;
 }
 
@@ -76,13 +105,13 @@ type PractitionerRows = Extract<RowScope, { kind: 'practitioner' }>;
  * whose care they manage; resources linked to those patients or naming the practitioner, their roles,
  * organisations or programs; and every type that holds no patient data.
  */
-function practitionerRows(alias: string, rows: PractitionerRows, type: string | undefined): Condition {
+function practitionerRows(alias: string, rows: PractitionerRows, type: string | undefined, source: LinkSource): Condition {
   const a = raw(alias);
   const ac = raw(`${alias}_acl`);
   const patients = allowedPatients(alias, rows);
   if (type === 'Patient') return sql`${a}.id IN (${patients})`;
   if (type !== undefined && UNLINKED_SENSITIVE_TYPES.includes(type)) return false;
-  const linked = (params: Sql) => sql`EXISTS (SELECT 1 FROM idx_reference ${ac} WHERE ${ac}.res_id = ${a}.res_id AND (
+  const linked = (params: Sql) => sql`EXISTS (SELECT 1 FROM ${linksOf(alias, source)} AND (
       (${params} AND ${ac}.target_type = 'Patient' AND ${ac}.target_id IN (${patients}))
       OR (${ac}.target_type = 'Practitioner' AND ${ac}.target_id = ${rows.practitionerId})
       OR (${ac}.target_type = 'PractitionerRole' AND ${ac}.target_id = ANY(${rows.roleIds}::text[]))

@@ -5,6 +5,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { IndexExtractor } from './index-rows';
+import { accessLinks } from './access-links';
 import { deleteIndexRowsStatements, insertIndexRowsStatements } from './index-store';
 import { join, raw, Sql, sql } from './sql';
 
@@ -150,6 +151,7 @@ export class Repository {
       const meta = { ...(deleted ? {} : base.meta), versionId: String(versionId), lastUpdated: lastUpdated.toISOString() };
       const content = { ...base, id: request.id, meta } as Resource;
       const resId = sql`(SELECT res_id FROM written)`;
+      const index = deleted ? undefined : tx.deps.extractIndex(content);
       // Old index rows go first, in their own statement: within one WITH the order of sub-statements is not
       // defined, and idx_present's key would see old and new rows at once.
       if (current) await tx.query(sql`WITH ${join(deleteIndexRowsStatements(sql`${current.resId}::bigint`).map((d, i) => sql`d${raw(String(i))} AS (${d})`), ', ')} SELECT 1`);
@@ -159,10 +161,12 @@ export class Repository {
               content = ${content} WHERE res_id = ${current.resId} RETURNING res_id, content)`
           : sql`written AS (INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content)
               VALUES (${request.resourceType}, ${request.id}, ${versionId}, ${lastUpdated}, ${deleted}, ${content}) RETURNING res_id, content)`,
-        // The history row takes its content from the written row: the JSON crosses the wire once.
-        sql`INSERT INTO resource_history (res_id, resource_type, id, version_id, last_updated, method, deleted, content)
-            SELECT res_id, ${request.resourceType}, ${request.id}, ${versionId}, ${lastUpdated}, ${request.method}, ${deleted}, content FROM written`,
-        ...(deleted ? [] : insertIndexRowsStatements(resId, request.resourceType, tx.deps.extractIndex(content))),
+        // The history row takes its content from the written row: the JSON crosses the wire once. Its access links
+        // say whose this version is, for history and vread filtering after later versions change that.
+        sql`INSERT INTO resource_history (res_id, resource_type, id, version_id, last_updated, method, deleted, content, links)
+            SELECT res_id, ${request.resourceType}, ${request.id}, ${versionId}, ${lastUpdated}, ${request.method}, ${deleted}, content,
+                   ${JSON.stringify(index ? accessLinks(index) : [])}::jsonb FROM written`,
+        ...(index ? insertIndexRowsStatements(resId, request.resourceType, index) : []),
       ];
       const named = statements.map((statement, i) => (i === 0 ? statement : sql`s${raw(String(i))} AS (${statement})`));
       const rows = await tx.query<{ res_id: string }>(sql`WITH ${join(named, ', ')} SELECT res_id FROM written`);
