@@ -265,6 +265,20 @@ describe('durability and snapshot', () => {
     const patients2 = await download(status2.body.output[0].url);
     expect(patients2.map((p) => p.id)).toContain(doomed.body.id); // it existed at the second transactionTime
   });
+
+  test("a resource moved to the patient after transactionTime is not exported in the version that was another patient's", async () => {
+    const patientA = await server.as('patient/*.rs', { fhirUser: `Patient/${ids.A}`, patient: ids.A });
+    const moved = await server.http.post('/fhir/Observation').send({ ...observation(ids.B, GAD7), valueInteger: 21 }).expect(201);
+    await exportWorker().stop();
+    const kickOff = await patientA.get('/fhir/Patient/$export?_type=Observation').set('Prefer', 'respond-async').expect(202);
+    await server.http.put(`/fhir/Observation/${moved.body.id}`).send({ ...moved.body, subject: { reference: `Patient/${ids.A}` } }).expect(200);
+    await finishJobs();
+    const status = await patientA.get(relative(kickOff.headers['content-location'])).expect(200);
+    const rows = (await Promise.all(status.body.output.map((o: { url: string }) => download(o.url, patientA)))).flat();
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.map((o) => o.id)).not.toContain(moved.body.id);
+    expect(JSON.stringify(rows)).not.toContain(`Patient/${ids.B}`);
+  });
 });
 
 /** Another server process's worker on the same database (its own repository and registration). */

@@ -1,14 +1,15 @@
 /**
  * One page of an export in SQL: the rows of a type in res_id order after a resumption point, restricted to the
  * export's patients (patient and group level), its `_since` and `_typeFilter`, and the requester's access filter —
- * as they were at the job's transactionTime (a resource changed later is exported in its version of that instant).
+ * as they were at the job's transactionTime (a resource changed later is exported in its version of that instant,
+ * if the requester may see that version: one that then belonged to another patient is left out).
  */
 import type { AccessPolicy } from '../auth/access-policy';
 import { compartmentParams } from '../auth/patient-compartment';
 import { badRequest } from '../errors';
 import { parseSearchQuery } from '../search/parse-search';
 import { buildWhere } from '../search/search-sql';
-import { accessFilter } from '../store/access-filter';
+import { accessFilter, versionAccessFilter } from '../store/access-filter';
 import type { Repository } from '../store/repository';
 import { join, Sql, sql } from '../store/sql';
 
@@ -44,7 +45,8 @@ export async function readExportPage(repo: Repository, query: ExportPageQuery): 
   const rows = await repo.query<{ res_id: string; content: ExportRow['content'] | null }>(sql`
     SELECT r.res_id,
       CASE WHEN r.last_updated <= ${tt}::timestamptz THEN r.content ELSE (
-        SELECT CASE WHEN h.deleted THEN NULL ELSE h.content END FROM resource_history h
+        SELECT CASE WHEN h.deleted OR NOT (${versionAccessFilter(query.policy, 'h', 'r', resourceType)}) THEN NULL ELSE h.content END
+        FROM resource_history h
         WHERE h.res_id = r.res_id AND h.last_updated <= ${tt}::timestamptz ORDER BY h.seq DESC LIMIT 1) END AS content
     FROM resource r
     WHERE ${join(conditions, ' AND ')}
