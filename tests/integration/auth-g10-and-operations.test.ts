@@ -103,6 +103,21 @@ describe('operations aimed at another patient (leak suite, item 7)', () => {
     for (const text of ['Brooks', clinic.patientB, 'glucose B', clinic.encounterB]) expect(JSON.stringify(own.body)).not.toContain(text);
   });
 
+  test("a therapy group's roster (Group) is not visible to its members' patient tokens: read, search, $everything", async () => {
+    const group = await server.http.post('/fhir/Group').send({
+      resourceType: 'Group', type: 'person', actual: true, name: 'DBT skills group',
+      member: [{ entity: { reference: `Patient/${clinic.patientA}` } }, { entity: { reference: `Patient/${clinic.patientB}` } }],
+    }).expect(201);
+    const reader = await server.as('launch/patient patient/*.rs', { patient: clinic.patientA });
+    await reader.get(`/fhir/Group/${group.body.id}`).expect(404);
+    const search = await reader.get(`/fhir/Group?member=Patient/${clinic.patientA}`).expect(200);
+    expect(search.body.entry ?? []).toEqual([]);
+    const own = await reader.get(`/fhir/Patient/${clinic.patientA}/$everything?_count=1000`).expect(200);
+    expect(JSON.stringify(own.body)).not.toContain(group.body.id);
+    const staff = await server.http.get(`/fhir/Group/${group.body.id}`).expect(200);
+    expect(staff.body.member).toHaveLength(2);
+  });
+
   test("a patient's Patient/$export holds nothing of another patient, and the files need the token", async () => {
     const reader = await server.as('launch/patient patient/*.rs', { patient: clinic.patientA });
     const kickOff = await reader.get('/fhir/Patient/$export?_type=Patient,Observation,Encounter,EpisodeOfCare').set('Prefer', 'respond-async').expect(202);

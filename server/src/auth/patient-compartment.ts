@@ -51,3 +51,20 @@ export function compartmentTypes(): string[] {
 export function compartmentLinks(): string[] {
   return [...load().entries()].flatMap(([type, params]) => params.map((p) => `${type} ${p}`));
 }
+
+/**
+ * Types in the Patient compartment that list several patients at once — a therapy group's roster. A patient, or
+ * their proxy, must not learn who else is in their group (in a 42 CFR Part 2 program that alone discloses a
+ * diagnosis), so grants restricted to patients never reach them; their staff reach them through their programs.
+ */
+export const ROSTER_TYPES = ['Group'];
+
+/** compartmentParams() for access under patient-restricted grants: none for roster types. */
+export function patientAccessParams(resourceType: string): string[] {
+  return ROSTER_TYPES.includes(resourceType) ? [] : compartmentParams(resourceType);
+}
+
+/** compartmentLinks() for access under patient-restricted grants and a patient's own record: no roster types. */
+export function patientAccessLinks(): string[] {
+  return compartmentLinks().filter((link) => !ROSTER_TYPES.includes(link.split(' ')[0]));
+}

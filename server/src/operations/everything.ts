@@ -1,5 +1,6 @@
 /**
- * `Patient/{id}/$everything`: the patient, every resource in their compartment, and the practitioners,
+ * `Patient/{id}/$everything`: the patient, every resource in their compartment (but no group rosters, which name
+ * other patients: auth/patient-compartment.ts ROSTER_TYPES), and the practitioners,
  * organisations, locations and other shared resources those reference (as `include` entries), one page at a time in
  * res_id order with a `next` link — never silently cut short. `start`/`end` keep resources with a clinical date in
  * the range (and those that have none), `_since` those changed after the instant, `_type` the listed types. Every
@@ -7,7 +8,7 @@
  */
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import { systemAccess } from '../auth/access-context';
-import { compartmentLinks, SHARED_TYPES } from '../auth/patient-compartment';
+import { patientAccessLinks, SHARED_TYPES } from '../auth/patient-compartment';
 import { badRequest, notFound } from '../errors';
 import { link, pageUrl } from '../fhir/bundle-links';
 import type { FhirContext, FhirRequest, FhirResponse } from '../fhir/types';
@@ -52,7 +53,7 @@ async function everything(input: OperationInput, ctx: FhirContext, target: Opera
         SELECT p.res_id FROM resource p WHERE p.resource_type = 'Patient' AND p.id = ${patientId}
         UNION
         SELECT x.res_id FROM idx_reference x WHERE x.target_id = ${patientId} AND x.target_type = 'Patient'
-          AND (x.resource_type || ' ' || x.param) = ANY(${compartmentLinks()}::text[]))
+          AND (x.resource_type || ' ' || x.param) = ANY(${patientAccessLinks()}::text[]))
       AND ${join(conditions, ' AND ')}
     ORDER BY r.res_id LIMIT ${count + 1}`);
   const page = rows.slice(0, count);

@@ -5,7 +5,9 @@
  * _has). A grant that cannot be applied contributes FALSE, never TRUE: the filter fails closed.
  */
 import { AccessGrant, AccessPolicy, RowScope } from '../auth/access-policy';
-import { compartmentLinks, compartmentParams, compartmentTypes, SHARED_TYPES, UNLINKED_SENSITIVE_TYPES } from '../auth/patient-compartment';
+import {
+  compartmentLinks, compartmentParams, compartmentTypes, patientAccessLinks, patientAccessParams, SHARED_TYPES, UNLINKED_SENSITIVE_TYPES,
+} from '../auth/patient-compartment';
 import type { Permission } from '../auth/scopes';
 import { join, raw, Sql, sql } from './sql';
 
@@ -87,14 +89,14 @@ function patientRows(alias: string, patientIds: string[], type: string | undefin
   if (type === 'Patient') return sql`${a}.id = ANY(${ids})`;
   if (type !== undefined && SHARED_TYPES.includes(type)) return true;
   if (type !== undefined) {
-    const params = compartmentParams(type);
+    const params = patientAccessParams(type);
     if (params.length === 0) return false;
     return sql`EXISTS (SELECT 1 FROM ${linksOf(alias, source)} AND ${ac}.param = ANY(${params}::text[])
       AND ${ac}.target_type = 'Patient' AND ${ac}.target_id = ANY(${ids}))`;
   }
   return sql`((${a}.resource_type = 'Patient' AND ${a}.id = ANY(${ids})) OR ${a}.resource_type = ANY(${SHARED_TYPES}::text[])
     OR EXISTS (SELECT 1 FROM ${linksOf(alias, source)} AND ${ac}.target_type = 'Patient'
-      AND ${ac}.target_id = ANY(${ids}) AND (${ac}.resource_type || ' ' || ${ac}.param) = ANY(${compartmentLinks()}::text[])))`;
+      AND ${ac}.target_id = ANY(${ids}) AND (${ac}.resource_type || ' ' || ${ac}.param) = ANY(${patientAccessLinks()}::text[])))`;
 }
 
 type PractitionerRows = Extract<RowScope, { kind: 'practitioner' }>;
