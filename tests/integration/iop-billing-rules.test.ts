@@ -3,6 +3,10 @@
  * claim on the running server, and a map the server cannot read fails the signing whole (nothing half-written).
  */
 import type { Claim, Composition, ConceptMap, ParametersParameter } from '@medplum/fhirtypes';
+import { loadConformance } from '../../server/src/conformance/load-conformance';
+import { storeConformanceResources } from '../../server/src/conformance/store-conformance';
+import { createRepository } from '../../server/src/create-repository';
+import { BILLING_MAP_URLS } from '../../server/src/domain/billing-rules-from-maps';
 import { readShippedConceptMaps } from '../support/billing-maps-from-files';
 import { startTestServer, TestServer } from '../support/test-server';
 import { countOf, createFixture, dayFromToday, enroll, Fixture, IOP, invoke, output, outputs, params, schedule, searchResources } from './iop-fixtures';
@@ -92,4 +96,19 @@ test('a map the server cannot read refuses the signing whole: the note stays a d
   expect((await json(server.http.put('/fhir/ConceptMap/program-to-per-diem-code')).send(perDiemMapBilling('S9480'))).status).toBe(200);
   expect((await sign(fx.patients[2])).status).toBe(200);
   expect(await claimCodes(fx.patients[2])).toEqual(['S9480/0905']);
+});
+
+test('the billing maps, their code systems and the outcome Measures pass validation and are stored as at start', async () => {
+  const ours = loadConformance().resources.filter((r) => {
+    const url = (r as { url?: string }).url ?? '';
+    return (r.resourceType === 'ConceptMap' && Object.values(BILLING_MAP_URLS).includes(url as never))
+      || r.resourceType === 'Measure'
+      || /CodeSystem\/(billing-rule-property|billing-program-kind|claim-model|session-modality|session-feature|service-day-tier)$/.test(url)
+      || url.endsWith('/hospital-outpatient/apc');
+  });
+  expect(ours.length).toBe(9 + 6 + 7);
+  const result = await storeConformanceResources(createRepository(server.pool), ours);
+  expect(result.problems).toEqual([]);
+  const measure = (await server.http.get('/fhir/Measure?url=http://iop-fhir.org/fhir/Measure/iop-step-down-rate')).body;
+  expect(measure.entry).toHaveLength(1);
 });

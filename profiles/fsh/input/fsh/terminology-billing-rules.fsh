@@ -124,9 +124,10 @@ RuleSet: To(code)
 * group[=].element[=].target[=].equivalence = #equivalent
 
 // A target that applies only under conditions (a time band, a feature): narrower than its source.
-RuleSet: ToNarrower(code)
+RuleSet: ToNarrower(code, comment)
 * group[=].element[=].target[+].code = {code}
 * group[=].element[=].target[=].equivalence = #narrower
+* group[=].element[=].target[=].comment = "{comment}"
 
 RuleSet: ToNothing(comment)
 * group[=].element[=].target[+].equivalence = #unmatched
