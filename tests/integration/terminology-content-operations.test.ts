@@ -149,14 +149,14 @@ describe('$translate with our ConceptMaps', () => {
     expect(await translate('session-type-to-medicare', `${CS}session-type`, 'medication-management')).toMatchObject({ result: false, matches: [':unmatched'] });
   });
 
-  test('per payer class: commercial and Medicaid group psychotherapy is CPT 90853', async () => {
-    expect((await translate('session-type-to-commercial', `${CS}session-type`, 'group-psychotherapy')).matches).toEqual(['90853:equivalent']);
-    expect((await translate('session-type-to-medicaid', `${CS}session-type`, 'group-psychotherapy')).matches).toEqual(['90853:equivalent']);
-    expect((await translate('program-to-per-diem-code', `${CS}program-type`, 'sud-iop')).matches).toEqual(['H0015:equivalent']);
+  test('professional group psychotherapy is CPT 90853 (with the +90785 add-on); per diem by billing program kind', async () => {
+    expect((await translate('session-type-to-professional', `${CS}session-type`, 'group-psychotherapy')).matches).toEqual(['90853:equivalent', '90785:equivalent']);
+    expect((await translate('program-to-per-diem-code', `${CS}billing-program-kind`, 'sud-iop')).matches).toEqual(['H0015:equivalent']);
+    expect((await translate('payer-class-to-claim-model', `${CS}payer-class`, 'self-pay')).matches).toEqual(['none:equivalent']);
   });
 
   test('program or level of care → condition code; HCPCS → revenue code', async () => {
-    expect((await translate('program-to-condition-code', `${CS}program-type`, 'mh-php')).matches).toEqual(['41:equivalent']);
+    expect((await translate('program-to-condition-code', `${CS}billing-program-kind`, 'mh-php')).matches).toEqual(['41:equivalent']);
     expect((await translate('program-to-condition-code', `${CS}asam-level-of-care-3`, '2.1')).matches).toEqual(['92:equivalent']);
     expect((await translate('hcpcs-to-revenue-code', HCPCS, 'G0410')).matches).toEqual(['0915:equivalent']);
     expect((await translate('hcpcs-to-revenue-code', HCPCS, 'S9480')).matches).toEqual(['0905:equivalent']);

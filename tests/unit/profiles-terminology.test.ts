@@ -89,6 +89,7 @@ test('external code systems are fragments with a licence note, each listed in LI
   expect(external.map((cs) => cs.url).sort()).toEqual([
     'http://hl7.org/fhir/sid/icd-10-cm', 'http://loinc.org', CPT, HCPCS,
     'https://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of_Service_Code_Set',
+    'https://www.cms.gov/medicare/payment/prospective-payment-systems/hospital-outpatient/apc',
     `${NUBC}ConditionCodes`, `${NUBC}RevenueCodes`, `${NUBC}TypeOfBill`,
   ]);
   for (const cs of external) {

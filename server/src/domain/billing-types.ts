@@ -1,8 +1,7 @@
 /**
- * Types of the billing rule tables and of what the billing rules take and return. The tables are data (defaults
- * in billing-tables.ts, built from IOP.md §2) so they can later be loaded from terminology ConceptMaps
- * (IOP.md §2.5: service-type → HCPCS/CPT per payer, HCPCS → revenue code, program → condition code, setting →
- * type of bill, telehealth mode → POS/modifier per payer).
+ * Types of the billing rule tables and of what the billing rules take and return. The tables are data, built
+ * from the billing-rule ConceptMaps by billing-rules-from-maps.ts (IOP.md §2.5: service type → HCPCS/CPT per
+ * payer, HCPCS → revenue code, program → condition code, setting → type of bill, telehealth mode → POS/modifier).
  */
 import type { CalendarDate } from './calendar-date';
 import type { AttendanceStatus } from './attendance-status';
@@ -99,14 +98,11 @@ export interface ProfessionalCodeRule {
 /** Medicare-style facility service line for one session type (IOP.md §2.1 HCPCS list). */
 export interface InstitutionalServiceRule {
   sessionType: SessionType;
-  /** Fixed HCPCS, or time bands (psychotherapy CPT) when the code depends on minutes. */
-  code?: string;
-  bands?: readonly TimeBand[];
+  /** Codes by minutes attended (a G-code is one band from its 45-minute minimum). */
+  bands: readonly TimeBand[];
   variants?: readonly { feature: SessionFeature; bands: readonly TimeBand[] }[];
   /** Units of `minutesPerUnit` (G-codes are per 45–50 min session); absent: 1 unit. */
   minutesPerUnit?: number;
-  /** Below this the service is not billable. */
-  minimumMinutes?: number;
 }
 
 export interface RevenueCodeRule {
@@ -147,7 +143,8 @@ export interface BillingTables {
   institutionalServices: readonly InstitutionalServiceRule[];
   revenueCodes: readonly RevenueCodeRule[];
   perDiemCodes: readonly PerDiemCodeRule[];
-  conditionCodes: Readonly<Record<MedicareBenefit, string>>;
+  /** Condition code of an institutional-per-service claim by program kind (92 IOP, 41 PHP). */
+  conditionCodes: Readonly<Partial<Record<ProgramKind, string>>>;
   /** Type-of-bill facility + classification digits by setting ('013' hospital outpatient, '076' CMHC, '085' CAH). */
   typeOfBillPrefixes: Readonly<Partial<Record<FacilitySetting, string>>>;
   placeOfService: Readonly<Record<FacilitySetting, string>> & { telehealthHome: string; telehealthOther: string };

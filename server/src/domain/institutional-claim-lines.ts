@@ -28,17 +28,13 @@ export function revenueCodeFor(code: string, tables: BillingTables): string | un
 export function selectPerServiceLine(session: BillableSession, tables: BillingTables, coding: LineCoding): ClaimLine | BillingRefusal {
   const rule = tables.institutionalServices.find((r) => r.sessionType === session.sessionType);
   if (!rule) return refuse('no-billing-rule', `No institutional service code for session type ${session.sessionType}`);
-  if (rule.minimumMinutes !== undefined && session.minutesAttended < rule.minimumMinutes) {
-    return refuse('below-minimum-time', `${session.minutesAttended} minutes is below the ${rule.minimumMinutes} minutes ${rule.code ?? session.sessionType} needs`);
+  const bands = bandsForSession(rule.bands, rule.variants, session);
+  const band = selectTimeBand(bands, session.minutesAttended);
+  if (!band) {
+    const minimum = bands.length ? Math.min(...bands.map((b) => b.minMinutes)) : undefined;
+    return refuse('below-minimum-time', `${session.minutesAttended} minutes is below the ${minimum ?? '(no code)'} minutes ${bands[0]?.code ?? session.sessionType} needs`);
   }
-  let code = rule.code;
-  if (rule.bands || rule.variants) {
-    const bands = bandsForSession(rule.bands ?? (rule.code ? [{ code: rule.code, minMinutes: 1 }] : []), rule.variants, session);
-    const band = selectTimeBand(bands, session.minutesAttended);
-    if (!band) return refuse('below-minimum-time', `${session.minutesAttended} minutes is below the minimum for ${session.sessionType}`);
-    code = band.code;
-  }
-  if (code === undefined) return refuse('no-billing-rule', `The institutional rule for ${session.sessionType} names no code`);
+  const code = band.code;
   const revenueCode = revenueCodeFor(code, tables);
   if (revenueCode === undefined) return refuse('no-billing-rule', `No revenue code for ${code}`);
   const quantity = rule.minutesPerUnit === undefined ? 1 : Math.floor(session.minutesAttended / rule.minutesPerUnit);

@@ -7,14 +7,14 @@
  * IOP/PHP is not furnished in the patient's home, IOP.md §2.1 "Settings").
  */
 import type { BillableSession, BillingContext, BillingRefusal, BillingSelection, BillingTables, ClaimLine } from './billing-types';
-import { DEFAULT_BILLING_TABLES } from './billing-tables';
 import { describeAttendanceStatus } from './attendance-status';
 import { isTelehealth, selectClaimModel, selectLineModifiers, selectPlaceOfService } from './claim-coding';
 import { selectPerDiemLine, selectPerServiceLine } from './institutional-claim-lines';
 import { selectProfessionalLines } from './professional-claim-lines';
 
 export interface SelectBillingLinesOptions {
-  tables?: BillingTables;
+  /** The payer rules (billing-rules-from-maps.ts builds them from the billing ConceptMaps). */
+  tables: BillingTables;
   /** The patient's attended minutes across the program that day (per-diem daily minimums). */
   dayMinutesAttended?: number;
 }
@@ -33,8 +33,8 @@ export function checkSessionBillable(session: BillableSession): BillingRefusal |
   return undefined;
 }
 
-export function selectBillingLines(session: BillableSession, context: BillingContext, options: SelectBillingLinesOptions = {}): BillingSelection | BillingRefusal {
-  const tables = options.tables ?? DEFAULT_BILLING_TABLES;
+export function selectBillingLines(session: BillableSession, context: BillingContext, options: SelectBillingLinesOptions): BillingSelection | BillingRefusal {
+  const { tables } = options;
   const notBillable = checkSessionBillable(session);
   if (notBillable) return notBillable;
   const modelRule = selectClaimModel(session, context, tables);
@@ -66,7 +66,7 @@ export function selectBillingLines(session: BillableSession, context: BillingCon
     model,
     claimType: institutional ? 'institutional' : 'professional',
     lines,
-    ...(model === 'institutional-per-service' && modelRule.medicareBenefit ? { conditionCode: tables.conditionCodes[modelRule.medicareBenefit] } : {}),
+    ...(model === 'institutional-per-service' && tables.conditionCodes[context.programKind] ? { conditionCode: tables.conditionCodes[context.programKind] } : {}),
     ...(typeOfBillPrefix ? { typeOfBillPrefix } : {}),
     placeOfService,
     warnings,

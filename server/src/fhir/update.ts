@@ -5,6 +5,7 @@ import { badRequest, preconditionFailed } from '../errors';
 import type { Repository } from '../store/repository';
 import { assertNotSigned } from '../operations/iop/note-lock';
 import { assertValidResource } from '../validation/validate-resource';
+import { writeWithHooks } from './after-write-hooks';
 import { findConditionalTargets } from './conditional';
 import { requireResourceBody } from './request-body';
 import { assertResourceType, assertValidId } from './resource-types';
@@ -35,7 +36,7 @@ export async function conditionalUpdate(req: FhirRequest, params: RouteParams, c
   });
 }
 
-/** Shared by update, conditional update and patch: validate, then write under the row lock. */
+/** Shared by update, conditional update and patch: validate, then write under the row lock (and run the type's after-write hooks). */
 export async function writeUpdate(
   repo: Repository,
   ctx: FhirContext,
@@ -47,7 +48,7 @@ export async function writeUpdate(
 ): Promise<FhirResponse> {
   assertValidResource(resource);
   let created = false;
-  const version = await repo.write({
+  const version = await writeWithHooks(repo, ctx, resourceType, (tx) => tx.write({
     resourceType, id, method, resource,
     check: (current) => {
       checkIfMatch(ifMatch, current);
@@ -55,6 +56,6 @@ export async function writeUpdate(
       created = !current || current.deleted;
       if (method === 'PATCH' && created) throw preconditionFailed(`${resourceType}/${id} does not exist`);
     },
-  });
+  }));
   return versionResponse(created ? 201 : 200, version, ctx, created);
 }

@@ -118,7 +118,9 @@ Context: Coverage
     service 0..1 and
     units 1..1 and
     unitType 1..1 and
-    period 1..1
+    period 1..1 and
+    usedUnits 0..1 and
+    countedDate 0..*
 * extension[authorizationNumber] ^short = "Payer's authorization (reference) number"
 * extension[authorizationNumber].value[x] only string
 * extension[authorizationNumber].value[x] 1..1
@@ -140,6 +142,12 @@ Context: Coverage
 * extension[period] ^short = "Period the authorization covers"
 * extension[period].value[x] only Period
 * extension[period].value[x] 1..1
+* extension[usedUnits] ^short = "Units used so far (kept by the server as signed sessions are billed)"
+* extension[usedUnits].value[x] only unsignedInt
+* extension[usedUnits].value[x] 1..1
+* extension[countedDate] ^short = "A service date already counted (day units: one unit per date however many sessions)"
+* extension[countedDate].value[x] only date
+* extension[countedDate].value[x] 1..1
 * value[x] 0..0
 
 Invariant: iop-auth-1

@@ -148,6 +148,10 @@ Description: "Types of bill of IOP/PHP claims: hospital outpatient 013x, CMHC 07
 * #0852 "Critical access hospital, interim first"
 * #0853 "Critical access hospital, interim continuing"
 * #0854 "Critical access hospital, interim last"
+* #0711 "Rural health clinic, admit through discharge"
+* #0712 "Rural health clinic, interim first"
+* #0713 "Rural health clinic, interim continuing"
+* #0714 "Rural health clinic, interim last"
 
 ValueSet: IopBillingCodeVS
 Id: iop-billing-code
@@ -297,3 +301,25 @@ Description: "NUBC types of bill of IOP/PHP claims."
 * $nubc-tob#0852 "Critical access hospital, interim first"
 * $nubc-tob#0853 "Critical access hospital, interim continuing"
 * $nubc-tob#0854 "Critical access hospital, interim last"
+* $nubc-tob#0711 "Rural health clinic, admit through discharge"
+* $nubc-tob#0712 "Rural health clinic, interim first"
+* $nubc-tob#0713 "Rural health clinic, interim continuing"
+* $nubc-tob#0714 "Rural health clinic, interim last"
+
+CodeSystem: ApcIopSubset
+Id: apc-iop-subset
+Title: "CMS APC: IOP/PHP per-diem subset"
+Description: "Ambulatory Payment Classifications of the Medicare IOP and PHP per diems, by provider type and services per day (CY2024) [IOP.md 2.1]. 5861-5864 were not verified against the OPPS addenda."
+* ^url = "https://www.cms.gov/medicare/payment/prospective-payment-systems/hospital-outpatient/apc"
+* ^version = "2024"
+* ^caseSensitive = true
+* ^content = #fragment
+* ^copyright = "APC numbers are published by CMS in the OPPS addenda (public domain)."
+* #5851 "Intensive outpatient, 3 services per day, CMHC"
+* #5852 "Intensive outpatient, 4 or more services per day, CMHC"
+* #5853 "Partial hospitalization, 3 services per day, CMHC"
+* #5854 "Partial hospitalization, 4 or more services per day, CMHC"
+* #5861 "Intensive outpatient, 3 services per day, hospital"
+* #5862 "Intensive outpatient, 4 or more services per day, hospital"
+* #5863 "Partial hospitalization, 3 services per day, hospital"
+* #5864 "Partial hospitalization, 4 or more services per day, hospital"

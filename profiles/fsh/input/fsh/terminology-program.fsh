@@ -196,6 +196,8 @@ Description: "Risks the server and clinicians flag on a patient: clinical risks 
 * #authorization-risk #authorization-exceeded "Units used beyond the authorization"
 * #authorization-risk #authorization-expiring "Authorization period ending"
 * #authorization-risk #authorization-period-ended "Authorization period ended"
+* #authorization-risk #authorization-not-started "Authorization period not started" "A service is planned before the authorized period begins."
+* #authorization-risk #authorization-insufficient "Authorization insufficient" "The planned services need more units than the authorization has left."
 * insert Grouper(#clinical-risk)
 * insert Grouper(#attendance-risk)
 * insert Grouper(#authorization-risk)

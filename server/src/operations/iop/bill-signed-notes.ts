@@ -7,8 +7,7 @@
  */
 import type { Appointment, Claim, CodeableConcept, Condition, Coverage, Encounter, EpisodeOfCare } from '@medplum/fhirtypes';
 import { applyAuthorizationUsage } from '../../domain/authorization-units';
-import { DEFAULT_BILLING_TABLES } from '../../domain/billing-tables';
-import type { BillableSession, Modality, SessionType } from '../../domain/billing-types';
+import type { BillableSession, BillingTables, Modality, SessionType } from '../../domain/billing-types';
 import { compareDates } from '../../domain/calendar-date';
 import { claimFrequencyDigit, programKindForLevel, selectTypeOfBill } from '../../domain/claim-coding';
 import { findLevelOfCare } from '../../domain/levels-of-care';
@@ -22,6 +21,7 @@ import { loadProgram } from './load-program';
 import { enrollmentFacts } from './map-enrollment';
 import { attendanceStatusOf, keyOf } from './map-appointments';
 import { buildClaim, mergeClaimItems } from './map-claim';
+import { loadBillingTables } from './load-billing-tables';
 import { idOf, readResource, searchAll } from './read-resources';
 import type { WriteSet } from './write-transaction';
 
@@ -37,6 +37,8 @@ export interface SignedSession {
 export class BillingRun {
   private readonly claims = new Map<string, { claim: Claim; isNew: boolean }>();
   private readonly coverages = new Map<string, { coverage: Coverage; changed: boolean }>();
+  /** Read once per run, on the first billable session, from the stored ConceptMaps. */
+  private tables?: Promise<BillingTables>;
   readonly messages: string[] = [];
 
   constructor(private readonly ctx: FhirContext, private readonly now: Date) {}
@@ -63,7 +65,9 @@ export class BillingRun {
 
     const facts = sessionFacts(encounter, program.timeZone, session.noteStatus);
     if (typeof facts === 'string') return void this.messages.push(`${where}: no claim, ${facts}`);
-    const selection = selectBillingLines(facts, { payerClass: payerClassOf(coverage), programKind, setting: program.setting });
+    this.tables ??= loadBillingTables(this.ctx);
+    const tables = await this.tables;
+    const selection = selectBillingLines(facts, { payerClass: payerClassOf(coverage), programKind, setting: program.setting }, { tables });
     if (!selection.ok) return void this.messages.push(`${where}: no claim (${selection.reason}), ${selection.message}`);
     this.messages.push(...selection.warnings.map((w) => `${where}: ${w}`));
 
@@ -74,7 +78,7 @@ export class BillingRun {
     if (merged.added === 0 && current) return;
     const authorization = findAuthorization([coverage], episode?.levelCoding ?? program.levelCoding, facts.serviceDate, selection.lines.map((l) => l.code));
     const typeOfBill = selection.claimType === 'institutional'
-      ? selectTypeOfBill(program.setting, claimFrequencyDigit(await this.isFirstClaim(patientId, episode?.start, facts.serviceDate), episode?.end === facts.serviceDate), DEFAULT_BILLING_TABLES)
+      ? selectTypeOfBill(program.setting, claimFrequencyDigit(await this.isFirstClaim(patientId, episode?.start, facts.serviceDate), episode?.end === facts.serviceDate), tables)
       : undefined;
     const claim = buildClaim(selection, {
       patientId, serviceDate: facts.serviceDate, coverage, provider: program.organization ?? { reference: program.reference }, encounter: where,

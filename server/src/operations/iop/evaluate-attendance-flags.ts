@@ -9,7 +9,7 @@ import type { ActiveAttendanceFlag, AttendanceFlagCode } from '../../domain/atte
 import { flagMissedSessions, missedSessionRulesFor } from '../../domain/attendance-flags';
 import { findLevelOfCare } from '../../domain/levels-of-care';
 import type { FhirContext } from '../../fhir/types';
-import { CS, EXT, ID, keyIdentifier, knownCodeOr, PROFILE } from './iop-vocabulary';
+import { CS, EXT, ID, keyIdentifier, PROFILE } from './iop-vocabulary';
 import { loadEpisodeAttendance } from './load-attendance';
 import type { EnrollmentFacts } from './map-enrollment';
 import { keyOf } from './map-appointments';
@@ -53,7 +53,7 @@ export async function evaluateAttendanceFlags(
         extension: [{ url: EXT.enrollment, valueReference: { reference: `EpisodeOfCare/${enrollment.episodeId}` } }],
         status: 'active',
         category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/flag-category', code: 'behavioral', display: 'Behavioral' }] }],
-        code: { coding: [{ system: CS.riskFlagType, code: knownCodeOr(CS.riskFlagType, flag.code, 'attendance-risk') }], text: flag.reason },
+        code: { coding: [{ system: CS.riskFlagType, code: flag.code }], text: flag.reason },
         subject: { reference: `Patient/${enrollment.patientId}` },
         period: { start: flag.period.start },
       }, keyIdentifier(ID.attendanceFlag, flag.key));

@@ -1,4 +1,8 @@
-/** The IOP workflow operations (issue 6), registered by operations/all-operations.ts. */
+/**
+ * The IOP workflow operations (issue 6), registered by operations/all-operations.ts, and the IOP hook on the
+ * REST write path (instrument responses are scored when written).
+ */
+import { registerAfterWriteHook } from '../../fhir/after-write-hooks';
 import type { OperationDeclaration } from '../registry';
 import { addToSessionsOperation } from './add-to-sessions';
 import { amendOperation } from './amend-note';
@@ -13,6 +17,7 @@ import { recordCertificationOperation } from './record-certification';
 import { recordPlanReviewOperation } from './record-plan-review';
 import { outcomesOperation } from './patient-outcomes';
 import { scheduleSessionsOperation } from './schedule-sessions';
+import { scoreOnWriteHook } from './score-on-write';
 import { scoreOperation } from './score-response';
 import { signOperation } from './sign-note';
 
@@ -33,3 +38,5 @@ export const IOP_OPERATIONS: OperationDeclaration[] = [
   outcomesOperation,
   outcomeReportOperation,
 ];
+
+registerAfterWriteHook(scoreOnWriteHook);

@@ -1,6 +1,7 @@
 /**
  * The URLs and code systems the IOP operations write: our extensions and profiles (profiles/), our code systems
- * (terminology/), and the identifier systems that carry the domain's deterministic keys (so a re-run finds what
+ * (terminology/; tests/unit/iop-vocabulary.test.ts checks that every one, and every code the domain writes with
+ * it, is defined there), and the identifier systems that carry the domain's deterministic keys (so a re-run finds what
  * an earlier run created, through conditional creates).
  */
 import type { CodeableConcept, Coding, Extension, Identifier, Resource } from '@medplum/fhirtypes';
@@ -51,9 +52,9 @@ export const CS = {
   noteSection: `${BASE}/CodeSystem/note-section`,
   scoreSeverity: `${BASE}/CodeSystem/score-severity`,
   claimInformationCategory: `${BASE}/CodeSystem/claim-information-category`,
-  /** Task codes (attendance-outreach, suicide-risk-assessment, certification, …); not yet in terminology/. */
+  /** Task codes (attendance-outreach, suicide-risk-assessment, certification, …). */
   taskCode: `${BASE}/CodeSystem/task-code`,
-  /** Where a program runs, for billing (FacilitySetting of domain/billing-types.ts); not yet in terminology/. */
+  /** Where a program runs, for billing (FacilitySetting of domain/billing-types.ts). */
   facilitySetting: `${BASE}/CodeSystem/facility-setting`,
   /** meta.tag marking a signed record: later changes are refused (note-lock.ts). */
   recordLock: `${BASE}/CodeSystem/record-lock`,
@@ -116,10 +117,3 @@ export function isKnownCode(system: string, code: string | undefined): boolean {
   return code !== undefined && terminology().codeSystemIndex(system)?.get(code) !== undefined;
 }
 
-/**
- * The code if terminology/ defines it, else `fallback` (a broader code of the same system): the domain asks for
- * codes that terminology/ may not have yet, and a binding must never fail because of that.
- */
-export function knownCodeOr(system: string, code: string, fallback: string): string {
-  return isKnownCode(system, code) ? code : fallback;
-}

@@ -19,7 +19,8 @@ import { loadProgramEnrollments } from './load-schedule';
 import { iopOperationDefinition, nowOf } from './operation-support';
 import { requireDate } from './read-input';
 
-const MEASURES: { key: keyof Omit<ProgramMeasures, 'population'>; id: string; title: string }[] = [
+/** Each MeasureReport's Measure is `http://iop-fhir.org/fhir/Measure/<id>` (profiles/measures/). */
+export const PROGRAM_MEASURES: { key: keyof Omit<ProgramMeasures, 'population'>; id: string; title: string }[] = [
   { key: 'measurementRate', id: 'iop-measurement-rate', title: 'Patients measured with the instrument in the period' },
   { key: 'responseRate', id: 'iop-response-rate', title: 'Response (≥ 50 % drop from an elevated baseline)' },
   { key: 'remissionRate', id: 'iop-remission-rate', title: 'Remission (latest score below the remission threshold)' },
@@ -50,7 +51,7 @@ export const outcomeReportOperation: OperationDeclaration = {
     }));
     const measures = computeProgramMeasures({ episodes, from, to, timeZone: program.timeZone, instrument });
     const now = nowOf(ctx).toISOString();
-    const reports = MEASURES.map(({ key, id, title }) => measureReport(id, title, measures[key], measures.population, { from, to, now, program: program.service.name ?? program.reference, reporter: program.organization, instrument: instrument.display }));
+    const reports = PROGRAM_MEASURES.map(({ key, id, title }) => measureReport(id, title, measures[key], measures.population, { from, to, now, program: program.service.name ?? program.reference, reporter: program.organization, instrument: instrument.display }));
     const bundle: Bundle = { resourceType: 'Bundle', type: 'collection', timestamp: now, entry: reports.map((resource) => ({ resource })) };
     return { status: 200, body: bundle };
   },
