@@ -1,4 +1,4 @@
-import type { Claim, Composition, Flag } from '@medplum/fhirtypes';
+import type { CarePlan, Claim, Composition, Flag } from '@medplum/fhirtypes';
 import { seedDemoData } from '../../server/src/demo/seed-demo';
 import { createDemoLogins, DEMO_LOGINS } from '../../server/src/demo/demo-logins';
 import { checkLogin } from '../../server/src/auth/users';
@@ -58,6 +58,21 @@ test('PHQ-9/GAD-7 series scored by the server, with the risk and missed-session 
   const codes = flags.filter((f) => f.status === 'active').map((f) => f.code?.coding?.[0].code);
   expect(codes).toEqual(expect.arrayContaining(['phq9-item9-positive', 'consecutive-no-shows']));
   expect((await searchResources(server, 'Task?status=requested')).length).toBeGreaterThan(2);
+});
+
+test('every patient has a treatment plan (CarePlan) with its diagnosis and goal; plan reviews move the next review date', async () => {
+  const plans = await searchResources<CarePlan>(server, 'CarePlan?category=http://iop-fhir.org/fhir/CodeSystem/care-plan-category|treatment-plan');
+  expect(plans).toHaveLength(30);
+  for (const plan of plans) {
+    expect(plan.meta?.profile).toContain('http://iop-fhir.org/fhir/StructureDefinition/iop-treatment-plan');
+    expect(plan.addresses?.[0].reference).toMatch(/^Condition\//);
+    expect(plan.goal?.[0].reference).toMatch(/^Goal\//);
+  }
+  const nextReview = (plan: CarePlan) => plan.extension!.find((e) => e.url.endsWith('/next-review-date'))!.valueDate!;
+  const reviewed = plans.filter((p) => nextReview(p) > new Date(new Date(p.period!.start!).getTime() + 31 * 86_400_000).toISOString().slice(0, 10));
+  expect(reviewed.length).toBeGreaterThan(0); // $record-plan-review moved them on
+  const outcomes = await server.http.get(`/fhir/Patient/${plans[0].subject.reference!.split('/')[1]}/$outcomes`).expect(200);
+  expect(outcomes.body.parameter.some((p: { name: string }) => p.name === 'goal')).toBe(true);
 });
 
 function day(offset: number): string {

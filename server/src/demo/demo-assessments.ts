@@ -85,6 +85,7 @@ export async function recordCompliance(ctx: FhirContext, patients: readonly Enro
       await callOperation(ctx, `EpisodeOfCare/${patient.episodeId}/$record-plan-review`, [
         param.date('date', day(patient.admittedDaysAgo - 28)), param.ref('reviewer', `Practitioner/${psychiatristId}`),
         param.string('summary', 'Goals reviewed with the patient; continue at the current level of care.'),
+        param.ref('carePlan', `CarePlan/${patient.carePlanId}`),
       ]);
       recorded++;
     }

@@ -182,7 +182,13 @@ function addPatient(entries: BundleEntry[], patient: DemoPatient, now: Date): vo
     category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-category', code: 'encounter-diagnosis' }] }],
     code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: diagnosis[0], display: diagnosis[1] }] },
   } as Resource));
-  if (program.key !== 'sud-iop') {
+  if (program.key === 'sud-iop') {
+    entries.push(entry(`${key}-goal`, {
+      resourceType: 'Goal', lifecycleStatus: 'active', subject: { reference: urn(key) }, startDate: admitted,
+      description: { text: 'Alcohol use below the risky range (AUDIT-C under 4), with a written relapse-prevention plan' },
+      target: [{ measure: { coding: [{ system: 'http://loinc.org', code: '75626-2', display: 'AUDIT-C total score' }] }, detailQuantity: { value: 4, comparator: '<' }, dueDate: daysBefore(now, patient.admittedDaysAgo - 56) }],
+    } as Resource));
+  } else {
     entries.push(entry(`${key}-goal`, {
       resourceType: 'Goal', lifecycleStatus: 'active', subject: { reference: urn(key) }, startDate: admitted,
       description: { text: 'Depressive symptoms below the moderate range (PHQ-9 under 10)' },

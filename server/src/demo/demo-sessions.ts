@@ -13,6 +13,8 @@ export interface EnrolledDemoPatient extends DemoPatient {
   given: string;
   /** The current enrollment (after a step-down, the new one). */
   episodeId: string;
+  /** The individualized treatment plan (CarePlan) its reviews update. */
+  carePlanId: string;
   discharged?: boolean;
   steppedDown?: boolean;
 }

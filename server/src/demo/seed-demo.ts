@@ -13,6 +13,7 @@ import { buildDemoBundle, DEMO_PROGRAMS, DEMO_SYSTEM, demoPatients, type DemoPro
 import { recordCompliance, scoreAssessments } from './demo-assessments';
 import { callOperation, param, putResource, search } from './demo-operations';
 import { runPastSessions, type EnrolledDemoPatient, type ProgramIds } from './demo-sessions';
+import { createTreatmentPlan } from './demo-treatment-plans';
 
 const IOP = 'http://iop-fhir.org/fhir';
 const DAY_MS = 86_400_000;
@@ -67,7 +68,8 @@ async function enrollPatients(ctx: FhirContext, ids: Map<string, string>, now: D
     ]);
     const episode = enrolled.parameter!.find((p) => p.name === 'enrollment')!.resource as EpisodeOfCare;
     const [patient] = await search<Patient>(ctx, 'Patient', { _id: id });
-    patients.set(id, { ...demo, id, given: patient.name?.[0]?.given?.[0] ?? 'Patient', episodeId: episode.id! });
+    const carePlanId = await createTreatmentPlan(ctx, ids, demo, episode.id!, new Date(now.getTime() - demo.admittedDaysAgo * DAY_MS), DISCHARGED.has(demo.index));
+    patients.set(id, { ...demo, id, given: patient.name?.[0]?.given?.[0] ?? 'Patient', episodeId: episode.id!, carePlanId });
     if (DISCHARGED.has(demo.index)) {
       await putResource(ctx, {
         ...episode, status: 'finished', period: { ...episode.period, end: day(3) },
