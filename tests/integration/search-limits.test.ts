@@ -146,3 +146,22 @@ describe('unsupported result parameters', () => {
     expect(strict.body.issue[0].diagnostics).toMatch(/_contained/);
   });
 });
+
+describe('_summary on search results', () => {
+  test('true keeps the summary elements, data drops the narrative, text keeps only it; each marked SUBSETTED', async () => {
+    const id = await create({ resourceType: 'Practitioner', text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">Dr Summ</div>' },
+      name: [{ family: 'Summ' }], photo: [{ contentType: 'image/png', data: 'iVBORw0KGgo=' }] });
+    const only = async (summary: string) => {
+      const bundle = await search(`Practitioner?_id=${id}&_summary=${summary}`);
+      return byMode(bundle, 'match')[0].resource as unknown as Record<string, unknown> & { meta: { tag?: { code: string }[] } };
+    };
+    const summary = await only('true');
+    expect([summary.name !== undefined, summary.photo, summary.meta.tag?.map((t) => t.code)]).toEqual([true, undefined, ['SUBSETTED']]);
+    const data = await only('data');
+    expect([data.text, data.photo !== undefined]).toEqual([undefined, true]);
+    const text = await only('text');
+    expect([text.text !== undefined, text.name, text.photo]).toEqual([true, undefined, undefined]);
+    const full = await only('false');
+    expect([full.text !== undefined, full.photo !== undefined]).toEqual([true, true]);
+  });
+});
