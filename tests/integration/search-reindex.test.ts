@@ -100,6 +100,13 @@ test('writing an active SearchParameter queues a reindex job; once it is done, e
   // Rewriting it with only its description changed leaves the index as it is: no new job.
   expect((await putParam({ ...referralParam, description: 'Referral source' })).status).toBe(200);
   expect(param((await server.http.get(statusByUrl(referralParam.url!))).body, 'job')?.valueString).toBe(jobId);
+
+  // A changed expression queues a new job, and once it is done the index follows the new expression.
+  expect((await putParam({ ...referralParam, expression: `Patient.extension('${TRACK}').value` })).status).toBe(200);
+  const changed = await waitForJob(statusByUrl(referralParam.url!));
+  expect(param(changed, 'job')?.valueString).not.toBe(jobId);
+  expect(await matchCount('Patient?referral-source=am')).toEqual({ matches: 3, ignored: false });
+  expect((await matchCount('Patient?referral-source=self')).matches).toBe(0);
   await stopReindexWorker();
 });
 
