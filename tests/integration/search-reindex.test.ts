@@ -1,4 +1,8 @@
-/** Adding a SearchParameter: registration, a durable reindex job with progress, resuming after a failed batch. */
+/**
+ * Adding a SearchParameter: writing an active one (or naming a stored one in $reindex) registers it and queues a
+ * durable reindex job whose progress is reported; unusable definitions are refused; a failed batch is resumed.
+ * (Resuming in another server process: search-reindex-resume.test.ts.)
+ */
 import type { Parameters, Resource, SearchParameter } from '@medplum/fhirtypes';
 import { createRepository } from '../../server/src/create-repository';
 import { registerSearchParameters } from '../../server/src/search/reindex/param-state';
@@ -10,10 +14,12 @@ import { startTestServer, TestServer } from '../support/test-server';
 let server: TestServer;
 let repo: Repository;
 const TRACK = 'http://iop.example.org/fhir/StructureDefinition/program-track';
+const REFERRAL = 'http://iop.example.org/fhir/StructureDefinition/referral-source';
 
 const trackParam: SearchParameter = {
   resourceType: 'SearchParameter', url: 'http://iop.example.org/fhir/SearchParameter/patient-program-track', name: 'program-track',
-  status: 'active', code: 'program-track', base: ['Patient'], type: 'token',
+  // a draft is only stored: $reindex (below) is what registers it
+  status: 'draft', code: 'program-track', base: ['Patient'], type: 'token',
   description: 'The IOP program track the patient is enrolled in', expression: `Patient.extension('${TRACK}').value`,
 };
 
@@ -24,7 +30,16 @@ async function create(resource: object): Promise<string> {
   return res.body.id;
 }
 
-const patientOnTrack = (track: string) => ({ resourceType: 'Patient', extension: [{ url: TRACK, valueCode: track }] });
+const referralParam: SearchParameter = {
+  resourceType: 'SearchParameter', id: 'patient-referral-source', url: 'http://iop.example.org/fhir/SearchParameter/patient-referral-source',
+  name: 'referral-source', status: 'active', code: 'referral-source', base: ['Patient'], type: 'token',
+  description: 'Who referred the patient to the program', expression: `Patient.extension('${REFERRAL}').value`,
+};
+
+const patientOnTrack = (track: string, referral?: string) => ({
+  resourceType: 'Patient',
+  extension: [{ url: TRACK, valueCode: track }, ...(referral ? [{ url: REFERRAL, valueCode: referral }] : [])],
+});
 const param = (body: Parameters, name: string) => body.parameter?.find((p) => p.name === name);
 
 async function matchCount(url: string): Promise<{ matches: number; ignored: boolean }> {
@@ -40,11 +55,97 @@ async function matchCount(url: string): Promise<{ matches: number; ignored: bool
 beforeAll(async () => {
   server = await startTestServer();
   repo = createRepository(server.pool);
-  for (const track of ['am', 'am', 'pm', 'php', 'am']) await create(patientOnTrack(track));
+  const referrals = ['self', 'gp', 'self', 'court', 'self'];
+  for (const [i, track] of ['am', 'am', 'pm', 'php', 'am'].entries()) await create(patientOnTrack(track, referrals[i]));
 });
 afterAll(async () => {
   await stopReindexWorker();
   await server.close();
+});
+
+/** Polls the job's status (bounded: a job that never finishes fails the test with its last status, never hangs). */
+async function waitForJob(statusPath: string): Promise<Parameters> {
+  let body: Parameters | undefined;
+  for (let i = 0; i < 600; i++) {
+    const res = await server.http.get(statusPath);
+    expect(res.status).toBe(200);
+    body = res.body as Parameters;
+    if (['done', 'failed'].includes(param(body, 'status')?.valueCode ?? '')) return body;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`reindex job not finished after 600 polls: ${JSON.stringify(body)}`);
+}
+
+const statusByUrl = (url: string) => `/fhir/SearchParameter/$reindex?url=${encodeURIComponent(url)}`;
+const putParam = (definition: SearchParameter) =>
+  server.http.put(`/fhir/SearchParameter/${definition.id}`).set('Content-Type', 'application/fhir+json').send(definition);
+
+test('writing an active SearchParameter queues a reindex job; once it is done, existing resources are found by it', async () => {
+  expect((await matchCount('Patient?referral-source=self')).ignored).toBe(true);
+  expect((await putParam(referralParam)).status).toBe(201);
+  // The job's progress, asked for by the parameter's url (its total is fixed when it is queued).
+  const queued = await server.http.get(statusByUrl(referralParam.url!));
+  expect(queued.status).toBe(200);
+  expect(param(queued.body, 'total')?.valueInteger).toBe(5);
+  expect(['queued', 'running', 'done']).toContain(param(queued.body, 'status')?.valueCode);
+  const jobId = param(queued.body, 'job')?.valueString;
+
+  const done = await waitForJob(statusByUrl(referralParam.url!));
+  expect(param(done, 'status')?.valueCode).toBe('done');
+  expect(param(done, 'processed')?.valueInteger).toBe(5);
+  expect(param(done, 'finished')?.valueInstant).toBeDefined();
+  expect(await matchCount('Patient?referral-source=self')).toEqual({ matches: 3, ignored: false });
+  expect((await matchCount('Patient?referral-source=court,gp')).matches).toBe(2);
+
+  // Rewriting it with only its description changed leaves the index as it is: no new job.
+  expect((await putParam({ ...referralParam, description: 'Referral source' })).status).toBe(200);
+  expect(param((await server.http.get(statusByUrl(referralParam.url!))).body, 'job')?.valueString).toBe(jobId);
+
+  // A changed expression queues a new job, and once it is done the index follows the new expression.
+  expect((await putParam({ ...referralParam, expression: `Patient.extension('${TRACK}').value` })).status).toBe(200);
+  const changed = await waitForJob(statusByUrl(referralParam.url!));
+  expect(param(changed, 'job')?.valueString).not.toBe(jobId);
+  expect(await matchCount('Patient?referral-source=am')).toEqual({ matches: 3, ignored: false });
+  expect((await matchCount('Patient?referral-source=self')).matches).toBe(0);
+  await stopReindexWorker();
+});
+
+test('a SearchParameter the indexer cannot use is refused with 422 and changes nothing; a draft is only stored', async () => {
+  const refused = [
+    { ...referralParam, id: 'bad-expression', url: 'http://iop.example.org/fhir/SearchParameter/bad-expression', code: 'bad-expression', expression: "Patient.extension('x'" },
+    { ...referralParam, id: 'taken-code', url: 'http://iop.example.org/fhir/SearchParameter/taken-code', code: 'name' },
+    { ...referralParam, id: 'no-such-base', url: 'http://iop.example.org/fhir/SearchParameter/no-such-base', code: 'warp', base: ['Spaceship'] },
+  ];
+  for (const definition of refused) {
+    const res = await putParam(definition as SearchParameter);
+    expect([res.status, res.body.resourceType]).toEqual([422, 'OperationOutcome']);
+    expect((await server.http.get(`/fhir/SearchParameter/${definition.id}`)).status).toBe(404);
+    expect((await server.http.get(statusByUrl(definition.url))).status).toBe(404);
+  }
+  expect((await matchCount('Patient?bad-expression=x')).ignored).toBe(true);
+  expect((await matchCount('Patient?name=zzz-nobody')).ignored).toBe(false); // the R4 name parameter still answers
+
+  const draft = { ...referralParam, id: 'draft-param', url: 'http://iop.example.org/fhir/SearchParameter/draft-param', code: 'draft-param', status: 'draft' as const };
+  expect((await putParam(draft)).status).toBe(201);
+  expect((await matchCount('Patient?draft-param=self')).ignored).toBe(true);
+  expect((await server.http.get(statusByUrl(draft.url))).status).toBe(404);
+});
+
+test('an active SearchParameter in a transaction that fails is not registered anywhere', async () => {
+  const definition = { ...referralParam, id: 'rolled-back', url: 'http://iop.example.org/fhir/SearchParameter/rolled-back', code: 'rolled-back' };
+  const orgId = await create({ resourceType: 'Organization', name: 'Clinic' });
+  // The stale If-Match fails the second entry when it runs, after the SearchParameter has been written.
+  const res = await server.http.post('/fhir').set('Content-Type', 'application/fhir+json').send({
+    resourceType: 'Bundle', type: 'transaction', entry: [
+      { resource: definition, request: { method: 'PUT', url: 'SearchParameter/rolled-back' } },
+      { resource: { resourceType: 'Organization', id: orgId }, request: { method: 'PUT', url: `Organization/${orgId}`, ifMatch: 'W/"9"' } },
+    ],
+  });
+  expect(res.status).toBe(412);
+  expect(res.body.issue[0].diagnostics).toContain('entry 1');
+  expect((await server.http.get('/fhir/SearchParameter/rolled-back')).status).toBe(404);
+  expect((await server.http.get(statusByUrl(definition.url))).status).toBe(404);
+  expect((await matchCount('Patient?rolled-back=self')).ignored).toBe(true);
 });
 
 test('$reindex registers a stored SearchParameter and a job reindexes existing resources, reporting progress', async () => {

@@ -19,13 +19,19 @@ export function extractIndexRows(resource: Resource, options: { fastPaths?: bool
     if (!param.expression) continue;
     const values = (useFast ? param.fast?.(resource as unknown as Record<string, unknown>) : undefined) ?? evaluate(param, [root], variables);
     if (values.length === 0) continue;
+    if (param.type === 'composite') {
+      // A composite's expression is often the resource itself, so it is present when some item has every component.
+      let complete = false;
+      for (const item of values) {
+        const filled = appendComposite(rows, param, item, variables, nextGroup++);
+        complete ||= filled;
+      }
+      if (complete) rows.present.push(param.code);
+      continue;
+    }
     // Present when the expression yields anything at all, indexable or not (the spec's `:missing` is about the element).
     rows.present.push(param.code);
-    if (param.type === 'composite') {
-      for (const item of values) nextGroup = appendComposite(rows, param, item, variables, nextGroup);
-    } else {
-      for (const value of values) appendValueRows(rows, param.code, param.type, value);
-    }
+    for (const value of values) appendValueRows(rows, param.code, param.type, value);
   }
   return rows;
 }
@@ -38,11 +44,14 @@ function evaluate(param: { expression?: RegisteredParam['expression'] }, input: 
   }
 }
 
-/** One group per composite item: every component's values, all tagged with the same grp. */
-function appendComposite(rows: IndexRows, param: RegisteredParam, item: TypedValue, variables: Record<string, TypedValue>, group: number): number {
-  if (!param.components) return group;
+/** One group per composite item: every component's values, all tagged with the same grp. True when each component had a value. */
+function appendComposite(rows: IndexRows, param: RegisteredParam, item: TypedValue, variables: Record<string, TypedValue>, group: number): boolean {
+  if (!param.components) return false;
+  let complete = true;
   for (const component of param.components) {
-    for (const value of evaluate(component, [item], variables)) appendValueRows(rows, component.code, component.type, value, group);
+    const values = evaluate(component, [item], variables);
+    if (values.length === 0) complete = false;
+    for (const value of values) appendValueRows(rows, component.code, component.type, value, group);
   }
-  return group + 1;
+  return complete;
 }

@@ -31,7 +31,8 @@ export function parseSearchQuery(resourceType: string, query: Record<string, str
   for (const [name, values] of Object.entries(query)) {
     for (const value of values) {
       const reason = applyParameter(request, types, name, value, options);
-      if (reason === undefined) request.applied.push([name, value]);
+      // _count as applied (lowered to the maximum if it was above), so the self link shows the search performed
+      if (reason === undefined) request.applied.push([name, name === '_count' ? String(request.count) : value]);
       else if (reason !== '') reportUnknown(request, name, reason);
     }
   }

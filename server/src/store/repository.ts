@@ -38,6 +38,11 @@ export interface RepositoryDeps {
   extractIndex: IndexExtractor;
   /** Counts statements, so tests can assert bounded SQL per request. */
   onStatement?: (text: string) => void;
+  /**
+   * Runs inside the write's transaction after every written version (e.g. a stored SearchParameter is activated);
+   * throwing refuses the write.
+   */
+  onWrite?: (tx: Repository, written: StoredVersion) => Promise<void>;
 }
 
 type Queryable = Pool | PoolClient;
@@ -53,6 +58,9 @@ interface VersionRow {
 }
 
 export class Repository {
+  /** Work to do once this transaction has committed (never if it rolls back). */
+  private commitHooks: (() => void)[] = [];
+
   constructor(
     private readonly db: Queryable,
     readonly deps: RepositoryDeps,
@@ -61,6 +69,20 @@ export class Repository {
 
   get inTransaction(): boolean {
     return this.client !== undefined;
+  }
+
+  /** A repository on the pool, outside any transaction (for work that outlives this one, e.g. a worker). */
+  outside(): Repository {
+    return this.client ? new Repository(this.db, this.deps) : this;
+  }
+
+  /**
+   * Runs `fn` after the transaction commits, or at once outside a transaction: for in-process state (caches,
+   * registries) that must not change if the transaction rolls back. `fn` must not throw: the transaction has committed.
+   */
+  afterCommit(fn: () => void): void {
+    if (this.client) this.commitHooks.push(fn);
+    else fn();
   }
 
   async query<R extends QueryResultRow = QueryResultRow>(statement: Sql): Promise<R[]> {
@@ -79,6 +101,7 @@ export class Repository {
       await client.query('BEGIN');
       const result = await fn(tx);
       await client.query('COMMIT');
+      for (const hook of tx.commitHooks) hook();
       return result;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -92,12 +115,14 @@ export class Repository {
   async isolated<T>(fn: (tx: Repository) => Promise<T>): Promise<T> {
     if (!this.client) return this.transaction(fn);
     await this.client.query('SAVEPOINT entry');
+    const hooksBefore = this.commitHooks.length;
     try {
       const result = await fn(this);
       await this.client.query('RELEASE SAVEPOINT entry');
       return result;
     } catch (err) {
       await this.client.query('ROLLBACK TO SAVEPOINT entry').catch(() => undefined);
+      this.commitHooks.length = hooksBefore; // what the rolled-back work asked for must not happen
       throw err;
     }
   }
@@ -170,7 +195,9 @@ export class Repository {
       ];
       const named = statements.map((statement, i) => (i === 0 ? statement : sql`s${raw(String(i))} AS (${statement})`));
       const rows = await tx.query<{ res_id: string }>(sql`WITH ${join(named, ', ')} SELECT res_id FROM written`);
-      return { resId: String(rows[0].res_id), resourceType: request.resourceType, id: request.id, versionId, lastUpdated, deleted, resource: content };
+      const written: StoredVersion = { resId: String(rows[0].res_id), resourceType: request.resourceType, id: request.id, versionId, lastUpdated, deleted, resource: content };
+      await tx.deps.onWrite?.(tx, written);
+      return written;
     });
   }
 

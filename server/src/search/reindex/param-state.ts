@@ -2,13 +2,13 @@
  * SearchParameters beyond the R4 base (ours from profiles/, or stored ones named in $reindex): registered in this
  * process, recorded in search_param_state with a fingerprint of what indexing depends on, and a reindex job queued
  * for their base types whenever one is new or changed. Other processes pick the definitions up with
- * syncSearchParameters (param-sync.ts; the reindex worker calls it on every round).
+ * syncSearchParameters (param-sync.ts; the reindex worker calls it on every round). A SearchParameter resource
+ * written with status active goes through here too (stored-param-activation.ts).
  */
-import { createHash } from 'node:crypto';
 import type { SearchParameter } from '@medplum/fhirtypes';
 import type { Repository } from '../../store/repository';
 import { sql } from '../../store/sql';
-import { addSearchParameter } from '../registry';
+import { fingerprintOf, registerInProcess } from './param-sync';
 import { enqueueReindex } from './reindex-job';
 import { ensureReindexWorker } from './reindex-worker';
 
@@ -19,12 +19,6 @@ export interface RegistrationResult {
   jobId?: string;
 }
 
-/** What the index rows of a parameter depend on; any change means existing rows are stale. */
-export function fingerprintOf(definition: SearchParameter): string {
-  const { code, base, type, expression, component, target } = definition;
-  return createHash('sha256').update(JSON.stringify({ code, base, type, expression, component, target })).digest('hex');
-}
-
 /**
  * Registers the definitions in this process, records them, and queues a reindex for any new or changed one. Called
  * outside a transaction (as at start), it also starts this process's reindex worker, which runs that job and
@@ -33,14 +27,18 @@ export function fingerprintOf(definition: SearchParameter): string {
 export async function registerSearchParameters(repo: Repository, definitions: SearchParameter[], reason = 'SearchParameter added or changed'): Promise<RegistrationResult> {
   for (const definition of definitions) {
     if (!definition.url) throw new Error(`SearchParameter ${definition.id ?? definition.code} needs a url`);
-    addSearchParameter(definition);
+    registerInProcess(definition);
   }
   const result = await recordDefinitions(repo, definitions, reason);
   if (!repo.inTransaction) ensureReindexWorker(repo);
   return result;
 }
 
-async function recordDefinitions(repo: Repository, definitions: SearchParameter[], reason: string): Promise<RegistrationResult> {
+/**
+ * Records the definitions and queues one reindex job for the base types of those that are new or changed (in one
+ * transaction, or in the caller's). Does not touch this process's registry.
+ */
+export async function recordDefinitions(repo: Repository, definitions: SearchParameter[], reason: string): Promise<RegistrationResult> {
   return repo.transaction(async (tx) => {
     const changed: SearchParameter[] = [];
     for (const definition of definitions) {
@@ -55,6 +53,7 @@ async function recordDefinitions(repo: Repository, definitions: SearchParameter[
     if (changed.length === 0) return { changed: [] };
     const types = [...new Set(changed.flatMap((d) => d.base ?? []))];
     const jobId = await enqueueReindex(tx, types, `${reason}: ${changed.map((d) => d.url).join(', ')}`);
+    await tx.query(sql`UPDATE search_param_state SET reindex_job = ${jobId} WHERE url = ANY(${changed.map((d) => d.url!)}::text[])`);
     return { changed: changed.map((d) => d.url!), jobId };
   });
 }

@@ -1,23 +1,37 @@
 /**
- * Brings this process's registry up to date with the SearchParameters other processes recorded in
- * search_param_state (so every replica indexes and searches them alike).
+ * Keeps this process's registry in step with search_param_state, where every process records the SearchParameters
+ * it added beyond the R4 base, so every replica indexes and searches them alike. Compared by fingerprint, not by
+ * time: a definition committed late (by a transaction that started early) is never missed.
  */
+import { createHash } from 'node:crypto';
 import type { SearchParameter } from '@medplum/fhirtypes';
 import type { Repository } from '../../store/repository';
 import { sql } from '../../store/sql';
 import { addSearchParameter } from '../registry';
 
-let lastSync: string | undefined;
+/** url → fingerprint of the definition registered in this process. */
+const registered = new Map<string, string>();
 
-/** Registers in this process every definition another process recorded since the last sync. */
+/** What the index rows of a parameter depend on; any change means existing rows are stale. */
+export function fingerprintOf(definition: SearchParameter): string {
+  const { code, base, type, expression, component, target } = definition;
+  return createHash('sha256').update(JSON.stringify({ code, base, type, expression, component, target })).digest('hex');
+}
+
+/** Registers a definition in this process (and remembers it, so a sync does not register it again). */
+export function registerInProcess(definition: SearchParameter): void {
+  addSearchParameter(definition);
+  if (definition.url) registered.set(definition.url, fingerprintOf(definition));
+}
+
+/** Registers in this process every recorded definition that is new or differs from the one it has; returns how many. */
 export async function syncSearchParameters(repo: Repository): Promise<number> {
-  const rows = await repo.query<{ definition: SearchParameter | null; updated_at: Date }>(sql`
-    SELECT definition, updated_at FROM search_param_state
-    WHERE definition IS NOT NULL AND (${lastSync ?? null}::timestamptz IS NULL OR updated_at > ${lastSync ?? null}::timestamptz)
-    ORDER BY updated_at`);
-  for (const row of rows) {
-    if (row.definition) addSearchParameter(row.definition);
-    lastSync = row.updated_at.toISOString();
-  }
+  const states = await repo.query<{ url: string; fingerprint: string }>(sql`
+    SELECT url, fingerprint FROM search_param_state WHERE definition IS NOT NULL`);
+  const stale = states.filter((s) => registered.get(s.url) !== s.fingerprint).map((s) => s.url);
+  if (stale.length === 0) return 0;
+  const rows = await repo.query<{ definition: SearchParameter }>(sql`
+    SELECT definition FROM search_param_state WHERE url = ANY(${stale}::text[]) ORDER BY updated_at, url`);
+  for (const row of rows) registerInProcess(row.definition);
   return rows.length;
 }

@@ -1,6 +1,7 @@
 /**
  * `POST [base]/SearchParameter/$reindex` starts a reindex job (202, Content-Location points at its status);
- * `GET [base]/SearchParameter/$reindex?job=<id>` reports its progress. Inputs (Parameters body, form or query):
+ * `GET [base]/SearchParameter/$reindex?job=<id>` reports its progress, and `?url=<SearchParameter url>` that of the
+ * job queued when that parameter was last added or changed (e.g. by writing an active SearchParameter resource). Inputs (Parameters body, form or query):
  * `url` — stored SearchParameters to register and reindex for; `resourceType` — types to reindex as they are;
  * neither — every stored SearchParameter. Restricting it to administrators is the access layer's job.
  */
@@ -34,11 +35,20 @@ export async function startReindex(req: FhirRequest, _params: RouteParams, ctx: 
 }
 
 export async function reindexStatus(req: FhirRequest, _params: RouteParams, ctx: FhirContext): Promise<FhirResponse> {
-  const [id] = inputValues(req, 'job');
-  if (!id) throw badRequest('$reindex status needs ?job=<id> (from the Content-Location of the POST)');
+  const [url] = inputValues(req, 'url');
+  const id = inputValues(req, 'job')[0] ?? (url ? await jobForParameter(ctx, url) : undefined);
+  if (!id) throw badRequest('$reindex status needs ?job=<id> (from the Content-Location of the POST) or ?url=<SearchParameter url>');
   const job = await readReindexJob(ctx.repo, id);
   if (!job) throw jobNotFound(id);
   return { status: 200, body: jobParameters(job) };
+}
+
+/** The job queued when the SearchParameter with this url was last added or changed. */
+async function jobForParameter(ctx: FhirContext, url: string): Promise<string> {
+  const [state] = await ctx.repo.query<{ reindex_job: string | null }>(sql`SELECT reindex_job FROM search_param_state WHERE url = ${url}`);
+  if (!state) throw notFound(`$reindex: no active SearchParameter with url ${url} is registered`);
+  if (state.reindex_job === null) throw notFound(`$reindex: no reindex job is recorded for ${url}`);
+  return String(state.reindex_job);
 }
 
 function inputValues(req: FhirRequest, name: string): string[] {
