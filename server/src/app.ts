@@ -8,6 +8,7 @@ import { createAuth } from './auth/create-auth';
 import { notFound } from './errors';
 import { mapError } from './http/error-mapper';
 import { profilePages } from './http/profile-pages';
+import { smartApps } from './http/smart-apps';
 import { fhirEndpoint } from './http/fhir-endpoint';
 import { metricsRegistry, recordMetrics } from './http/metrics';
 import { assignRequestId, requestIdOf } from './http/request-id';
@@ -60,6 +61,8 @@ export function createApp(options: AppOptions): express.Express {
   app.use(auth.routes);
   app.use('/fhir', ...auth.fhir);
   app.use('/fhir', fhirEndpoint({ repo, baseUrl: `${options.baseUrl}/fhir`, bodyLimit: options.bodyLimit ?? '16mb' }));
+
+  app.use('/apps', smartApps()); // our SMART apps: static and public, they sign in through /auth like any app
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(notFound(`Nothing at ${req.path}`)));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
