@@ -45,8 +45,8 @@ export interface E2eEnvironment {
   close(): Promise<void>;
 }
 
-export async function startE2e(options: { storeConformance?: boolean } = {}): Promise<E2eEnvironment> {
-  const server = await startTestServer({ storeConformance: options.storeConformance });
+export async function startE2e(): Promise<E2eEnvironment> {
+  const server = await startTestServer();
   const live = await startLiveServer(server);
   // Our apps' redirect URIs follow the issuer: register them for the port the browser uses.
   await authServerOf(live.app).ready();
