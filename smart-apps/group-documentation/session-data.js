@@ -4,7 +4,8 @@
  * session Encounter, attendance Encounters, notes).
  */
 import { fhirRequest, searchAll } from '../shared/fhir-requests.js';
-import { findExtension, formatName, nextDay } from '../shared/fhir-format.js';
+import { findExtension, formatDate, formatName, nextDay } from '../shared/fhir-format.js';
+import { loadUserPrograms } from '../shared/user-programs.js';
 
 const IOP = 'http://iop-fhir.org/fhir';
 export const EXT = {
@@ -30,7 +31,7 @@ function startOfDay(date) {
 
 /** @returns {Promise<{ programs: Map<string, any>, sessions: any[] }>} sessions of visible programs, by start time */
 export async function loadDaySessions(client, date) {
-  const programs = new Map((await searchAll(client, 'HealthcareService?_count=200')).map((p) => [`HealthcareService/${p.id}`, p]));
+  const programs = new Map((await loadUserPrograms(client)).map((p) => [`HealthcareService/${p.id}`, p]));
   const range = `date=${encodeURIComponent(`ge${startOfDay(date)}`)}&date=${encodeURIComponent(`lt${startOfDay(nextDay(date))}`)}`;
   const appointments = await searchAll(client, `Appointment?${range}&session-appointment:missing=true&_sort=date&_count=200`);
   const sessions = appointments.filter((a) => !isPatientBooking(a) && programs.has(programOf(a)) && a.status !== 'entered-in-error');
@@ -60,6 +61,14 @@ export async function loadRoster(client, sessionId) {
     })
     .filter((m) => m.patientId)
     .sort((a, b) => a.name.localeCompare(b.name));
+  // Two members with the same name must still be told apart (in labels too).
+  const counts = new Map();
+  for (const member of members) counts.set(member.name, (counts.get(member.name) ?? 0) + 1);
+  for (const member of members) {
+    if (counts.get(member.name) > 1) {
+      member.name = `${member.name} (${member.patient?.birthDate ? `born ${formatDate(member.patient.birthDate)}` : `ID ${member.patientId}`})`;
+    }
+  }
   return { members };
 }
 

@@ -4,8 +4,9 @@
  */
 import { h, replaceContent } from '../shared/elements.js';
 import { searchAll } from '../shared/fhir-requests.js';
-import { formatName } from '../shared/fhir-format.js';
+import { formatDate, formatName } from '../shared/fhir-format.js';
 import { connectApp } from '../shared/smart-session.js';
+import { loadUserPrograms } from '../shared/user-programs.js';
 import { clearStatus, showError } from '../shared/status-messages.js';
 import { showPatientOutcomes } from './patient-outcomes.js';
 import { renderReportForm } from './program-report.js';
@@ -42,7 +43,8 @@ async function start(client) {
       replaceContent(patients, h('section', { class: 'card', 'aria-labelledby': 'patients-heading' },
         h('h2', { id: 'patients-heading' }, 'Patients'),
         people.length === 0 ? h('p', null, 'Nobody is enrolled in this program.') : h('ul', { class: 'list-plain' }, people.map((p) => h('li', null,
-          h('button', { type: 'button', class: 'link', 'data-patient': p.id, onclick: () => openPatient(p.id) }, formatName(p.name) || `Patient ${p.id}`))))));
+          h('button', { type: 'button', class: 'link', 'data-patient': p.id, onclick: () => openPatient(p.id) }, formatName(p.name) || `Patient ${p.id}`),
+          p.birthDate ? h('span', { class: 'hint' }, ` · born ${formatDate(p.birthDate)}`) : null)))));
     } catch (error) {
       replaceContent(patients);
       showError(error, 'The program\'s patients could not be loaded');
@@ -50,7 +52,7 @@ async function start(client) {
   };
 
   try {
-    const programs = (await searchAll(client, 'HealthcareService?_count=200')).sort((a, b) => (a.name ?? '').localeCompare(b.name ?? ''));
+    const programs = await loadUserPrograms(client);
     replaceContent(programList, programs.length === 0 ? h('p', null, 'No programs are visible to you.') : h('ul', { class: 'list-plain' }, programs.map((program) => {
       const button = h('button', { type: 'button', class: 'session-button', 'aria-pressed': 'false', 'data-program': program.id }, program.name ?? program.id);
       button.addEventListener('click', () => openProgram(program, button));

@@ -47,9 +47,12 @@ export function nextDay(date) {
   return localDateString(new Date(y, m - 1, d + 1));
 }
 
+/** Text, display, or else the code made readable ("group-psychotherapy" → "Group psychotherapy"). */
 export function codingLabel(concept) {
   const coding = concept?.coding?.[0];
-  return concept?.text ?? coding?.display ?? coding?.code ?? '';
+  if (concept?.text || coding?.display) return concept.text ?? coding.display;
+  const code = (coding?.code ?? '').replaceAll('-', ' ');
+  return code.charAt(0).toUpperCase() + code.slice(1);
 }
 
 export function referenceId(reference) {

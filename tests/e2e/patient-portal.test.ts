@@ -31,7 +31,7 @@ beforeAll(async () => {
   }
   fx = await createFixture(env.server, { patients: 2 });
   for (const patient of fx.patients) expect((await enroll(env.server, fx.programs.iop, patient, dayFromToday(-10))).status).toBe(201);
-  const scheduled = await schedule(env.server, fx.programs.iop, { days: ['mon', 'tue', 'wed', 'thu', 'fri'], startTime: '09:00', minutes: 180, from: dayFromToday(1), to: dayFromToday(8), facilitators: [fx.practitioners[0]] });
+  const scheduled = await schedule(env.server, fx.programs.iop, { days: ['mon', 'tue', 'wed', 'thu', 'fri'], startTime: '09:00', minutes: 180, from: dayFromToday(1), to: dayFromToday(7), facilitators: [fx.practitioners[0]] });
   expect(scheduled.status).toBe(200);
   patientLogin = await createLogin(env, `Patient/${fx.patients[0]}`);
 }, 90_000);
@@ -85,6 +85,15 @@ describeInBrowser('patient portal', () => {
     await page.getByText('Your PHQ-9 (depression) score: 9').waitFor();
     await crisis.getByText('Your care team has been alerted').waitFor();
     await page.getByText(/2 scores, latest 9 \(Mild\)/).waitFor();
+
+    await page.getByRole('button', { name: 'Start GAD-7 (anxiety) check-in' }).click();
+    const gadItems = page.locator('fieldset[data-link-id]');
+    await page.getByRole('heading', { name: /GAD-7/ }).first().waitFor();
+    expect(await gadItems.count()).toBe(7);
+    for (let i = 0; i < 7; i++) await gadItems.nth(i).getByLabel('Several days', { exact: true }).check();
+    await page.getByRole('button', { name: 'Submit check-in' }).click();
+    await page.getByText('Your GAD-7 (anxiety) score: 7').waitFor();
+    await page.getByText(/GAD-7 \(anxiety\): 1 score, latest 7 \(Mild\)/).waitFor();
     expect(errors).toEqual([]);
     await context.close();
 

@@ -46,11 +46,10 @@ export interface E2eEnvironment {
 }
 
 export async function startE2e(): Promise<E2eEnvironment> {
-  const server = await startTestServer();
+  const [server, browser] = await Promise.all([startTestServer(), chromium.launch({ executablePath: CHROMIUM })]);
   const live = await startLiveServer(server);
   // Our apps' redirect URIs follow the issuer: register them for the port the browser uses.
   await authServerOf(live.app).ready();
-  const browser = await chromium.launch({ executablePath: CHROMIUM });
   return {
     server, live, browser,
     close: async () => {
