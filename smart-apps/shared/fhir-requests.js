@@ -29,10 +29,10 @@ export function outcomeMessages(body) {
  * @param {{ method?: string, body?: any }} [options]
  */
 export async function fhirRequest(client, path, options = {}) {
-  await client.refreshIfNeeded?.();
+  await client.refreshIfNeeded(); // an expired access token is renewed with the refresh token, when there is one
   const base = client.state.serverUrl.replace(/\/$/, '');
   const url = /^https?:/.test(path) ? path : `${base}/${path}`;
-  const headers = { Accept: 'application/fhir+json', Authorization: `Bearer ${client.state.tokenResponse.access_token}` };
+  const headers = { Accept: 'application/fhir+json', Authorization: client.getAuthorizationHeader() };
   if (options.body !== undefined) headers['Content-Type'] = 'application/fhir+json';
   let response;
   try {
