@@ -30,13 +30,17 @@ async function start(client) {
 
   let programs = new Map();
   let currentSessionId;
+  let dayRequest = 0;
   const showDay = async () => {
+    const request = ++dayRequest;
     replaceContent(sessionList, h('p', { role: 'status' }, 'Loading sessions…'));
     try {
       const day = await loadDaySessions(client, dayInput.value);
+      if (request !== dayRequest) return; // the user picked another day meanwhile: its answer wins
       programs = day.programs;
       renderSessionList(day.sessions);
     } catch (error) {
+      if (request !== dayRequest) return;
       replaceContent(sessionList);
       showError(error, 'The sessions could not be loaded');
     }
@@ -62,11 +66,13 @@ async function start(client) {
 
   const openSession = async (session) => {
     currentSessionId = session.id;
+    const stale = () => currentSessionId !== session.id;
     sessionList.querySelectorAll('[data-session]').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.session === session.id)));
     replaceContent(detail, h('p', { role: 'status' }, 'Loading the session…'));
     try {
       const fresh = await fhirRequest(client, `Appointment/${session.id}`);
       const [{ members }, records] = await Promise.all([loadRoster(client, session.id), loadSessionRecords(client, session.id)]);
+      if (stale()) return;
       const reopen = () => openSession(fresh);
       const heading = h('h2', { id: 'session-heading', tabindex: '-1' },
         `${codingLabel(fresh.serviceType?.[0]) || 'Group session'}, ${formatDate(fresh.start)} ${formatTime(fresh.start)}`);

@@ -31,7 +31,9 @@ async function start(client) {
     });
   };
 
+  let openedProgram;
   const openProgram = async (program, button) => {
+    openedProgram = program.id;
     clearStatus();
     programList.querySelectorAll('[aria-pressed]').forEach((b) => b.setAttribute('aria-pressed', String(b === button)));
     replaceContent(patientView);
@@ -39,6 +41,7 @@ async function start(client) {
     replaceContent(patients, h('p', { role: 'status' }, 'Loading patients…'));
     try {
       const resources = await searchAll(client, `EpisodeOfCare?program=HealthcareService/${program.id}&_include=EpisodeOfCare:patient&_count=200`, { includeIncluded: true });
+      if (openedProgram !== program.id) return; // another program was picked meanwhile
       const people = resources.filter((r) => r.resourceType === 'Patient').sort((a, b) => formatName(a.name).localeCompare(formatName(b.name)));
       replaceContent(patients, h('section', { class: 'card', 'aria-labelledby': 'patients-heading' },
         h('h2', { id: 'patients-heading' }, 'Patients'),
