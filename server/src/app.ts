@@ -10,6 +10,7 @@ import { bulkExportRoutes } from './http/bulk-export-routes';
 import { profilePages } from './http/profile-pages';
 import { ExportWorker } from './jobs/export-worker';
 import { registerExportWorker } from './jobs/export-workers';
+import { smartApps } from './http/smart-apps';
 import { fhirEndpoint } from './http/fhir-endpoint';
 import { metricsRegistry, recordMetrics } from './http/metrics';
 import { assignRequestId, requestIdOf } from './http/request-id';
@@ -66,6 +67,8 @@ export function createApp(options: AppOptions): express.Express {
   app.locals.exportWorker = exportWorker; // main.ts resumes open exports at start and stops the worker at shutdown
   app.use('/fhir/bulk-export', bulkExportRoutes(repo, `${options.baseUrl}/fhir`));
   app.use('/fhir', fhirEndpoint({ repo, baseUrl: `${options.baseUrl}/fhir`, bodyLimit: options.bodyLimit ?? '16mb' }));
+
+  app.use('/apps', smartApps()); // our SMART apps: static and public, they sign in through /auth like any app
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(notFound(`Nothing at ${req.path}`)));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

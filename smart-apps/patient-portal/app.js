@@ -1,0 +1,72 @@
+/**
+ * The patient portal: the signed-in patient's upcoming sessions, PHQ-9 and GAD-7 check-ins, and their progress
+ * (score series over the severity bands).
+ */
+import { h, replaceContent } from '../shared/elements.js';
+import { searchAll } from '../shared/fhir-requests.js';
+import { codingLabel, formatDate, formatTime } from '../shared/fhir-format.js';
+import { INSTRUMENTS, scoreSeries } from '../shared/instruments.js';
+import { renderScoreChart } from '../shared/score-chart.js';
+import { connectApp } from '../shared/smart-session.js';
+import { clearStatus, showError } from '../shared/status-messages.js';
+import { openCheckIn } from './check-in.js';
+
+const client = await connectApp();
+if (client) start(client);
+
+function start(client) {
+  if (!client.patient.id) {
+    replaceContent('app', h('p', { class: 'alert error', role: 'alert' }, 'This portal is for patients: sign in with a patient account.'));
+    return;
+  }
+  const sessions = h('div', { id: 'sessions' });
+  const checkIn = h('div', { id: 'check-in' });
+  const progress = h('div', { id: 'progress' });
+  const startButtons = Object.values(INSTRUMENTS).map((instrument) => h('button', {
+    type: 'button', class: 'secondary', onclick: () => {
+      clearStatus();
+      openCheckIn({ client, instrument, target: checkIn, onSubmitted: () => showProgress(client, progress) })
+        .catch((error) => showError(error, 'The check-in could not be opened'));
+    },
+  }, `Start ${instrument.title} check-in`));
+  replaceContent('app',
+    h('section', { class: 'card', 'aria-labelledby': 'sessions-heading' }, h('h2', { id: 'sessions-heading' }, 'Upcoming sessions'), sessions),
+    h('section', { class: 'card', 'aria-labelledby': 'check-in-start' }, h('h2', { id: 'check-in-start' }, 'Check-in'),
+      h('p', null, 'A few questions about the last two weeks. Your care team sees your answers.'),
+      h('div', { class: 'inline-fields' }, startButtons)),
+    checkIn,
+    h('section', { class: 'card', 'aria-labelledby': 'progress-heading' }, h('h2', { id: 'progress-heading' }, 'Your progress'), progress));
+  showSessions(client, sessions);
+  showProgress(client, progress);
+}
+
+async function showSessions(client, target) {
+  replaceContent(target, h('p', { role: 'status' }, 'Loading…'));
+  try {
+    const now = new Date().toISOString();
+    const appointments = (await searchAll(client, `Appointment?patient=Patient/${client.patient.id}&date=${encodeURIComponent(`ge${now}`)}&_sort=date&_count=20`, { maxPages: 1 }))
+      .filter((a) => a.status === 'booked' || a.status === 'pending' || a.status === 'proposed');
+    if (appointments.length === 0) {
+      replaceContent(target, h('p', null, 'No upcoming sessions.'));
+      return;
+    }
+    replaceContent(target, h('ul', { class: 'list-plain' }, appointments.map((a) => h('li', { 'data-appointment': a.id },
+      h('strong', null, `${formatDate(a.start)}, ${formatTime(a.start)}–${formatTime(a.end)}`), ' ',
+      codingLabel(a.serviceType?.[0]) || a.description || 'Session'))));
+  } catch (error) {
+    replaceContent(target);
+    showError(error, 'Your sessions could not be loaded');
+  }
+}
+
+async function showProgress(client, target) {
+  replaceContent(target, h('p', { role: 'status' }, 'Loading…'));
+  try {
+    const codes = Object.values(INSTRUMENTS).map((i) => `http://loinc.org|${i.totalLoinc}`).join(',');
+    const observations = await searchAll(client, `Observation?patient=Patient/${client.patient.id}&code=${encodeURIComponent(codes)}&_sort=date&_count=200`);
+    replaceContent(target, Object.values(INSTRUMENTS).map((instrument) => renderScoreChart(instrument, scoreSeries(observations, instrument))));
+  } catch (error) {
+    replaceContent(target);
+    showError(error, 'Your progress could not be loaded');
+  }
+}
