@@ -133,6 +133,9 @@ describe('Group export (B.3–B.9, D.8, D.9)', () => {
     const anonymous = await server.anonymous.get(url).set('Accept', 'application/fhir+ndjson').expect(401);
     expect(anonymous.body.resourceType).toBe('OperationOutcome');
     expect(anonymous.headers['www-authenticate']).toMatch(/^Bearer/);
+    await download(manifest.output[0].url);
+    const { rows: audited } = await server.pool.query("SELECT content FROM audit_event WHERE content::text LIKE '%bulk-export%' AND content::text LIKE $1", [`%${manifest.output[0].url.split('/').slice(-2, -1)[0]}: ${manifest.output[0].type} file downloaded%`]);
+    expect(audited.length).toBeGreaterThan(0);
     const someoneElse = await server.as('user/*.rs', { adminUser: true });
     await someoneElse.get(url).set('Accept', 'application/fhir+ndjson').expect(404);
   });

@@ -4,7 +4,8 @@
  *   DELETE /fhir/bulk-export/{id}               cancel (202), then the status URL answers 404
  *   GET    /fhir/bulk-export/{id}/{Type}.ndjson one NDJSON file of the manifest (application/fhir+ndjson)
  * Mounted after the bearer authentication: only the client and user that started an export see it (others get
- * 404), files need the token when the manifest says requiresAccessToken, and every download is audited.
+ * 404), files need the token when the manifest says requiresAccessToken, and every poll, cancel and download is
+ * audited.
  */
 import express, { NextFunction, Request, Response, Router } from 'express';
 import type { AccessContext } from '../auth/access-context';
@@ -21,6 +22,7 @@ export function bulkExportRoutes(repo: Repository, fhirBase: string): Router {
   const router = express.Router();
   router.get('/:id', route(async (req, res, access) => {
     const job = await ownJob(repo, String(req.params.id), access);
+    await audit(access, req, 'R', [], `Bulk export ${job.id} status: ${job.status}`);
     await writeStatus(repo, res, job, fhirBase);
   }));
   router.delete('/:id', route(async (req, res, access) => {
