@@ -199,6 +199,20 @@ describe('cancel and parameters (B.10, B.11)', () => {
   });
 });
 
+describe('POST kick-off with the patient parameter', () => {
+  test('POST Patient/$export with a Parameters body limits the export to the listed patients', async () => {
+    const kickOff = await server.http.post('/fhir/Patient/$export').set('Prefer', 'respond-async').set('Content-Type', 'application/fhir+json')
+      .send({ resourceType: 'Parameters', parameter: [{ name: '_type', valueString: 'Patient,Observation' }, { name: 'patient', valueReference: { reference: `Patient/${ids.C}` } }] })
+      .expect(202);
+    await finishJobs();
+    const status = await server.http.get(relative(kickOff.headers['content-location'])).expect(200);
+    const rows = (await Promise.all(status.body.output.map((o: { url: string }) => download(o.url)))).flat();
+    expect(rows.filter((r) => r.resourceType === 'Patient').map((r) => r.id)).toEqual([ids.C]);
+    expect(rows.filter((r) => r.resourceType === 'Observation').every((o) => (o.subject as { reference: string }).reference === `Patient/${ids.C}`)).toBe(true);
+    await server.http.get(`/fhir/Patient/$export?patient=Patient/${ids.C}`).set('Prefer', 'respond-async').expect(400);
+  });
+});
+
 describe('access control on exported rows', () => {
   test('a token limited to Observations exports only Observations, and is refused Patients', async () => {
     const observationsOnly = await server.as('system/Observation.rs');
