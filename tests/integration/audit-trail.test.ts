@@ -124,6 +124,22 @@ describe('searching the trail', () => {
     expect(future).toEqual([]);
   });
 
+  test('_summary=count and _count=0 give the total only; _total=accurate adds it to a page', async () => {
+    // Up to now: each of these searches is itself audited (it names the patient), after this instant.
+    const query = `patient=${clinic.patientA}&date=le${new Date().toISOString()}`;
+    const all = await auditEvents(`${query}&_count=1000`);
+    expect(all.length).toBeGreaterThan(0);
+    const counted = await server.http.get(`/fhir/AuditEvent?${query}&_summary=count`).expect(200);
+    expect(counted.body.total).toBe(all.length);
+    expect(counted.body.entry).toEqual([]);
+    const zero = await server.http.get(`/fhir/AuditEvent?${query}&_count=0`).expect(200);
+    expect(zero.body.total).toBe(all.length);
+    const page = await server.http.get(`/fhir/AuditEvent?${query}&_count=1&_total=accurate`).expect(200);
+    expect(page.body.entry).toHaveLength(1);
+    expect(page.body.total).toBe(all.length);
+    expect((await server.http.get('/fhir/AuditEvent?_count=-1')).status).toBe(400);
+  });
+
   test('an AuditEvent can be read by id; unknown search parameters are refused', async () => {
     const [event] = await auditEvents('_count=1');
     const read = await server.http.get(`/fhir/AuditEvent/${event.id}`);

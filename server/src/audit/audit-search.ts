@@ -1,6 +1,7 @@
 /**
  * Reading the audit trail (administrators only; the guard checks): AuditEvent/{id} and
- * AuditEvent?patient=&date=&agent=&entity=&action=&outcome=&type=&subtype=&address=&_count=, newest first,
+ * AuditEvent?patient=&date=&agent=&entity=&action=&outcome=&type=&subtype=&address=&_count=, newest first (with
+ * _total and _summary=count),
  * paged by a stable cursor. Served from audit_event, not from the resource table.
  */
 import type { AuditEvent, Bundle } from '@medplum/fhirtypes';
@@ -12,7 +13,7 @@ import { join, Sql, sql } from '../store/sql';
 
 const DEFAULT_COUNT = 50;
 const MAX_COUNT = 1000;
-const IGNORED = new Set(['_format', '_pretty', '_sort', '_total', '_summary', '_elements']);
+const IGNORED = new Set(['_format', '_pretty', '_sort', '_elements']);
 
 export async function readAuditEvent(_req: FhirRequest, params: RouteParams, ctx: FhirContext): Promise<FhirResponse> {
   const id = params.id ?? '';
@@ -25,10 +26,15 @@ export async function readAuditEvent(_req: FhirRequest, params: RouteParams, ctx
 export async function searchAuditEvents(req: FhirRequest, _params: RouteParams, ctx: FhirContext): Promise<FhirResponse> {
   const conditions: Sql[] = [];
   let count = DEFAULT_COUNT;
+  let withTotal = false;
   for (const [name, values] of Object.entries(req.query)) {
     for (const value of values) {
       if (name === '_count') count = parseCount(value);
-      else if (name !== '_cursor' && !IGNORED.has(name)) conditions.push(condition(name, value));
+      else if (name === '_summary' || name === '_total') {
+        // _summary=count and _count=0 answer only the total; _total=accurate|estimate adds it to a page.
+        if (name === '_summary' && value === 'count') count = 0;
+        if (name === '_total' && value !== 'none') withTotal = true;
+      } else if (name !== '_cursor' && !IGNORED.has(name)) conditions.push(condition(name, value));
     }
   }
   const cursor = req.query._cursor?.[0];
@@ -37,16 +43,18 @@ export async function searchAuditEvents(req: FhirRequest, _params: RouteParams, 
     conditions.push(sql`seq < ${cursor}`);
   }
   const where = conditions.length ? sql`WHERE ${join(conditions, ' AND ')}` : sql``;
-  const rows = await ctx.repo.query<{ seq: string; content: AuditEvent }>(
+  const rows = count === 0 ? [] : await ctx.repo.query<{ seq: string; content: AuditEvent }>(
     sql`SELECT seq, content FROM audit_event ${where} ORDER BY seq DESC LIMIT ${count + 1}`,
   );
   const page = rows.slice(0, count);
   const applied = Object.fromEntries(Object.entries(req.query).filter(([k]) => k !== '_cursor'));
   const links = [link('self', pageUrl(ctx.baseUrl, 'AuditEvent', applied, {}))];
   if (rows.length > count) links.push(link('next', pageUrl(ctx.baseUrl, 'AuditEvent', applied, { _cursor: page[page.length - 1].seq })));
+  const total = count === 0 || withTotal ? await countMatches(ctx, where) : undefined;
   const bundle: Bundle = {
     resourceType: 'Bundle',
     type: 'searchset',
+    ...(total !== undefined ? { total } : {}),
     link: links,
     entry: page.map((row) => ({ fullUrl: `${ctx.baseUrl}/AuditEvent/${row.content.id}`, resource: row.content, search: { mode: 'match' } })),
   };
@@ -94,8 +102,13 @@ function dateCondition(value: string): Sql {
   }
 }
 
+async function countMatches(ctx: FhirContext, where: Sql): Promise<number> {
+  const rows = await ctx.repo.query<{ n: string }>(sql`SELECT count(*) AS n FROM audit_event ${where}`);
+  return Number(rows[0].n);
+}
+
 function parseCount(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw badRequest(`Invalid _count: ${value}`);
+  if (!Number.isInteger(n) || n < 0) throw badRequest(`Invalid _count: ${value}`);
   return Math.min(n, MAX_COUNT);
 }
