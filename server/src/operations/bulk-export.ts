@@ -4,7 +4,7 @@
  * worker; answers 202 with the status URL (http/bulk-export-routes.ts) in Content-Location.
  */
 import { randomUUID } from 'node:crypto';
-import { isResourceType } from '@medplum/core';
+import { getResourceTypes, isResourceType } from '@medplum/core';
 import { systemAccess } from '../auth/access-context';
 import { grantsFor } from '../auth/access-policy';
 import { compartmentTypes } from '../auth/patient-compartment';
@@ -79,24 +79,11 @@ function exportTypes(level: ExportLevel, requested: string[], typeFilters: Recor
   return types;
 }
 
+/** Every type the server stores (as the CapabilityStatement lists them), or the Patient compartment's; the job skips empty ones in one statement. */
 function defaultTypes(level: ExportLevel): string[] {
-  const types = level === 'system' ? allResourceTypes() : [...new Set(['Patient', ...compartmentTypes()])];
-  return types.filter((type) => !NEVER_EXPORTED.has(type) && isResourceType(type));
+  const types = level === 'system' ? getResourceTypes() : ['Patient', ...compartmentTypes()];
+  return [...new Set(types)].filter((type) => !NEVER_EXPORTED.has(type) && isResourceType(type));
 }
-
-let resourceTypes: string[] | undefined;
-function allResourceTypes(): string[] {
-  resourceTypes ??= [...new Set(['Patient', ...compartmentTypes(), ...SHARED_AND_ADMIN_TYPES])].filter((t) => isResourceType(t));
-  return resourceTypes;
-}
-
-/** Types outside the patient compartment that a system-level export also carries. */
-const SHARED_AND_ADMIN_TYPES = [
-  'Practitioner', 'PractitionerRole', 'Organization', 'Location', 'HealthcareService', 'Endpoint', 'Group', 'Medication',
-  'Substance', 'Questionnaire', 'PlanDefinition', 'ActivityDefinition', 'Library', 'Measure', 'MeasureReport', 'Task',
-  'ValueSet', 'CodeSystem', 'ConceptMap', 'StructureDefinition', 'SearchParameter', 'OperationDefinition', 'Schedule', 'Slot',
-  'Device', 'Consent', 'Contract', 'InsurancePlan', 'Provenance',
-];
 
 /** `_typeFilter` values: queries `Type?criteria`, repeated or comma-separated, grouped by type and checked now. */
 function parseTypeFilters(values: string[]): Record<string, string[]> {
