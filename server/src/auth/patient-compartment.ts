@@ -68,3 +68,8 @@ export function patientAccessParams(resourceType: string): string[] {
 export function patientAccessLinks(): string[] {
   return compartmentLinks().filter((link) => !ROSTER_TYPES.includes(link.split(' ')[0]));
 }
+
+/** The id of the Patient a reference (relative, or absolute on any base) points at; undefined for anything else. */
+export function patientIdOf(reference: string | undefined): string | undefined {
+  return /^(?:.*\/)?Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(reference ?? '')?.[1];
+}

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { AccessPolicy } from '../auth/access-policy';
+import { patientIdOf } from '../auth/patient-compartment';
 import { accessFilter } from '../store/access-filter';
 import type { Repository } from '../store/repository';
 import { sql } from '../store/sql';
@@ -134,7 +135,7 @@ async function exportedPatients(repo: Repository, job: ExportJob, policy: Access
   const members = rows[0]?.content.member ?? [];
   const ids = members
     .filter((m) => m.inactive !== true)
-    .map((m) => /^(?:.*\/)?Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(m.entity?.reference ?? '')?.[1])
+    .map((m) => patientIdOf(m.entity?.reference))
     .filter((id): id is string => id !== undefined)
     .filter((id) => job.patients.length === 0 || job.patients.includes(id));
   return { kind: 'ids', ids };

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { getResourceTypes, isResourceType } from '@medplum/core';
 import { systemAccess } from '../auth/access-context';
 import { grantsFor } from '../auth/access-policy';
-import { compartmentTypes } from '../auth/patient-compartment';
+import { compartmentTypes, patientIdOf } from '../auth/patient-compartment';
 import { badRequest, forbidden } from '../errors';
 import { pageUrl } from '../fhir/bundle-links';
 import { dispatch } from '../fhir/router';
@@ -99,8 +99,8 @@ function parseTypeFilters(values: string[]): Record<string, string[]> {
 
 function patientIds(input: OperationInput): string[] {
   return input.all('patient').map((p) => {
-    const m = /^(?:.*\/)?Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(p.valueReference?.reference ?? '');
-    if (!m) throw badRequest('patient must be a reference such as Patient/123');
-    return m[1];
+    const id = patientIdOf(p.valueReference?.reference);
+    if (!id) throw badRequest('patient must be a reference such as Patient/123');
+    return id;
   });
 }
