@@ -2,8 +2,18 @@
 import type { Pool } from 'pg';
 import { extractIndexRows } from './search/index-extractor';
 import { activateStoredSearchParameter } from './search/reindex/stored-param-activation';
-import { Repository } from './store/repository';
+import { storeConsentRules } from './store/consent-rules';
+import { labelForWrite, part2PatientsOf } from './store/part2-label-writer';
+import { Repository, StoredVersion } from './store/repository';
 
 export function createRepository(pool: Pool, onStatement?: (text: string) => void): Repository {
-  return new Repository(pool, { extractIndex: extractIndexRows, onStatement, onWrite: activateStoredSearchParameter });
+  return new Repository(pool, {
+    extractIndex: extractIndexRows, onStatement, onWrite: afterStoreWrite, labelResource: labelForWrite, part2PatientsOf,
+  });
+}
+
+/** In the write's transaction: an active SearchParameter is registered, a Consent's Part 2 rules are kept in step. */
+async function afterStoreWrite(tx: Repository, written: StoredVersion): Promise<void> {
+  await activateStoredSearchParameter(tx, written);
+  await storeConsentRules(tx, written);
 }

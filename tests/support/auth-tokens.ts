@@ -22,6 +22,10 @@ export interface TokenContext {
   adminUser?: boolean;
   /** An existing user (e.g. from support/auth-fixtures.ts) instead of a generated one. */
   username?: string;
+  /** A registered backend client to issue a system/ token for (default: the all-access admin test client). */
+  clientId?: string;
+  /** The purpose of use of that backend token (default: the client's first registered purpose). */
+  purpose?: string;
 }
 
 export function authServerOf(app: Express): AuthServer {
@@ -64,7 +68,7 @@ export async function mintToken(app: Express, scopes: string, context: TokenCont
   const server = authServerOf(app);
   await ensureTestClients(server);
   const backend = /(^|\s)system\//.test(scopes);
-  const client = (await findClient(server.pool, backend ? TEST_ADMIN_CLIENT : TEST_APP_CLIENT))!;
+  const client = (await findClient(server.pool, context.clientId ?? (backend ? TEST_ADMIN_CLIENT : TEST_APP_CLIENT)))!;
   const user = await userFor(server, context);
   const response = await issueTokens(server.issuer, {
     client,
@@ -74,6 +78,7 @@ export async function mintToken(app: Express, scopes: string, context: TokenCont
     context: { patient: context.patient, encounter: context.encounter, fhirContext: [], ehrLaunch: false },
     lifetimeSeconds: 3600,
     userFacing: false,
+    purpose: context.purpose ?? client.purposes[0],
   });
   return response.access_token;
 }

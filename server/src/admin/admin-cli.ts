@@ -22,13 +22,14 @@ const HELP = `Usage: npm run admin -- <command> [options]
   add-client --id ID --type confidential-symmetric --redirect-uri URI --scope "…" [--secret SECRET]   (prints the secret)
   add-client --id ID --type confidential-asymmetric --redirect-uri URI --jwks FILE_OR_URL --scope "…"
   add-client --id ID --type backend --jwks FILE_OR_URL --scope "system/*.rs" [--admin]
+             [--organization Organization/ID] [--purpose HPAYMT [--purpose TREAT …]]   (who it acts for, for 42 CFR Part 2 consents)
   list-clients
   disable-client --id ID
   add-user --username NAME --password PW --fhir-user Practitioner/ID|Patient/ID|RelatedPerson/ID [--admin]
   add-user --username NAME --password PW --admin
   list-users
   verify-audit
-  token --client BACKEND_CLIENT_ID [--scope "system/*.rs"] [--seconds N]   (prints an access token for scripts)
+  token --client BACKEND_CLIENT_ID [--scope "system/*.rs"] [--purpose HPAYMT] [--seconds N]   (prints an access token for scripts)
 
 The database is DATABASE_URL, else the embedded PostgreSQL in DATA_DIR (default ./data).`;
 
@@ -77,6 +78,7 @@ async function main(argv: string[]): Promise<number> {
           clientId: one(options, 'id')!, type: one(options, 'type') as ClientType, name: one(options, 'name', false),
           redirectUris: options['redirect-uri'] ?? [], scope: one(options, 'scope')!, secret: one(options, 'secret', false),
           launchUri: one(options, 'launch-uri', false), isAdmin: options.admin !== undefined, ...jwksOption(one(options, 'jwks', false)),
+          organization: one(options, 'organization', false), purposes: options.purpose ?? [],
         });
         console.log(JSON.stringify({ ...describeClient(client), ...(secret ? { client_secret: secret } : {}) }, null, 2));
         return 0;
@@ -108,7 +110,7 @@ async function main(argv: string[]): Promise<number> {
         const config = readConfig();
         const server = new AuthServer(pool, readAuthSettings(config.baseUrl), new AuditLog(pool));
         const seconds = one(options, 'seconds', false);
-        const token = await mintBackendToken(server, one(options, 'client')!, one(options, 'scope', false) ?? '', seconds ? Number(seconds) : undefined);
+        const token = await mintBackendToken(server, one(options, 'client')!, one(options, 'scope', false) ?? '', seconds ? Number(seconds) : undefined, one(options, 'purpose', false));
         console.log(token.access_token);
         return 0;
       }

@@ -36,7 +36,14 @@ export function registrationFromJson(body: Record<string, unknown>): ClientRegis
   return {
     clientId: String(body.client_id ?? ''), type, name: optional(body.name), secret: optional(body.client_secret), redirectUris: uris as string[],
     scope: String(body.scope ?? ''), jwks, jwksUri: optional(body.jwks_uri), launchUri: optional(body.launch_uri), isAdmin: body.admin === true,
+    organization: optional(body.organization), purposes: purposesOf(body.purposes),
   };
+}
+
+function purposesOf(value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw badRequest('purposes must be an array of purpose-of-use codes');
+  return value as string[];
 }
 
 function optional(value: unknown): string | undefined {
@@ -54,14 +61,16 @@ export { createUser as addUser, disableClient, listClients, listUsers };
  * A backend access token minted directly (no assertion round trip), for scripts and benchmarks run by someone
  * who already has database access. The client must be a registered backend client allowed those scopes.
  */
-export async function mintBackendToken(server: AuthServer, clientId: string, scope: string, seconds?: number): Promise<TokenResponse> {
+export async function mintBackendToken(server: AuthServer, clientId: string, scope: string, seconds?: number, purpose?: string): Promise<TokenResponse> {
   await server.ready();
   const client = await findClient(server.pool, clientId);
   if (!client || client.disabled || client.type !== 'backend') throw badRequest(`${clientId} is not a registered backend client`);
   const requested = splitScopes(scope || client.allowedScopes.join(' '));
   const granted = permittedScopes(requested, client.allowedScopes);
   if (granted.length !== requested.length) throw badRequest(`the client is not allowed: ${requested.filter((s) => !granted.includes(s)).join(' ')}`);
+  if (purpose !== undefined && !client.purposes.includes(purpose)) throw badRequest(`purpose ${purpose} is not registered for ${clientId} (registered: ${client.purposes.join(', ') || 'none'})`);
   return issueTokens(server.issuer, {
     client, scopes: granted, context: NO_LAUNCH_CONTEXT, lifetimeSeconds: seconds ?? server.settings.backendTokenSeconds, userFacing: false,
+    purpose: purpose ?? client.purposes[0],
   });
 }

@@ -9,6 +9,10 @@ export interface Principal {
   username?: string;
   /** The user's FHIR resource, e.g. Practitioner/123. */
   fhirUser?: string;
+  /** The organisation a backend client acts for. */
+  organization?: string;
+  /** The purpose of use a backend token was issued for. */
+  purpose?: string;
 }
 
 export interface AccessContext {

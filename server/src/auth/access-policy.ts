@@ -28,19 +28,48 @@ export interface AccessGrant {
   queryCondition?: Sql;
 }
 
+/**
+ * Who may see 42 CFR Part 2 information (docs/part2.md), whatever the grants: 'unrestricted' for administrators and
+ * the server itself; otherwise the requester's own record (a patient), the patients of the Part 2 programs they are
+ * staff of, the patients they broke the glass for, and the patients whose active Consent permits one of
+ * `recipients` for one of `purposes`. The store turns it into SQL (store/part2-filter.ts).
+ */
+export type Part2Access =
+  | { kind: 'unrestricted' }
+  | {
+    kind: 'restricted';
+    ownPatients: string[];
+    programIds: string[];
+    /** References a consent may name as recipient: the user, their roles and organisations, or the client's organisation. */
+    recipients: string[];
+    purposes: string[];
+    /** The user (e.g. Practitioner/1) whose emergency accesses (break-glass) count. */
+    emergencyUser?: string;
+  };
+
+/** Sees no Part 2 information of anyone: the default when nothing is known about the requester (fail closed). */
+export const NO_PART2_ACCESS: Part2Access = { kind: 'restricted', ownPatients: [], programIds: [], recipients: [], purposes: [] };
+
 export interface AccessPolicy {
   /** A token was presented (or auth is off). Without one only the CapabilityStatement and discovery are open. */
   authenticated: boolean;
   /** May use the admin API and search AuditEvents. */
   admin: boolean;
   grants: AccessGrant[];
+  part2: Part2Access;
 }
 
 /** What the user may reach under user/ scopes, looked up from their FHIR resource (see user-reach.ts). */
 export type UserReach =
   | { kind: 'admin' }
   | { kind: 'patients'; patientIds: string[] }
-  | { kind: 'practitioner'; practitionerId: string; roleIds: string[]; organizationIds: string[]; serviceIds: string[] }
+  | {
+    kind: 'practitioner'; practitionerId: string; roleIds: string[]; organizationIds: string[]; serviceIds: string[];
+    /** The 42 CFR Part 2 programs among the practitioner's roles: they are on those programs' staff. */
+    part2ProgramIds?: string[];
+    /** Every organisation a role of theirs names (a consent may name one as recipient). */
+    roleOrganizationIds?: string[];
+  }
   | { kind: 'none'; reason: string };
 
 export interface PolicyInput {
@@ -51,22 +80,26 @@ export interface PolicyInput {
   backend: boolean;
   userReach?: UserReach;
   admin: boolean;
+  /** Omitted: administrators see everything, anyone else no Part 2 information. */
+  part2?: Part2Access;
 }
 
 export const ALL_PERMISSIONS: Permission[] = ['c', 'r', 'u', 'd', 's'];
 
-export const ANONYMOUS_POLICY: AccessPolicy = { authenticated: false, admin: false, grants: [] };
+export const ANONYMOUS_POLICY: AccessPolicy = { authenticated: false, admin: false, grants: [], part2: NO_PART2_ACCESS };
 
 /** AUTH=off, and trusted internal work: everything. */
 export const FULL_ACCESS_POLICY: AccessPolicy = {
   authenticated: true,
   admin: true,
   grants: [{ scope: '*', resourceType: '*', permissions: ALL_PERMISSIONS, rows: { kind: 'all' } }],
+  part2: { kind: 'unrestricted' },
 };
 
 export function compileAccessPolicy(input: PolicyInput): AccessPolicy {
   const grants = parseResourceScopes(input.scopes).map((scope) => compileGrant(scope, input));
-  return { authenticated: true, admin: input.admin, grants };
+  const part2: Part2Access = input.admin ? { kind: 'unrestricted' } : input.part2 ?? NO_PART2_ACCESS;
+  return { authenticated: true, admin: input.admin, grants, part2 };
 }
 
 function compileGrant(scope: ResourceScope, input: PolicyInput): AccessGrant {
@@ -113,8 +146,16 @@ export function grantsFor(policy: AccessPolicy, resourceType: string, permission
   return policy.grants.filter((g) => g.permissions.includes(permission) && (g.resourceType === '*' || g.resourceType === resourceType));
 }
 
-/** True when some grant gives `permission` on every row of the type (or of every type, when none is given). */
+/**
+ * True when the policy needs no row filter for `permission` on the type (or on every type, when none is given):
+ * some grant reaches every row, and no Part 2 information is withheld.
+ */
 export function allowsEveryRow(policy: AccessPolicy, permission: Permission, resourceType?: string): boolean {
+  return policy.part2.kind === 'unrestricted' && scopesReachEveryRow(policy, permission, resourceType);
+}
+
+/** True when some grant's scope reaches every row of the type (rows may still be withheld as Part 2 information). */
+export function scopesReachEveryRow(policy: AccessPolicy, permission: Permission, resourceType?: string): boolean {
   return policy.grants.some((g) => g.permissions.includes(permission) && g.rows.kind === 'all' && !g.query
     && (g.resourceType === '*' || g.resourceType === resourceType));
 }

@@ -28,6 +28,10 @@ export interface VerifiedToken {
   fhirContext: FhirContextItem[];
   issuedAt: number;
   expiresAt: number;
+  /** The purpose of use a backend token was issued for. */
+  purpose?: string;
+  /** The organisation the client acts for. */
+  clientOrganization?: string;
 }
 
 interface TokenRow {
@@ -41,6 +45,8 @@ interface TokenRow {
   patient: string | null;
   encounter: string | null;
   fhir_context: unknown;
+  purpose: string | null;
+  client_organization: string | null;
 }
 
 export async function verifyAccessToken(server: AuthServer, token: string): Promise<VerifiedToken> {
@@ -54,7 +60,7 @@ export async function verifyAccessToken(server: AuthServer, token: string): Prom
   if (typeof claims.jti !== 'string') throw new InvalidToken('the access token has no jti');
   const { rows } = await server.pool.query<TokenRow>(
     `SELECT t.client_id, c.is_admin AS client_admin, t.user_id, u.username, u.is_admin AS user_admin, t.fhir_user, t.scope,
-            t.patient, t.encounter, t.fhir_context
+            t.patient, t.encounter, t.fhir_context, t.purpose, c.organization AS client_organization
        FROM auth_token t
        JOIN auth_client c ON c.client_id = t.client_id AND c.disabled_at IS NULL
        LEFT JOIN auth_user u ON u.user_id = t.user_id
@@ -78,5 +84,7 @@ export async function verifyAccessToken(server: AuthServer, token: string): Prom
     fhirContext: cleanFhirContext(row.fhir_context),
     issuedAt: Number(claims.iat),
     expiresAt: Number(claims.exp),
+    purpose: row.purpose ?? undefined,
+    clientOrganization: row.client_organization ?? undefined,
   };
 }

@@ -18,7 +18,7 @@ interface AssertionParts {
   payload: jwt.JwtPayload;
 }
 
-export async function authenticateByAssertion(db: Db, settings: AuthSettings, assertion: string, bodyClientId?: string): Promise<Client> {
+export async function authenticateByAssertion(db: Db, settings: AuthSettings, assertion: string, bodyClientId?: string): Promise<{ client: Client; claims: jwt.JwtPayload }> {
   const { header, payload } = decodeAssertion(assertion);
   checkAlgorithm(header);
   const clientId = checkIssuerIsSubject(payload);
@@ -29,7 +29,7 @@ export async function authenticateByAssertion(db: Db, settings: AuthSettings, as
   verifySignatureAndClaims(assertion, key, header.alg, settings, clientId);
   checkLifetime(payload, settings);
   await consumeJti(db, clientId, requireJti(payload), payload.exp!);
-  return client;
+  return { client, claims: payload };
 }
 
 function decodeAssertion(assertion: string): AssertionParts {

@@ -18,6 +18,8 @@ export interface ClientCredentials {
 export interface AuthenticatedClient {
   client: Client;
   method: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
+  /** The verified client assertion's claims (private_key_jwt), e.g. the UDAP B2B extension's purpose_of_use. */
+  assertionClaims?: Record<string, unknown>;
 }
 
 export async function authenticateClient(db: Db, settings: AuthSettings, credentials: ClientCredentials): Promise<AuthenticatedClient> {
@@ -28,7 +30,8 @@ export async function authenticateClient(db: Db, settings: AuthSettings, credent
   if (assertionType !== undefined || assertion !== undefined) {
     if (assertionType !== JWT_BEARER) throw new InvalidClient(`client_assertion_type must be ${JWT_BEARER}`);
     if (!assertion) throw new InvalidClient('client_assertion is missing');
-    return { client: await authenticateByAssertion(db, settings, assertion, bodyClientId), method: 'private_key_jwt' };
+    const { client, claims } = await authenticateByAssertion(db, settings, assertion, bodyClientId);
+    return { client, method: 'private_key_jwt', assertionClaims: claims };
   }
   if (basic) {
     if (bodyClientId !== undefined && bodyClientId !== basic.clientId) throw new InvalidClient('client_id does not match the Basic credentials');

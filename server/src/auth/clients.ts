@@ -3,6 +3,7 @@
  * Client secrets are stored only as hashes; a generated secret is returned once, at registration.
  */
 import type { JsonWebKey } from 'node:crypto';
+import { PURPOSES_OF_USE } from '../domain/purpose-of-use';
 import { badRequest } from '../errors';
 import type { Db } from './db';
 import { parseResourceScopes, splitScopes } from './scopes';
@@ -22,6 +23,10 @@ export interface Client {
   jwksUri?: string;
   launchUri?: string;
   isAdmin: boolean;
+  /** The organisation a backend client acts for (a consent names it as recipient), e.g. Organization/123. */
+  organization?: string;
+  /** Purposes of use it may claim (v3 ActReason); the first is the default. */
+  purposes: string[];
   createdAt: Date;
   disabled: boolean;
 }
@@ -38,6 +43,8 @@ export interface ClientRegistration {
   jwksUri?: string;
   launchUri?: string;
   isAdmin?: boolean;
+  organization?: string;
+  purposes?: string[];
 }
 
 interface ClientRow {
@@ -51,11 +58,13 @@ interface ClientRow {
   jwks_uri: string | null;
   launch_uri: string | null;
   is_admin: boolean;
+  organization: string | null;
+  purposes: string[];
   created_at: Date;
   disabled_at: Date | null;
 }
 
-const COLUMNS = 'client_id, client_type, name, secret_hash, redirect_uris, allowed_scopes, jwks, jwks_uri, launch_uri, is_admin, created_at, disabled_at';
+const COLUMNS = 'client_id, client_type, name, secret_hash, redirect_uris, allowed_scopes, jwks, jwks_uri, launch_uri, is_admin, organization, purposes, created_at, disabled_at';
 
 function toClient(row: ClientRow): Client {
   return {
@@ -69,6 +78,8 @@ function toClient(row: ClientRow): Client {
     jwksUri: row.jwks_uri ?? undefined,
     launchUri: row.launch_uri ?? undefined,
     isAdmin: row.is_admin,
+    organization: row.organization ?? undefined,
+    purposes: row.purposes,
     createdAt: row.created_at,
     disabled: row.disabled_at !== null,
   };
@@ -87,20 +98,22 @@ export async function listClients(db: Db): Promise<Client[]> {
 /** Registers (or, with `replace`, re-registers) a client. Returns the client secret when one was generated. */
 export async function registerClient(db: Db, input: ClientRegistration, replace = false): Promise<{ client: Client; secret?: string }> {
   checkRegistration(input);
+  await checkOrganizationExists(db, input.organization);
   const secret = input.type === 'confidential-symmetric' ? input.secret ?? newSecret() : undefined;
   const values = [
     input.clientId, input.type, input.name ?? input.clientId, secret ? hashSecret(secret) : null, input.redirectUris ?? [],
     splitScopes(input.scope).join(' '), input.jwks ?? null, input.jwksUri ?? null, input.launchUri ?? null, input.isAdmin ?? false,
+    input.organization ?? null, input.purposes ?? [],
   ];
   const conflict = replace
     ? `ON CONFLICT (client_id) DO UPDATE SET client_type = EXCLUDED.client_type, name = EXCLUDED.name,
        secret_hash = EXCLUDED.secret_hash, redirect_uris = EXCLUDED.redirect_uris, allowed_scopes = EXCLUDED.allowed_scopes,
        jwks = EXCLUDED.jwks, jwks_uri = EXCLUDED.jwks_uri, launch_uri = EXCLUDED.launch_uri, is_admin = EXCLUDED.is_admin,
-       disabled_at = NULL`
+       organization = EXCLUDED.organization, purposes = EXCLUDED.purposes, disabled_at = NULL`
     : '';
   const { rows } = await db.query<ClientRow>(
-    `INSERT INTO auth_client (client_id, client_type, name, secret_hash, redirect_uris, allowed_scopes, jwks, jwks_uri, launch_uri, is_admin)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ${conflict} RETURNING ${COLUMNS}`,
+    `INSERT INTO auth_client (client_id, client_type, name, secret_hash, redirect_uris, allowed_scopes, jwks, jwks_uri, launch_uri, is_admin, organization, purposes)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ${conflict} RETURNING ${COLUMNS}`,
     values,
   );
   return { client: toClient(rows[0]), secret };
@@ -122,6 +135,12 @@ export function checkRegistration(input: ClientRegistration): void {
   if (input.jwksUri) checkUrl(input.jwksUri, 'JWKS URL');
   if (input.launchUri) checkUrl(input.launchUri, 'launch URI');
   if (input.jwks && !Array.isArray(input.jwks.keys)) throw badRequest('jwks must be a JSON Web Key Set: {"keys": [...]}');
+  if (input.organization !== undefined && !/^Organization\/[A-Za-z0-9\-.]{1,64}$/.test(input.organization)) {
+    throw badRequest(`organization must be a reference like Organization/123 (got ${JSON.stringify(input.organization)})`);
+  }
+  for (const purpose of input.purposes ?? []) {
+    if (!PURPOSES_OF_USE.includes(purpose)) throw badRequest(`unknown purpose of use ${JSON.stringify(purpose)}: use a v3 ActReason code such as TREAT, HPAYMT or HOPERAT`);
+  }
   if (input.type === 'backend') {
     if (!input.jwks && !input.jwksUri) throw badRequest('a backend client needs a JWKS (inline) or a JWKS URL');
     if (systemScopes.length !== parseResourceScopes(scopes).length) throw badRequest('a backend client may only have system/ resource scopes');
@@ -146,4 +165,13 @@ function checkUrl(value: string, what: string): void {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw badRequest(`${what} must be http(s): ${value}`);
   if (url.hash) throw badRequest(`${what} must not have a fragment: ${value}`);
+}
+
+/** The organisation a client is registered for must exist: a consent names it, and a typo would match no consent. */
+async function checkOrganizationExists(db: Db, organization: string | undefined): Promise<void> {
+  if (!organization) return;
+  const { rowCount } = await db.query(
+    `SELECT 1 FROM resource WHERE resource_type = 'Organization' AND id = $1 AND NOT deleted`, [organization.slice('Organization/'.length)],
+  );
+  if (!rowCount) throw badRequest(`unknown organization ${organization}: no such Organization is stored`);
 }

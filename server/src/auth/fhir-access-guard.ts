@@ -14,7 +14,7 @@ import type { RowFilter } from '../search/sql/context';
 import { accessFilter } from '../store/access-filter';
 import type { Repository } from '../store/repository';
 import { AccessContext, systemAccess } from './access-context';
-import { allowsEveryRow, grantsFor } from './access-policy';
+import { allowsEveryRow, grantsFor, scopesReachEveryRow } from './access-policy';
 import { InteractionNeeds, interactionNeeds } from './interaction-permissions';
 import { filterBundleEntries, instanceVisibility, versionVisible, visibleVersionCondition } from './row-visibility';
 import type { Permission } from './scopes';
@@ -67,7 +67,7 @@ function checkScopes(access: AccessContext, needs: InteractionNeeds, interaction
   }
   if (interaction === 'capabilities' || interaction === 'batch' || needs.resourceType === 'AuditEvent' || needs.checksOwnScopes) return;
   if (!needs.resourceType) {
-    if (interaction === 'operation' && !allowsEveryRow(policy, 'r')) throw insufficientScope('System-level operations need a token with access to every resource');
+    if (interaction === 'operation' && !scopesReachEveryRow(policy, 'r')) throw insufficientScope('System-level operations need a token with access to every resource');
     if (interaction !== 'operation' && !policy.grants.some((g) => g.permissions.includes('s'))) throw insufficientScope('No scope allows searching');
     return;
   }
@@ -79,7 +79,7 @@ function checkScopes(access: AccessContext, needs: InteractionNeeds, interaction
       throw insufficientScope(`The granted scopes cannot be applied to ${needs.resourceType}: ${reasons}`);
     }
   }
-  if (needs.conditional && !needs.permissions.every((p) => allowsEveryRow(policy, p, needs.resourceType))) {
+  if (needs.conditional && !needs.permissions.every((p) => scopesReachEveryRow(policy, p, needs.resourceType))) {
     throw insufficientScope('Conditional writes need a scope that reaches every resource of the type');
   }
 }

@@ -10,6 +10,7 @@ import { compileAccessPolicy } from './access-policy';
 import { InvalidToken, verifyAccessToken, VerifiedToken } from './access-token';
 import type { AuthServer } from './auth-server';
 import { clientIp } from './oauth-http';
+import { part2AccessOf } from './part2-requester';
 import { loadUserReach } from './user-reach';
 
 const OPEN_PATHS = /^\/(metadata|\.well-known\/.*)$/;
@@ -46,9 +47,12 @@ async function authenticate(server: AuthServer, req: Request): Promise<AccessCon
 export async function accessFromToken(server: AuthServer, token: VerifiedToken, sourceIp?: string): Promise<AccessContext> {
   const admin = token.userIsAdmin || (token.clientIsAdmin && !token.userId);
   const userReach = token.userId ? await loadUserReach(server.pool, token.fhirUser, token.userIsAdmin, token.jti) : undefined;
-  const policy = compileAccessPolicy({ scopes: token.scopes, patient: token.patient, backend: !token.userId, userReach, admin });
+  const part2 = part2AccessOf({
+    admin, backend: !token.userId, fhirUser: token.fhirUser, userReach, clientOrganization: token.clientOrganization, purpose: token.purpose,
+  });
+  const policy = compileAccessPolicy({ scopes: token.scopes, patient: token.patient, backend: !token.userId, userReach, admin, part2 });
   return {
-    principal: { clientId: token.clientId, userId: token.userId, username: token.username, fhirUser: token.fhirUser },
+    principal: { clientId: token.clientId, userId: token.userId, username: token.username, fhirUser: token.fhirUser, organization: token.clientOrganization, purpose: token.purpose },
     scopes: token.scopes,
     policy,
     patient: token.patient,

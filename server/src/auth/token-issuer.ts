@@ -25,6 +25,8 @@ export interface TokenGrant {
   lifetimeSeconds: number;
   /** authorization_code / refresh_token (a user is present) rather than client_credentials. */
   userFacing: boolean;
+  /** The purpose of use a backend token was issued for (42 CFR Part 2 consents are matched on it). */
+  purpose?: string;
 }
 
 export interface TokenResponse {
@@ -81,10 +83,10 @@ async function issueAccessToken(issuer: TokenIssuer, grant: TokenGrant, grantId:
     expiresIn: grant.lifetimeSeconds, jwtid: jti,
   });
   await db.query(
-    `INSERT INTO auth_token (jti, client_id, user_id, scope, patient, encounter, fhir_context, fhir_user, grant_id, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now() + make_interval(secs => $10))`,
+    `INSERT INTO auth_token (jti, client_id, user_id, scope, patient, encounter, fhir_context, fhir_user, grant_id, expires_at, purpose)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now() + make_interval(secs => $10), $11)`,
     [jti, grant.client.clientId, grant.userId ?? null, grant.scopes.join(' '), grant.context.patient ?? null, grant.context.encounter ?? null,
-      JSON.stringify(grant.context.fhirContext), grant.fhirUser ?? null, grantId, grant.lifetimeSeconds],
+      JSON.stringify(grant.context.fhirContext), grant.fhirUser ?? null, grantId, grant.lifetimeSeconds, grant.purpose ?? null],
   );
   return token;
 }

@@ -5,6 +5,7 @@
  * sub-organisation. Cached briefly per access token, so a new
  * token always sees the current roles.
  */
+import { PART2_PROGRAM_FLAG } from '../domain/part2-labelling';
 import type { Db } from './db';
 import type { UserReach } from './access-policy';
 
@@ -78,7 +79,22 @@ async function practitionerReach(db: Db, practitionerId: string): Promise<UserRe
     if (services.length === 0 && organization) organizations.add(organization);
   }
   const organizationIds = await withSubOrganizations(db, [...organizations]);
-  return { kind: 'practitioner', practitionerId, roleIds: rows.map((r) => r.role_id), organizationIds, serviceIds: [...serviceIds] };
+  const roleOrganizationIds = [...new Set(rows.map((r) => idOf(r.organization, 'Organization')).filter((id): id is string => !!id))];
+  return {
+    kind: 'practitioner', practitionerId, roleIds: rows.map((r) => r.role_id), organizationIds, serviceIds: [...serviceIds],
+    part2ProgramIds: await part2ProgramsAmong(db, [...serviceIds]), roleOrganizationIds,
+  };
+}
+
+/** The programs (HealthcareService) flagged as 42 CFR Part 2 programs among these. */
+async function part2ProgramsAmong(db: Db, serviceIds: string[]): Promise<string[]> {
+  if (serviceIds.length === 0) return [];
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id FROM resource WHERE resource_type = 'HealthcareService' AND id = ANY($1::text[]) AND NOT deleted
+        AND content->'extension' @> $2::jsonb`,
+    [serviceIds, JSON.stringify([{ url: PART2_PROGRAM_FLAG, valueBoolean: true }])],
+  );
+  return rows.map((r) => r.id);
 }
 
 /** The organisations and every organisation below them (Organization.partOf), so a site role covers its divisions. */

@@ -5,6 +5,7 @@
 import type { Pool } from 'pg';
 import { AccessContext } from '../auth/access-context';
 import { compileAccessPolicy, FULL_ACCESS_POLICY } from '../auth/access-policy';
+import { part2AccessOf } from '../auth/part2-requester';
 import { loadUserReach } from '../auth/user-reach';
 
 export interface ExportRequester {
@@ -14,6 +15,9 @@ export interface ExportRequester {
   userId?: string;
   username?: string;
   fhirUser?: string;
+  /** The organisation a backend client acts for, and its token's purpose of use (42 CFR Part 2 consents). */
+  organization?: string;
+  purpose?: string;
   scopes: string[];
   patient?: string;
   admin: boolean;
@@ -33,10 +37,17 @@ export function requesterOf(access: AccessContext): ExportRequester {
 
 /** The requester's access now: scopes as granted at kick-off, the user's reach (PractitionerRoles) as it is today. */
 export async function accessOfRequester(pool: Pool, requester: ExportRequester, jobId: string): Promise<AccessContext> {
-  const principal = { clientId: requester.clientId, userId: requester.userId, username: requester.username, fhirUser: requester.fhirUser };
+  const principal = {
+    clientId: requester.clientId, userId: requester.userId, username: requester.username, fhirUser: requester.fhirUser,
+    organization: requester.organization, purpose: requester.purpose,
+  };
   if (requester.fullAccess) return { principal, scopes: requester.scopes, policy: FULL_ACCESS_POLICY, enforced: false };
   const userReach = requester.userId ? await loadUserReach(pool, requester.fhirUser, requester.admin, `export:${jobId}`) : undefined;
-  const policy = compileAccessPolicy({ scopes: requester.scopes, patient: requester.patient, backend: !requester.userId, userReach, admin: requester.admin });
+  const part2 = part2AccessOf({
+    admin: requester.admin, backend: !requester.userId, fhirUser: requester.fhirUser, userReach,
+    clientOrganization: requester.organization, purpose: requester.purpose,
+  });
+  const policy = compileAccessPolicy({ scopes: requester.scopes, patient: requester.patient, backend: !requester.userId, userReach, admin: requester.admin, part2 });
   return { principal, scopes: requester.scopes, policy, patient: requester.patient, sourceIp: requester.sourceIp, enforced: true };
 }
 

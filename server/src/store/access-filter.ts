@@ -2,13 +2,15 @@
  * The access policy as SQL: a condition on one row of `resource` (by its alias) that is true only for rows the
  * token may see. Read, vread, history and writes are checked with it (auth/fhir-access-guard.ts); the search
  * engine ANDs it into every statement that returns rows (matches, _include, _revinclude) or tests them (chains,
- * _has). A grant that cannot be applied contributes FALSE, never TRUE: the filter fails closed.
+ * _has). A grant that cannot be applied contributes FALSE, never TRUE: the filter fails closed. Whatever the grants,
+ * 42 CFR Part 2 information is withheld unless the requester may see it (part2-filter.ts).
  */
 import { AccessGrant, AccessPolicy, RowScope } from '../auth/access-policy';
 import {
   compartmentLinks, compartmentParams, compartmentTypes, patientAccessLinks, patientAccessParams, SHARED_TYPES, UNLINKED_SENSITIVE_TYPES,
 } from '../auth/patient-compartment';
 import type { Permission } from '../auth/scopes';
+import { part2Condition } from './part2-filter';
 import { join, raw, Sql, sql } from './sql';
 
 /** A condition, or a constant we can fold before it reaches SQL. */
@@ -45,7 +47,7 @@ function filterFor(policy: AccessPolicy, alias: string, permission: Permission, 
   if (!ALIAS_RE.test(alias)) throw new Error(`invalid SQL alias for the access filter: ${alias}`);
   const grants = policy.grants.filter((g) => g.permissions.includes(permission)
     && (resourceType === undefined || g.resourceType === '*' || g.resourceType === resourceType));
-  return toSql(or(grants.map((g) => grantCondition(g, alias, resourceType, source))));
+  return toSql(and([or(grants.map((g) => grantCondition(g, alias, resourceType, source))), part2Condition(policy.part2, alias)]));
 }
 
 function grantCondition(grant: AccessGrant, alias: string, resourceType: string | undefined, source: LinkSource): Condition {

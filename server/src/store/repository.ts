@@ -4,7 +4,7 @@
  */
 import type { Resource } from '@medplum/fhirtypes';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
-import { IndexExtractor } from './index-rows';
+import type { IndexExtractor, IndexRows } from './index-rows';
 import { accessLinks } from './access-links';
 import { deleteIndexRowsStatements, insertIndexRowsStatements } from './index-store';
 import { join, raw, Sql, sql } from './sql';
@@ -43,6 +43,13 @@ export interface RepositoryDeps {
    * throwing refuses the write.
    */
   onWrite?: (tx: Repository, written: StoredVersion) => Promise<void>;
+  /**
+   * Applies the 42 CFR Part 2 labelling rules to the content about to be written (store/part2-label-writer.ts);
+   * `part2` says the resource is Part 2 information. Omitted only by tools that write raw data (benchmarks).
+   */
+  labelResource?: (tx: Repository, resource: Resource) => Promise<{ resource: Resource; part2: boolean }>;
+  /** Whose Part 2 information a labelled resource is (the patients its index links name). */
+  part2PatientsOf?: (resourceType: string, index: IndexRows, id: string) => string[];
 }
 
 type Queryable = Pool | PoolClient;
@@ -172,25 +179,30 @@ export class Repository {
       const versionId = (current?.versionId ?? 0) + 1;
       const lastUpdated = new Date();
       // A deletion is stored as a stub that keeps only the identity and version.
-      const base = (deleted ? { resourceType: request.resourceType } : request.resource!) as Resource;
+      const labelled = deleted || !tx.deps.labelResource ? undefined : await tx.deps.labelResource(tx, { ...request.resource!, id: request.id } as Resource);
+      const base = (deleted ? { resourceType: request.resourceType } : labelled?.resource ?? request.resource!) as Resource;
       const meta = { ...(deleted ? {} : base.meta), versionId: String(versionId), lastUpdated: lastUpdated.toISOString() };
       const content = { ...base, id: request.id, meta } as Resource;
       const resId = sql`(SELECT res_id FROM written)`;
       const index = deleted ? undefined : tx.deps.extractIndex(content);
+      // A deletion keeps whose Part 2 information the resource was, so its history stays as protected as it was.
+      const part2Patients = index && labelled?.part2 ? tx.deps.part2PatientsOf?.(request.resourceType, index, request.id) ?? [] : null;
+      const part2Value = deleted ? sql`resource.part2_patients` : sql`${part2Patients}::text[]`;
       // Old index rows go first, in their own statement: within one WITH the order of sub-statements is not
       // defined, and idx_present's key would see old and new rows at once.
       if (current) await tx.query(sql`WITH ${join(deleteIndexRowsStatements(sql`${current.resId}::bigint`).map((d, i) => sql`d${raw(String(i))} AS (${d})`), ', ')} SELECT 1`);
       const statements = [
         current
           ? sql`written AS (UPDATE resource SET version_id = ${versionId}, last_updated = ${lastUpdated}, deleted = ${deleted},
-              content = ${content} WHERE res_id = ${current.resId} RETURNING res_id, content)`
-          : sql`written AS (INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content)
-              VALUES (${request.resourceType}, ${request.id}, ${versionId}, ${lastUpdated}, ${deleted}, ${content}) RETURNING res_id, content)`,
+              content = ${content}, part2_patients = ${part2Value} WHERE res_id = ${current.resId} RETURNING res_id, content, part2_patients)`
+          : sql`written AS (INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content, part2_patients)
+              VALUES (${request.resourceType}, ${request.id}, ${versionId}, ${lastUpdated}, ${deleted}, ${content}, ${part2Patients}::text[])
+              RETURNING res_id, content, part2_patients)`,
         // The history row takes its content from the written row: the JSON crosses the wire once. Its access links
         // say whose this version is, for history and vread filtering after later versions change that.
-        sql`INSERT INTO resource_history (res_id, resource_type, id, version_id, last_updated, method, deleted, content, links)
+        sql`INSERT INTO resource_history (res_id, resource_type, id, version_id, last_updated, method, deleted, content, links, part2_patients)
             SELECT res_id, ${request.resourceType}, ${request.id}, ${versionId}, ${lastUpdated}, ${request.method}, ${deleted}, content,
-                   ${JSON.stringify(index ? accessLinks(index) : [])}::jsonb FROM written`,
+                   ${JSON.stringify(index ? accessLinks(index) : [])}::jsonb, part2_patients FROM written`,
         ...(index ? insertIndexRowsStatements(resId, request.resourceType, index) : []),
       ];
       const named = statements.map((statement, i) => (i === 0 ? statement : sql`s${raw(String(i))} AS (${statement})`));

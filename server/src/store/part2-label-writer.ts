@@ -1,0 +1,87 @@
+/**
+ * Applies the 42 CFR Part 2 labelling rules (domain/part2-labelling.ts) inside every write's transaction: one
+ * statement tells whether the resource refers to Part 2 information or a Part 2 program, and whether the stored SUD
+ * ValueSet changed since this process last read it. A label the client sent is kept; a label the rules apply cannot
+ * be removed (every update is labelled again). The labelled row records whose Part 2 information it is
+ * (resource.part2_patients), which is what the access filter reads.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Resource, ValueSet } from '@medplum/fhirtypes';
+import {
+  carriesPart2Label, hasSudCode, isLabelledType, PART2_PROGRAM_FLAG, referencesOf, Part2Rules, sudCodeRules,
+  SUD_VALUESET_URL, withPart2Labels,
+} from '../domain/part2-labelling';
+import { compartmentParams } from '../auth/patient-compartment';
+import type { IndexRows } from './index-rows';
+import type { Repository } from './repository';
+import { Sql, sql } from './sql';
+
+type LabelQueries = Pick<Repository, 'query'>;
+
+export interface LabelledResource {
+  resource: Resource;
+  part2: boolean;
+}
+
+const SHIPPED_VALUESET = path.join(__dirname, '..', '..', '..', 'terminology', 'ValueSet-sud-diagnosis.json');
+const PROGRAM_FLAG_JSON = JSON.stringify([{ url: PART2_PROGRAM_FLAG, valueBoolean: true }]);
+
+let cached: { version: string; rules: Part2Rules } | undefined;
+
+/** The rules from a ValueSet (the stored one, or the shipped default when none is stored). */
+export function rulesFromValueSet(valueSet: ValueSet, version: string): Part2Rules {
+  return { sudCodes: sudCodeRules(valueSet).rules, fingerprint: `${valueSet.url}|${valueSet.version ?? ''}|${version}` };
+}
+
+function shippedRules(): Part2Rules {
+  return rulesFromValueSet(JSON.parse(readFileSync(SHIPPED_VALUESET, 'utf8')) as ValueSet, 'shipped');
+}
+
+/** The current rules: the stored SUD ValueSet as of `version` (res_id:version_id), read again only when it changed. */
+export async function currentRules(db: LabelQueries, version: string | null): Promise<Part2Rules> {
+  const key = version ?? 'shipped';
+  if (cached?.version === key) return cached.rules;
+  let rules: Part2Rules;
+  if (version === null) rules = shippedRules();
+  else {
+    const [row] = await db.query<{ content: ValueSet }>(sql`SELECT content FROM resource WHERE res_id = ${version.split(':')[0]}::bigint`);
+    rules = row ? rulesFromValueSet(row.content, version) : shippedRules();
+  }
+  cached = { version: key, rules };
+  return rules;
+}
+
+/** The version key of the stored SUD ValueSet (null when none is stored), as SQL for a select list. */
+export function rulesVersionSql(): Sql {
+  return sql`(SELECT vs.res_id || ':' || vs.version_id FROM idx_uri u JOIN resource vs ON vs.res_id = u.res_id
+      WHERE u.resource_type = 'ValueSet' AND u.param = 'url' AND u.value = ${SUD_VALUESET_URL} AND NOT vs.deleted
+      ORDER BY vs.res_id LIMIT 1)`;
+}
+
+/** Labels one resource about to be written. */
+export async function labelForWrite(db: LabelQueries, resource: Resource): Promise<LabelledResource> {
+  if (!isLabelledType(resource.resourceType)) return { resource, part2: carriesPart2Label(resource) };
+  const references = referencesOf(resource).filter((r) => isLabelledType(r.resourceType) || r.resourceType === 'HealthcareService');
+  const [row] = await db.query<{ via_reference: boolean; rules_version: string | null }>(sql`SELECT
+      ${references.length === 0 ? sql`false` : sql`EXISTS (SELECT 1 FROM resource t
+        JOIN unnest(${references.map((r) => r.resourceType)}::text[], ${references.map((r) => r.id)}::text[]) AS ref(resource_type, id)
+          ON t.resource_type = ref.resource_type AND t.id = ref.id
+       WHERE NOT t.deleted AND (t.part2_patients IS NOT NULL
+         OR (t.resource_type = 'HealthcareService' AND t.content->'extension' @> ${PROGRAM_FLAG_JSON}::jsonb)))`} AS via_reference,
+      ${rulesVersionSql()} AS rules_version`);
+  const rules = await currentRules(db, row.rules_version);
+  const part2 = carriesPart2Label(resource) || row.via_reference || hasSudCode(resource, rules.sudCodes);
+  return { resource: part2 ? withPart2Labels(resource) : resource, part2 };
+}
+
+/** Whose Part 2 information a labelled resource is: the patients its compartment links name (a roster's members). */
+export function part2PatientsOf(resourceType: string, index: IndexRows, resourceId: string): string[] {
+  if (resourceType === 'Patient') return [resourceId];
+  const params = compartmentParams(resourceType);
+  const patients = new Set<string>();
+  for (const row of index.reference) {
+    if (row.targetType === 'Patient' && row.targetId && params.includes(row.param)) patients.add(row.targetId);
+  }
+  return [...patients];
+}

@@ -1,0 +1,119 @@
+/**
+ * 42 CFR Part 2 (docs/part2.md): labels applied on write by every path, Consents read into rules (and refused when
+ * malformed), and a payer's backend client that sees a patient's SUD records only while a matching consent is active.
+ */
+import type { Bundle, Consent, Resource } from '@medplum/fhirtypes';
+import { registerClient } from '../../server/src/auth/clients';
+import { authServerOf } from '../support/auth-tokens';
+import { jwksOf, makeKey } from '../support/auth-keys';
+import { createResource } from '../support/auth-fixtures';
+import { startTestServer, TestServer } from '../support/test-server';
+
+const IOP = 'http://iop-fhir.org/fhir';
+const ACT = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
+let server: TestServer;
+const ids: Record<string, string> = {};
+
+const codesOf = (r: Resource) => (r.meta?.security ?? []).map((c) => c.code);
+
+export function part2Consent(patient: string, recipient: string, purposes: string[], extra: Partial<Consent> = {}): Consent {
+  return {
+    resourceType: 'Consent', status: 'active',
+    scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy' }] },
+    category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0' }] }],
+    patient: { reference: `Patient/${patient}` }, dateTime: '2026-01-05',
+    policy: [{ uri: 'https://www.ecfr.gov/current/title-42/chapter-I/subchapter-A/part-2' }],
+    provision: {
+      type: 'permit',
+      actor: [{ role: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'IRCP' }] }, reference: { reference: recipient } }],
+      purpose: purposes.map((code) => ({ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code })),
+    },
+    ...extra,
+  };
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  ids.payer = await createResource(server, { resourceType: 'Organization', name: 'Acme Health Plan' });
+  ids.hie = await createResource(server, { resourceType: 'Organization', name: 'State HIE' });
+  ids.sud = await createResource(server, {
+    resourceType: 'HealthcareService', name: 'SUD IOP', extension: [{ url: `${IOP}/StructureDefinition/part2-program`, valueBoolean: true }],
+  });
+  ids.mh = await createResource(server, { resourceType: 'HealthcareService', name: 'MH IOP' });
+  ids.alice = await createResource(server, { resourceType: 'Patient', name: [{ family: 'Part2', given: ['Alice'] }] });
+  ids.bob = await createResource(server, { resourceType: 'Patient', name: [{ family: 'Mh', given: ['Bob'] }] });
+  const programExt = (service: string) => [{ url: `${IOP}/StructureDefinition/program`, valueReference: { reference: `HealthcareService/${service}` } }];
+  ids.aliceEpisode = await createResource(server, { resourceType: 'EpisodeOfCare', status: 'active', patient: { reference: `Patient/${ids.alice}` }, extension: programExt(ids.sud) });
+  ids.bobEpisode = await createResource(server, { resourceType: 'EpisodeOfCare', status: 'active', patient: { reference: `Patient/${ids.bob}` }, extension: programExt(ids.mh) });
+  ids.aliceEncounter = await createResource(server, {
+    resourceType: 'Encounter', status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' },
+    subject: { reference: `Patient/${ids.alice}` }, episodeOfCare: [{ reference: `EpisodeOfCare/${ids.aliceEpisode}` }],
+  });
+  await registerClient(authServerOf(server.app).pool, {
+    clientId: 'acme-payer', type: 'backend', scope: 'system/*.rs', jwks: jwksOf(makeKey('ES384')), organization: `Organization/${ids.payer}`, purposes: ['HPAYMT', 'HOPERAT'],
+  });
+}, 60_000);
+afterAll(() => server.close());
+
+describe('labels on write', () => {
+  test('an enrolment in a Part 2 program, and what refers to it, carry 42CFRPart2, SUD and R', async () => {
+    const episode = (await server.http.get(`/fhir/EpisodeOfCare/${ids.aliceEpisode}`).expect(200)).body;
+    expect(codesOf(episode)).toEqual(expect.arrayContaining(['42CFRPart2', 'SUD', 'R']));
+    const encounter = (await server.http.get(`/fhir/Encounter/${ids.aliceEncounter}`).expect(200)).body;
+    expect(codesOf(encounter)).toEqual(expect.arrayContaining(['42CFRPart2', 'SUD', 'R']));
+    const other = (await server.http.get(`/fhir/EpisodeOfCare/${ids.bobEpisode}`).expect(200)).body;
+    expect(codesOf(other)).not.toContain('42CFRPart2');
+    const patient = (await server.http.get(`/fhir/Patient/${ids.alice}`).expect(200)).body;
+    expect(codesOf(patient)).not.toContain('42CFRPart2');
+  });
+
+  test('an SUD diagnosis is labelled wherever it is written; a client cannot remove the label, and its own labels stay', async () => {
+    const condition = {
+      resourceType: 'Condition', subject: { reference: `Patient/${ids.bob}` },
+      code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'F10.239' }] },
+      meta: { security: [{ system: ACT, code: 'HIV' }] },
+    };
+    const created = (await server.http.post('/fhir/Condition').send(condition).expect(201)).body;
+    expect(codesOf(created)).toEqual(expect.arrayContaining(['42CFRPart2', 'SUD', 'R', 'HIV']));
+    const stripped = (await server.http.put(`/fhir/Condition/${created.id}`).send({ ...created, meta: { security: [] } }).expect(200)).body;
+    expect(codesOf(stripped)).toEqual(expect.arrayContaining(['42CFRPart2', 'SUD', 'R']));
+    const bundle: Bundle = { resourceType: 'Bundle', type: 'transaction', entry: [{ request: { method: 'POST', url: 'Claim' }, resource: {
+      resourceType: 'Claim', status: 'active', use: 'claim', created: '2026-11-02', patient: { reference: `Patient/${ids.alice}` },
+      type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/claim-type', code: 'professional' }] },
+      provider: { reference: `Organization/${ids.hie}` }, priority: { coding: [{ code: 'normal' }] },
+      insurance: [{ sequence: 1, focal: true, coverage: { display: 'Acme' } }],
+      item: [{ sequence: 1, productOrService: { coding: [{ code: 'H0015' }] }, encounter: [{ reference: `Encounter/${ids.aliceEncounter}` }] }],
+    } as Resource }] };
+    const response = (await server.http.post('/fhir').send(bundle).expect(200)).body as Bundle;
+    ids.aliceClaim = response.entry![0].response!.location!.split('/')[1];
+    const claim = (await server.http.get(`/fhir/Claim/${ids.aliceClaim}`).expect(200)).body;
+    expect(codesOf(claim)).toContain('42CFRPart2');
+  });
+});
+
+describe('consents', () => {
+  test('a malformed Part 2 Consent is a 422 naming the element', async () => {
+    const bad = part2Consent(ids.alice, 'Device/1', ['NOPE']);
+    const res = await server.http.post('/fhir/Consent').send(bad).expect(422);
+    const expressions = res.body.issue.flatMap((i: { expression?: string[] }) => i.expression ?? []);
+    expect(expressions).toEqual(expect.arrayContaining(['Consent.provision.actor[0].reference', 'Consent.provision.purpose[0]']));
+  });
+
+  test('a payer sees the SUD claim only while a consent for its organisation and purpose is active', async () => {
+    const payer = await server.as('system/*.rs', { clientId: 'acme-payer' });
+    const claimIds = async () => ((await payer.get(`/fhir/Claim?patient=${ids.alice}`).expect(200)).body as Bundle).entry?.map((e) => e.resource!.id) ?? [];
+    expect(await claimIds()).toEqual([]);
+    expect((await payer.get(`/fhir/Claim/${ids.aliceClaim}`)).status).toBe(404);
+    const consentId = await createResource(server, part2Consent(ids.alice, `Organization/${ids.hie}`, ['HPAYMT']));
+    expect(await claimIds()).toEqual([]); // another recipient
+    const forPayer = await createResource(server, part2Consent(ids.alice, `Organization/${ids.payer}`, ['TREAT']));
+    expect(await claimIds()).toEqual([]); // another purpose
+    await server.http.put(`/fhir/Consent/${forPayer}`).send({ ...part2Consent(ids.alice, `Organization/${ids.payer}`, ['HPAYMT']), id: forPayer }).expect(200);
+    expect(await claimIds()).toEqual([ids.aliceClaim]);
+    const read = (await payer.get(`/fhir/Claim/${ids.aliceClaim}`).expect(200)).body;
+    expect(codesOf(read)).toContain('NORDSCLCD');
+    await server.http.put(`/fhir/Consent/${forPayer}`).send({ ...part2Consent(ids.alice, `Organization/${ids.payer}`, ['HPAYMT']), id: forPayer, status: 'inactive' }).expect(200);
+    expect(await claimIds()).toEqual([]);
+    expect(consentId).toBeTruthy();
+  });
+});
