@@ -7,6 +7,7 @@
 import type { Bundle } from '@medplum/fhirtypes';
 import { FhirError, forbidden, issue, methodNotAllowed, notFound, outcome } from '../errors';
 import { readAuditEvent, searchAuditEvents } from '../audit/audit-search';
+import { discloseResponse } from '../audit/part2-disclosures';
 import { fhirAuditRecord } from '../audit/fhir-interaction-audit';
 import type { Route } from '../fhir/router';
 import type { FhirContext, FhirRequest, FhirResponse, HistoryRowFilter, Interaction, RouteParams } from '../fhir/types';
@@ -35,7 +36,7 @@ export async function guardedDispatch(route: Route, params: RouteParams, req: Fh
     checkScopes(access, needs, route.interaction);
     if (needs.writes) return await runWrite(route, params, req, ctx, access, needs);
     if (isTransactionBundle(route.interaction, req)) return await runTransactionBundle(route, params, req, ctx, access);
-    const response = await runRead(route, params, req, ctx, access, needs);
+    const response = await discloseResponse(ctx.repo, access, await runRead(route, params, req, ctx, access, needs), { request: requestLine(req) });
     await recordAudit(access, route.interaction, params, req, { response, status: response.status }, ctx.repo);
     return response;
   } catch (err) {
@@ -217,4 +218,9 @@ function insufficientScope(message: string): FhirError {
 
 function describe(permission: Permission): string {
   return { c: 'creating', r: 'reading', u: 'updating', d: 'deleting', s: 'searching' }[permission];
+}
+
+function requestLine(req: FhirRequest): string {
+  const query = new URLSearchParams(Object.entries(req.query).flatMap(([k, vs]) => vs.map((v) => [k, v] as [string, string]))).toString();
+  return `${req.method} ${req.path}${query ? `?${query}` : ''}`;
 }

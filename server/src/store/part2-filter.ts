@@ -25,7 +25,7 @@ export function part2Condition(access: Part2Access, alias: string): Sql | true {
 }
 
 /** The patient has (had) an EpisodeOfCare in one of the requester's Part 2 programs: inside the program, no disclosure. */
-function enrolledInProgram(alias: string, programIds: string[]): Sql {
+export function enrolledInProgram(alias: string, programIds: string[]): Sql {
   const p = raw(`${alias}_p2`);
   const ep = raw(`${alias}_p2e`);
   const pr = raw(`${alias}_p2r`);
@@ -35,7 +35,7 @@ function enrolledInProgram(alias: string, programIds: string[]): Sql {
 }
 
 /** §2.51: the user broke the glass for this patient and the access has not expired. */
-function emergencyAccess(alias: string, user: string): Sql {
+export function emergencyAccess(alias: string, user: string): Sql {
   const p = raw(`${alias}_p2`);
   return sql`EXISTS (SELECT 1 FROM part2_break_glass ${raw(`${alias}_p2b`)}
       WHERE ${raw(`${alias}_p2b`)}.fhir_user = ${user} AND ${raw(`${alias}_p2b`)}.patient_id = ${p}.patient_id
