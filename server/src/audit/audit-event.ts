@@ -14,9 +14,7 @@ export function buildAuditEvent(id: string, recorded: Date, record: AuditRecord)
   return {
     resourceType: 'AuditEvent',
     id,
-    type: rest
-      ? { system: EVENT_TYPE, code: 'rest', display: 'RESTful Operation' }
-      : { system: DICOM, code: '110114', display: 'User Authentication' },
+    type: eventType(record),
     subtype: [rest ? { system: REST_INTERACTION, code: record.subtype } : { system: SUBTYPE, code: `${record.kind}:${record.subtype}` }],
     action: record.action,
     recorded: recorded.toISOString(),
@@ -28,7 +26,15 @@ export function buildAuditEvent(id: string, recorded: Date, record: AuditRecord)
       type: [{ system: 'http://terminology.hl7.org/CodeSystem/security-source-type', code: '4', display: 'Application Server' }],
     },
     entity: entities(record),
+    ...(record.purposeOfUse ? { purposeOfEvent: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: record.purposeOfUse }] }] } : {}),
   };
+}
+
+/** REST interactions, emergency accesses to 42 CFR Part 2 records (a security alert of their own), authorization events. */
+function eventType(record: AuditRecord): { system: string; code: string; display: string } {
+  if (record.kind === 'rest') return { system: EVENT_TYPE, code: 'rest', display: 'RESTful Operation' };
+  if (record.kind === 'emergency-access') return { system: DICOM, code: '110113', display: 'Security Alert' };
+  return { system: DICOM, code: '110114', display: 'User Authentication' };
 }
 
 function agents(record: AuditRecord): AuditEventAgent[] {

@@ -14,7 +14,7 @@ export interface AuditAgent {
 
 export interface AuditRecord {
   /** `rest` for FHIR interactions, `login` / `token` / `authorize` / `launch` / `admin` for authorization events. */
-  kind: 'rest' | 'login' | 'authorize' | 'token' | 'introspect' | 'revoke' | 'launch' | 'admin';
+  kind: 'rest' | 'login' | 'authorize' | 'token' | 'introspect' | 'revoke' | 'launch' | 'admin' | 'emergency-access';
   /** The FHIR interaction (read, search-type, …) or the authorization step (password, authorization_code, …). */
   subtype: string;
   action: AuditAction;
@@ -29,4 +29,6 @@ export interface AuditRecord {
   /** The request line, e.g. `GET Observation?patient=123&code=…`. */
   query?: string;
   requestId?: string;
+  /** The purpose of use the access was made for (v3 ActReason), e.g. ETREAT for an emergency access. */
+  purposeOfUse?: string;
 }

@@ -24,6 +24,11 @@ export interface InteractionNeeds {
 const ADMIN_OPERATIONS = new Set(['reindex', 'verify-audit-chain']);
 /** Operations that check per-type scopes themselves (see InteractionNeeds.checksOwnScopes). */
 const SELF_CHECKING_OPERATIONS = new Set(['export']);
+/**
+ * Emergency access (42 CFR 2.51) is asked for a patient the practitioner may not reach yet: the operation checks
+ * who may call it (a practitioner user) instead of the instance's visibility.
+ */
+const EMERGENCY_OPERATIONS = new Set(['break-glass']);
 
 const READS: Partial<Record<Interaction, Permission>> = {
   read: 'r', vread: 'r', 'history-instance': 'r',
@@ -43,6 +48,9 @@ export function interactionNeeds(interaction: Interaction, params: RouteParams, 
     return { resourceType, permissions: [], writes: false, conditional: false, adminOnly: true };
   }
   if (read) return { resourceType, permissions: [read], instance, writes: false, conditional: false };
+  if (interaction === 'operation' && EMERGENCY_OPERATIONS.has(params.operation ?? '')) {
+    return { resourceType, permissions: [], writes: false, conditional: false, checksOwnScopes: true };
+  }
   switch (interaction) {
     case 'create':
       return { resourceType, permissions: req.headers.ifNoneExist ? ['c', 's'] : ['c'], writes: true, conditional: false };

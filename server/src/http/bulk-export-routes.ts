@@ -12,7 +12,9 @@ import type { AccessContext } from '../auth/access-context';
 import type { AuditRecord } from '../audit/audit-record';
 import { FhirError, issue, notFound, outcome } from '../errors';
 import { cancelExportJob, ExportJob, findExportJob, listExportFiles, readExportFile } from '../jobs/export-job-store';
+import { manifestExtension, withdrawRevokedLines } from '../jobs/export-part2';
 import { isSameRequester } from '../jobs/export-requester';
+import { PART2_NOTICE_HEADER, PART2_NOTICE_SHORT } from '../audit/part2-disclosures';
 import type { Repository } from '../store/repository';
 
 /** Seconds a client should wait between status polls. */
@@ -39,7 +41,8 @@ export function bulkExportRoutes(repo: Repository, fhirBase: string): Router {
     }
     await audit(access, req, 'R', [], `Bulk export ${job.id}: ${m[1]} file downloaded`);
     res.status(200).setHeader('Content-Type', 'application/fhir+ndjson');
-    for await (const chunk of readExportFile(repo, job.id, m[1])) {
+    for await (const stored of readExportFile(repo, job.id, m[1])) {
+      const chunk = await withdrawRevokedLines(repo, access.policy, stored);
       if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
     }
     res.end();
@@ -82,12 +85,15 @@ async function writeStatus(repo: Repository, res: Response, job: ExportJob, fhir
     throw new FhirError(500, outcome(issue('error', 'exception', job.error ?? 'The export failed')));
   }
   const files = await listExportFiles(repo, job.id);
+  const extension = await manifestExtension(repo, job.id);
+  if (extension) res.setHeader(PART2_NOTICE_HEADER, PART2_NOTICE_SHORT);
   res.status(200).setHeader('Expires', new Date(job.expiresAt).toUTCString()).json({
     transactionTime: job.transactionTime,
     request: job.requestUrl,
     requiresAccessToken: !job.requester.fullAccess,
     output: files.map((f) => ({ type: f.resourceType, url: `${fhirBase}/bulk-export/${job.id}/${f.resourceType}.ndjson`, count: f.count })),
     error: [],
+    ...(extension ? { extension } : {}),
   });
 }
 

@@ -29,6 +29,8 @@ export interface ExportRow {
   resId: string;
   /** The resource as of transactionTime; undefined when it did not exist then (created later, or deleted). */
   content?: { meta?: { lastUpdated?: string } } & Record<string, unknown>;
+  /** Whose 42 CFR Part 2 information the resource is (null: none), for labelling and accounting the disclosure. */
+  part2Patients: string[] | null;
 }
 
 export async function readExportPage(repo: Repository, query: ExportPageQuery): Promise<ExportRow[]> {
@@ -42,8 +44,8 @@ export async function readExportPage(repo: Repository, query: ExportPageQuery): 
   if (query.since) conditions.push(sql`r.last_updated > ${query.since}::timestamptz`);
   if (query.patients) conditions.push(patientCondition(resourceType, query.patients));
   if (query.typeFilters?.length) conditions.push(sql`(${join(query.typeFilters.map((f) => typeFilterCondition(resourceType, f)), ' OR ')})`);
-  const rows = await repo.query<{ res_id: string; content: ExportRow['content'] | null }>(sql`
-    SELECT r.res_id,
+  const rows = await repo.query<{ res_id: string; content: ExportRow['content'] | null; part2_patients: string[] | null }>(sql`
+    SELECT r.res_id, r.part2_patients,
       CASE WHEN r.last_updated <= ${tt}::timestamptz THEN r.content ELSE (
         SELECT CASE WHEN h.deleted OR NOT (${versionAccessFilter(query.policy, 'h', 'r', resourceType)}) THEN NULL ELSE h.content END
         FROM resource_history h
@@ -54,6 +56,7 @@ export async function readExportPage(repo: Repository, query: ExportPageQuery): 
   return rows.map((row) => ({
     resId: String(row.res_id),
     content: row.content && (!query.since || (row.content.meta?.lastUpdated ?? '') > query.since) ? row.content : undefined,
+    part2Patients: row.part2_patients,
   }));
 }
 

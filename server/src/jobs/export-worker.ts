@@ -14,6 +14,7 @@ import { sql } from '../store/sql';
 import {
   advanceExportType, appendExportPage, claimExportJob, deleteExpiredExports, ExportJob, finishExportJob, STALE_AFTER_SECONDS,
 } from './export-job-store';
+import { exportLines } from './export-part2';
 import { accessOfRequester } from './export-requester';
 import { ExportPageQuery, readExportPage, typesWithRows } from './export-rows';
 
@@ -114,9 +115,10 @@ async function exportJob(repo: Repository, pool: Pool, job: ExportJob, worker: s
     for (;;) {
       const rows = await readExportPage(repo, { ...query, afterResId: after });
       if (rows.length === 0) break;
-      const lines = rows.flatMap((row) => (row.content ? [JSON.stringify(row.content)] : []));
       const lastResId = rows[rows.length - 1].resId;
-      const kept = await repo.transaction((tx) => appendExportPage(tx, job, worker, { resourceType: query.resourceType, lines, lastResId }));
+      const kept = await repo.transaction(async (tx) => appendExportPage(tx, job, worker, {
+        resourceType: query.resourceType, lines: await exportLines(tx, access, job.id, rows), lastResId,
+      }));
       if (!kept) return;
       after = lastResId;
       if (rows.length < pageSize) break;

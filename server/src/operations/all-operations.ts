@@ -2,7 +2,9 @@
  * The one table of operations the server offers (see registry.ts for how to add one). Importing this module
  * registers them; fhir/routes.ts then adds their routes.
  */
+import { breakGlassOperation } from './break-glass';
 import { bulkExportOperations } from './bulk-export';
+import { disclosuresOperation } from './disclosures';
 import { everythingOperation } from './everything';
 import { verifyAuditChainOperation } from '../audit/verify-audit-chain-operation';
 import { expandOperation } from './expand';
@@ -26,6 +28,9 @@ const OPERATIONS: OperationDeclaration[] = [
   ...IOP_OPERATIONS,
   ...bulkExportOperations,
   everythingOperation,
+  // 42 CFR Part 2: emergency access and the accounting of disclosures (docs/part2.md).
+  breakGlassOperation,
+  disclosuresOperation,
   // Server administration (administrators only: auth/interaction-permissions.ts ADMIN_OPERATIONS).
   reindexOperation,
   verifyAuditChainOperation,

@@ -107,7 +107,8 @@ type PractitionerRows = Extract<RowScope, { kind: 'practitioner' }>;
  * A practitioner reaches the patients with an EpisodeOfCare in one of their programs (the `program` extension) or
  * at one of their organisations (managingOrganization), the patients an organisation of theirs manages, and those
  * whose care they manage; resources linked to those patients or naming the practitioner, their roles,
- * organisations or programs; and every type that holds no patient data.
+ * organisations or programs; and every type that holds no patient data. A patient they broke the glass for (42 CFR
+ * 2.51, operations/break-glass.ts) is within reach until the emergency access expires.
  */
 function practitionerRows(alias: string, rows: PractitionerRows, type: string | undefined, source: LinkSource): Condition {
   const a = raw(alias);
@@ -146,7 +147,10 @@ function allowedPatients(alias: string, rows: PractitionerRows): Sql {
       WHERE ${eo}.resource_type = 'Patient' AND (
         (${eo}.param = 'organization' AND ${eo}.target_type = 'Organization' AND ${eo}.target_id = ANY(${orgs}))
         OR (${eo}.param = 'general-practitioner' AND ${eo}.target_type = 'Practitioner' AND ${eo}.target_id = ${rows.practitionerId})
-        OR (${eo}.param = 'general-practitioner' AND ${eo}.target_type = 'PractitionerRole' AND ${eo}.target_id = ANY(${rows.roleIds}::text[])))`;
+        OR (${eo}.param = 'general-practitioner' AND ${eo}.target_type = 'PractitionerRole' AND ${eo}.target_id = ANY(${rows.roleIds}::text[])))
+    UNION
+    SELECT ${raw(`${alias}_acb`)}.patient_id FROM part2_break_glass ${raw(`${alias}_acb`)}
+      WHERE ${raw(`${alias}_acb`)}.fhir_user = ${`Practitioner/${rows.practitionerId}`} AND ${raw(`${alias}_acb`)}.expires_at > now()`;
 }
 
 function and(conditions: Condition[]): Condition {

@@ -1,0 +1,81 @@
+/**
+ * 42 CFR Part 2 in Bulk Data exports (docs/part2.md): the rows of a page that leave the program are written with the
+ * refrain label NORDSCLCD and entered in the accounting of disclosures (request `$export {job}`), and the manifest
+ * then carries the §2.32 notice. A file is filtered again when it is downloaded: a Part 2 line whose consent was
+ * revoked after it was written is withheld, so a revocation also stops a running or finished export.
+ */
+import type { Resource } from '@medplum/fhirtypes';
+import type { AccessContext } from '../auth/access-context';
+import type { AccessPolicy } from '../auth/access-policy';
+import { PART2_NOTICE_FULL } from '../audit/part2-disclosures';
+import { withDisclosureLabel } from '../domain/part2-labelling';
+import { part2BasisOf } from '../store/part2-basis';
+import { part2Condition } from '../store/part2-filter';
+import type { Repository } from '../store/repository';
+import { sql } from '../store/sql';
+import type { ExportRow } from './export-rows';
+
+export const PART2_NOTICE_EXTENSION = 'http://iop-fhir.org/fhir/StructureDefinition/part2-notice';
+
+export function exportRequestLine(jobId: string): string {
+  return `$export ${jobId}`;
+}
+
+/** The NDJSON lines of a page: disclosed Part 2 rows labelled, and their disclosures recorded (in `tx`). */
+export async function exportLines(tx: Repository, access: AccessContext, jobId: string, rows: ExportRow[]): Promise<string[]> {
+  const present = rows.filter((row) => row.content);
+  const part2 = access.policy.part2;
+  const patients = part2.kind === 'unrestricted' ? [] : [...new Set(present.flatMap((r) => r.part2Patients ?? []))];
+  if (patients.length === 0) return present.map((row) => JSON.stringify(row.content));
+  const basis = await part2BasisOf(tx, part2, patients);
+  const disclosedTo = new Map<string, { basis: string; consentId: string | null; resources: string[] }>();
+  const lines = present.map((row) => {
+    const resource = row.content as unknown as Resource;
+    const outside = (row.part2Patients ?? []).filter((p) => ['consent', 'emergency'].includes(basis.get(p)?.kind ?? ''));
+    if (outside.length === 0) return JSON.stringify(resource);
+    for (const patient of outside) {
+      const b = basis.get(patient)!;
+      const entry = disclosedTo.get(patient) ?? { basis: b.kind, consentId: b.kind === 'consent' ? b.consentId : null, resources: [] };
+      entry.resources.push(`${resource.resourceType}/${resource.id}`);
+      disclosedTo.set(patient, entry);
+    }
+    return JSON.stringify(withDisclosureLabel(resource));
+  });
+  if (disclosedTo.size > 0) await recordExportDisclosures(tx, access, jobId, disclosedTo);
+  return lines;
+}
+
+async function recordExportDisclosures(
+  tx: Repository, access: AccessContext, jobId: string, disclosedTo: Map<string, { basis: string; consentId: string | null; resources: string[] }>,
+): Promise<void> {
+  const { principal } = access;
+  const purpose = access.policy.part2.kind === 'restricted' ? access.policy.part2.purposes[0] ?? 'unknown' : 'unknown';
+  const rows = [...disclosedTo.entries()].map(([patient, d]) => ({
+    patient_id: patient, basis: d.basis, consent_id: d.consentId, purpose: d.basis === 'emergency' ? 'ETREAT' : purpose, resources: d.resources,
+  }));
+  await tx.query(sql`INSERT INTO part2_disclosure (patient_id, recipient, client_id, username, purpose, basis, consent_id, resources, request)
+    SELECT d.patient_id, ${principal.organization ?? principal.fhirUser ?? `client:${principal.clientId ?? 'unknown'}`}, ${principal.clientId ?? null},
+           ${principal.username ?? null}, d.purpose, d.basis, d.consent_id, ARRAY(SELECT jsonb_array_elements_text(d.resources)), ${exportRequestLine(jobId)}
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS d(patient_id text, basis text, consent_id text, purpose text, resources jsonb)`);
+}
+
+/** The manifest's extension: the §2.32 notice, when the export disclosed Part 2 records. */
+export async function manifestExtension(repo: Repository, jobId: string): Promise<Record<string, string> | undefined> {
+  const rows = await repo.query(sql`SELECT 1 FROM part2_disclosure WHERE request = ${exportRequestLine(jobId)} LIMIT 1`);
+  return rows.length > 0 ? { [PART2_NOTICE_EXTENSION]: PART2_NOTICE_FULL } : undefined;
+}
+
+/** One chunk of a file as downloaded now: disclosed Part 2 lines whose patient's consent no longer permits them are dropped. */
+export async function withdrawRevokedLines(repo: Repository, policy: AccessPolicy, chunk: string): Promise<string> {
+  if (policy.part2.kind === 'unrestricted' || !chunk.includes('"NORDSCLCD"')) return chunk;
+  const lines = chunk.split('\n').filter((line) => line.length > 0);
+  const disclosed = lines.map((line) => (line.includes('"NORDSCLCD"') ? JSON.parse(line) as Resource : undefined));
+  const wanted = disclosed.filter((r): r is Resource => !!r);
+  const condition = part2Condition(policy.part2, 'r');
+  const visible = await repo.query<{ resource_type: string; id: string }>(sql`SELECT r.resource_type, r.id FROM resource r
+      JOIN unnest(${wanted.map((r) => r.resourceType)}::text[], ${wanted.map((r) => r.id!)}::text[]) AS want(resource_type, id)
+        ON r.resource_type = want.resource_type AND r.id = want.id
+     WHERE ${condition === true ? sql`TRUE` : condition}`);
+  const keep = new Set(visible.map((v) => `${v.resource_type}/${v.id}`));
+  return lines.filter((_, i) => !disclosed[i] || keep.has(`${disclosed[i]!.resourceType}/${disclosed[i]!.id}`)).map((l) => `${l}\n`).join('');
+}
