@@ -2,11 +2,12 @@
  * 42 CFR Part 2 (docs/part2.md): labels applied on write by every path, Consents read into rules (and refused when
  * malformed), and a payer's backend client that sees a patient's SUD records only while a matching consent is active.
  */
-import type { Bundle, Consent, Resource } from '@medplum/fhirtypes';
+import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { registerClient } from '../../server/src/auth/clients';
 import { authServerOf } from '../support/auth-tokens';
 import { jwksOf, makeKey } from '../support/auth-keys';
 import { createResource } from '../support/auth-fixtures';
+import { codesOf, part2Consent } from '../support/part2-fixtures';
 import { startTestServer, TestServer } from '../support/test-server';
 
 const IOP = 'http://iop-fhir.org/fhir';
@@ -14,23 +15,6 @@ const ACT = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
 let server: TestServer;
 const ids: Record<string, string> = {};
 
-const codesOf = (r: Resource) => (r.meta?.security ?? []).map((c) => c.code);
-
-export function part2Consent(patient: string, recipient: string, purposes: string[], extra: Partial<Consent> = {}): Consent {
-  return {
-    resourceType: 'Consent', status: 'active',
-    scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy' }] },
-    category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0' }] }],
-    patient: { reference: `Patient/${patient}` }, dateTime: '2026-01-05',
-    policy: [{ uri: 'https://www.ecfr.gov/current/title-42/chapter-I/subchapter-A/part-2' }],
-    provision: {
-      type: 'permit',
-      actor: [{ role: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'IRCP' }] }, reference: { reference: recipient } }],
-      purpose: purposes.map((code) => ({ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code })),
-    },
-    ...extra,
-  };
-}
 
 beforeAll(async () => {
   server = await startTestServer();

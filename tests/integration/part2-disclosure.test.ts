@@ -1,0 +1,157 @@
+/**
+ * 42 CFR Part 2 requesters and what goes with a disclosure (docs/part2.md): the program's staff read without a
+ * consent, other staff do not; a payer with a consent gets labelled copies, the §2.32 notice and an entry in the
+ * patient's accounting of disclosures; emergency access (break-glass) is time-limited, audited and flagged; and an
+ * export stops carrying a patient's records once the consent is revoked.
+ */
+import type { Bundle, Parameters } from '@medplum/fhirtypes';
+import { createResource } from '../support/auth-fixtures';
+import { codesOf, createPart2Clinic, Part2Clinic, part2Consent } from '../support/part2-fixtures';
+import { startTestServer, TestServer } from '../support/test-server';
+
+let server: TestServer;
+let clinic: Part2Clinic;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  clinic = await createPart2Clinic(server);
+}, 60_000);
+afterAll(() => server.close());
+
+const idsOf = (bundle: Bundle, type?: string) => (bundle.entry ?? []).filter((e) => e.search?.mode !== 'outcome')
+  .map((e) => e.resource!).filter((r) => !type || r.resourceType === type).map((r) => r.id);
+
+describe('users', () => {
+  test('the Part 2 program\'s staff read its patients\' records for treatment without a consent; copies are not disclosures', async () => {
+    const counselor = await server.as('user/*.rs', { fhirUser: `Practitioner/${clinic.sudCounselor}` });
+    const claims = (await counselor.get(`/fhir/Claim?patient=${clinic.sudPatient}`).expect(200)).body as Bundle;
+    expect(idsOf(claims)).toEqual([clinic.sud.claim]);
+    expect(codesOf(claims.entry![0].resource)).not.toContain('NORDSCLCD');
+    const res = await counselor.get(`/fhir/Condition/${clinic.sud.condition}`).expect(200);
+    expect(res.headers['x-42cfr-part2-notice']).toBeUndefined();
+  });
+
+  test('staff of another program, even of the same organisation, see the patient but none of the Part 2 records', async () => {
+    await createResource(server, {
+      resourceType: 'PractitionerRole', active: true, practitioner: { reference: `Practitioner/${clinic.mhTherapist}` },
+      healthcareService: [{ reference: `HealthcareService/${clinic.mhProgram}` }],
+    });
+    // The MH therapist also manages the SUD patient's care (a non-Part 2 link) and so reaches the patient.
+    await createResource(server, {
+      resourceType: 'EpisodeOfCare', status: 'active', patient: { reference: `Patient/${clinic.sudPatient}` },
+      careManager: { reference: `Practitioner/${clinic.mhTherapist}` },
+    });
+    const therapist = await server.as('user/*.rs', { fhirUser: `Practitioner/${clinic.mhTherapist}` });
+    expect((await therapist.get(`/fhir/Patient/${clinic.sudPatient}`)).status).toBe(200);
+    const everything = (await therapist.get(`/fhir/Patient/${clinic.sudPatient}/$everything`).expect(200)).body as Bundle;
+    const types = (everything.entry ?? []).map((e) => e.resource!.resourceType);
+    expect(types).toContain('Patient');
+    expect(types).not.toContain('Claim');
+    expect(types).not.toContain('Condition');
+    expect((await therapist.get(`/fhir/Encounter/${clinic.sud.encounter}`)).status).toBe(404);
+  });
+
+  test('break-glass: emergency access for a limited time, audited as its own event, with a Flag and a review Task', async () => {
+    const therapist = await server.as('user/*.rs', { fhirUser: `Practitioner/${clinic.mhTherapist}` });
+    await therapist.post(`/fhir/Patient/${clinic.sudPatient}/$break-glass`).send({ resourceType: 'Parameters', parameter: [] }).expect(400);
+    const res = await therapist.post(`/fhir/Patient/${clinic.sudPatient}/$break-glass`)
+      .send({ resourceType: 'Parameters', parameter: [{ name: 'reason', valueString: 'Unresponsive in the ED, suspected overdose' }, { name: 'minutes', valueInteger: 30 }] })
+      .expect(200);
+    const out = res.body as Parameters;
+    const expires = Date.parse(out.parameter!.find((p) => p.name === 'expires')!.valueInstant!);
+    expect(expires - Date.now()).toBeGreaterThan(25 * 60_000);
+    expect(expires - Date.now()).toBeLessThanOrEqual(30 * 60_000);
+    const condition = await therapist.get(`/fhir/Condition/${clinic.sud.condition}`).expect(200);
+    expect(codesOf(condition.body)).toContain('NORDSCLCD');
+    expect(condition.headers['x-42cfr-part2-notice']).toMatch(/42 CFR part 2/);
+    const flag = out.parameter!.find((p) => p.name === 'flag')!.valueReference!.reference!;
+    const task = (await server.http.get(`/fhir/${out.parameter!.find((p) => p.name === 'task')!.valueReference!.reference}`).expect(200)).body;
+    expect(task.focus.reference).toBe(flag);
+    expect(task.owner.reference).toBe(`HealthcareService/${clinic.sudProgram}`);
+    const audits = (await server.http.get('/fhir/AuditEvent?_count=200').expect(200)).body as Bundle;
+    const alert = (audits.entry ?? []).map((e) => e.resource as { type?: { code?: string }; purposeOfEvent?: { coding?: { code?: string }[] }[] })
+      .find((a) => a.type?.code === '110113');
+    expect(alert?.purposeOfEvent?.[0].coding?.[0].code).toBe('ETREAT');
+    // Once expired, the records are withheld again (the access is in the database: every process agrees).
+    await server.pool.query(`UPDATE part2_break_glass SET expires_at = now() - interval '1 second' WHERE patient_id = $1`, [clinic.sudPatient]);
+    expect((await therapist.get(`/fhir/Condition/${clinic.sud.condition}`)).status).toBe(404);
+    // A patient user cannot break the glass.
+    const patient = await server.as('patient/*.rs', { fhirUser: `Patient/${clinic.mhPatient}`, patient: clinic.mhPatient });
+    await patient.post(`/fhir/Patient/${clinic.sudPatient}/$break-glass`).send({ resourceType: 'Parameters', parameter: [{ name: 'reason', valueString: 'x' }] }).expect(403);
+  });
+
+  test('the patient always sees their own records, unlabelled as a disclosure', async () => {
+    const patient = await server.as('patient/*.rs', { fhirUser: `Patient/${clinic.sudPatient}`, patient: clinic.sudPatient });
+    const claims = (await patient.get('/fhir/Claim').expect(200)).body as Bundle;
+    expect(idsOf(claims)).toEqual([clinic.sud.claim]);
+    expect(codesOf(claims.entry![0].resource)).not.toContain('NORDSCLCD');
+  });
+});
+
+describe('a payer under consent', () => {
+  let consent: string;
+  beforeAll(async () => {
+    consent = await createResource(server, part2Consent(clinic.sudPatient, `Organization/${clinic.payer}`, ['HPAYMT']));
+  });
+
+  test('search results carry NORDSCLCD on each Part 2 copy and the §2.32 notice; the disclosure is accounted', async () => {
+    const payer = await server.as('system/*.rs', { clientId: clinic.payerClient });
+    const res = await payer.get(`/fhir/Claim?patient=${clinic.sudPatient}&_include=Claim:encounter`).expect(200);
+    const bundle = res.body as Bundle;
+    expect(idsOf(bundle, 'Claim')).toEqual([clinic.sud.claim]);
+    for (const entry of bundle.entry!.filter((e) => e.search?.mode !== 'outcome')) expect(codesOf(entry.resource)).toContain('NORDSCLCD');
+    const notice = bundle.entry!.find((e) => e.search?.mode === 'outcome')!.resource as { issue: { diagnostics: string }[] };
+    expect(notice.issue[0].diagnostics).toMatch(/^This record which has been disclosed to you is protected by Federal confidentiality rules \(42 CFR part 2\)/);
+    expect(res.headers['x-42cfr-part2-notice']).toBe('42 CFR part 2 prohibits unauthorized use or disclosure of these records.');
+    const mine = await server.as('patient/*.rs', { fhirUser: `Patient/${clinic.sudPatient}`, patient: clinic.sudPatient });
+    const accounting = (await mine.get(`/fhir/Patient/${clinic.sudPatient}/$disclosures`).expect(200)).body as Parameters;
+    const rows = accounting.parameter!.filter((p) => p.name === 'disclosure');
+    const toPayer = rows.find((d) => d.part!.some((p) => p.name === 'recipient' && p.valueString === `Organization/${clinic.payer}`))!;
+    const part = (name: string) => toPayer.part!.filter((p) => p.name === name);
+    expect(part('purpose')[0].valueCoding!.code).toBe('HPAYMT');
+    expect(part('basis')[0].valueCode).toBe('consent');
+    expect(part('consent')[0].valueReference!.reference).toBe(`Consent/${consent}`);
+    expect(part('resource').map((p) => p.valueReference!.reference)).toEqual(expect.arrayContaining([`Claim/${clinic.sud.claim}`, `Encounter/${clinic.sud.encounter}`]));
+    // Nobody else's accounting, and not to a clinician.
+    await mine.get(`/fhir/Patient/${clinic.mhPatient}/$disclosures`).expect(404);
+    const counselor = await server.as('user/*.rs', { fhirUser: `Practitioner/${clinic.sudCounselor}` });
+    await counselor.get(`/fhir/Patient/${clinic.sudPatient}/$disclosures`).expect(403);
+  });
+
+  test('a revoked consent stops an export from carrying the patient\'s records, also one already written', async () => {
+    const payer = await server.as('system/*.rs', { clientId: clinic.payerClient });
+    const exportClaims = async () => {
+      const kickOff = await payer.get('/fhir/Patient/$export?_type=Claim').set('Accept', 'application/fhir+json').set('Prefer', 'respond-async').expect(202);
+      const status = new URL(kickOff.headers['content-location']).pathname;
+      let manifest = await payer.get(status);
+      for (let i = 0; i < 200 && manifest.status === 202; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        manifest = await payer.get(status);
+      }
+      expect(manifest.status).toBe(200);
+      return manifest.body as { output: { url: string }[]; extension?: Record<string, string> };
+    };
+    const lines = async (manifest: { output: { url: string }[] }) => {
+      const out: { resourceType: string; id: string; meta?: { security?: { code?: string }[] } }[] = [];
+      for (const file of manifest.output) {
+        const res = await payer.get(new URL(file.url).pathname).buffer(true).parse((r, done) => {
+          let text = '';
+          r.on('data', (c: Buffer) => (text += c.toString('utf8')));
+          r.on('end', () => done(null, text));
+        }).expect(200);
+        out.push(...(res.body as string).split('\n').filter(Boolean).map((l) => JSON.parse(l)));
+      }
+      return out;
+    };
+    const before = await exportClaims();
+    expect(before.extension?.['http://iop-fhir.org/fhir/StructureDefinition/part2-notice']).toMatch(/42 CFR part 2/);
+    const written = await lines(before);
+    expect(written.map((r) => r.id)).toContain(clinic.sud.claim);
+    expect(written.map((r) => r.id)).toContain(clinic.mh.claim);
+    expect(written.find((r) => r.id === clinic.sud.claim)!.meta!.security!.map((c) => c.code)).toContain('NORDSCLCD');
+    await server.http.put(`/fhir/Consent/${consent}`).send({ ...part2Consent(clinic.sudPatient, `Organization/${clinic.payer}`, ['HPAYMT']), id: consent, status: 'inactive' }).expect(200);
+    expect((await lines(before)).map((r) => r.id)).toEqual([clinic.mh.claim]); // the finished export, downloaded again
+    const after = await exportClaims(); // a new export after the revocation
+    expect((await lines(after)).map((r) => r.id)).toEqual([clinic.mh.claim]);
+  });
+});
