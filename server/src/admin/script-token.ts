@@ -33,11 +33,13 @@ export async function mintScriptToken(pool: Pool, request: ScriptTokenRequest): 
  * A backend client that only `npm run admin -- token` (database access) can mint for: its registered key's
  * private half is never kept. Left unchanged when it already exists.
  */
-export async function registerScriptClient(pool: Pool, clientId: string, scope: string, admin: boolean): Promise<void> {
+export async function registerScriptClient(
+  pool: Pool, clientId: string, scope: string, admin: boolean, actsFor: { organization?: string; purposes?: string[] } = {},
+): Promise<void> {
   if (await findClient(pool, clientId)) return;
   const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
   const jwk = { ...publicKey.export({ format: 'jwk' }), kid: `${clientId}-unused`, alg: 'ES384', use: 'sig' };
-  await registerClient(pool, { clientId, type: 'backend', name: `${clientId} (scripts)`, scope, jwks: { keys: [jwk] }, isAdmin: admin })
+  await registerClient(pool, { clientId, type: 'backend', name: `${clientId} (scripts)`, scope, jwks: { keys: [jwk] }, isAdmin: admin, ...actsFor })
     .catch(async (err) => {
       // Another process registered it first: use theirs.
       if (!(await findClient(pool, clientId))) throw err;

@@ -31,6 +31,8 @@ export const DEMO_LOGINS: DemoLogin[] = [
 
 /** For trying the API with curl: `npm run -s admin -- token --client demo-backend` prints a read-only system token. */
 export const DEMO_BACKEND_CLIENT = 'demo-backend';
+/** The demo health plan's backend client: acts for Prairie Health Plan, for payment and operations (42 CFR Part 2 consents). */
+export const DEMO_PAYER_CLIENT = 'demo-payer';
 
 /**
  * Creates the demo users that do not exist yet (and Adelina's husband as a RelatedPerson) and the demo backend
@@ -38,6 +40,8 @@ export const DEMO_BACKEND_CLIENT = 'demo-backend';
  */
 export async function createDemoLogins(ctx: FhirContext, db: Pool): Promise<string[]> {
   await registerScriptClient(db, DEMO_BACKEND_CLIENT, 'system/*.rs', false);
+  const payer = await findDemoResource(ctx, 'Organization', 'payer');
+  if (payer) await registerScriptClient(db, DEMO_PAYER_CLIENT, 'system/*.rs', false, { organization: `Organization/${payer}`, purposes: ['HPAYMT', 'HOPERAT'] });
   const existing = new Set((await db.query<{ username: string }>('SELECT username FROM auth_user')).rows.map((r) => r.username));
   const created: string[] = [];
   for (const login of DEMO_LOGINS.filter((l) => !existing.has(l.username))) {

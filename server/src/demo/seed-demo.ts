@@ -11,6 +11,7 @@ import type { FhirContext } from '../fhir/types';
 import { sql } from '../store/sql';
 import { buildDemoBundle, DEMO_PROGRAMS, DEMO_SYSTEM, demoPatients, type DemoProgram } from './demo-bundle';
 import { recordCompliance, scoreAssessments } from './demo-assessments';
+import { createDemoConsents } from './demo-consents';
 import { callOperation, param, putResource, search } from './demo-operations';
 import { runPastSessions, type EnrolledDemoPatient, type ProgramIds } from './demo-sessions';
 import { createTreatmentPlan } from './demo-treatment-plans';
@@ -37,6 +38,7 @@ export async function seedDemoData(ctx: FhirContext, now = new Date()): Promise<
     for (const program of programs) await scheduleMonth(txCtx, program, ids.get(`site-${program.program.site}`)!, now);
     await runPastSessions(txCtx, programs, patients, now);
     await scoreAssessments(txCtx, [...patients.values()], now);
+    await createDemoConsents(txCtx, ids, now);
   });
   return (await countResources(ctx)) - before;
 }
