@@ -2,6 +2,7 @@
 import type { Pool } from 'pg';
 import { extractIndexRows } from './search/index-extractor';
 import { activateStoredSearchParameter } from './search/reindex/stored-param-activation';
+import { ensureRelabelWorker, requestRelabelIfRulesChanged } from './jobs/part2-relabel';
 import { storeConsentRules } from './store/consent-rules';
 import { labelForWrite, part2PatientsOf } from './store/part2-label-writer';
 import { Repository, StoredVersion } from './store/repository';
@@ -12,8 +13,12 @@ export function createRepository(pool: Pool, onStatement?: (text: string) => voi
   });
 }
 
-/** In the write's transaction: an active SearchParameter is registered, a Consent's Part 2 rules are kept in step. */
+/**
+ * In the write's transaction: an active SearchParameter is registered, a Consent's Part 2 rules are kept in step, and
+ * a change of the Part 2 labelling rules queues a relabelling job.
+ */
 async function afterStoreWrite(tx: Repository, written: StoredVersion): Promise<void> {
   await activateStoredSearchParameter(tx, written);
   await storeConsentRules(tx, written);
+  if (await requestRelabelIfRulesChanged(tx, written)) tx.afterCommit(() => ensureRelabelWorker(tx.outside()));
 }

@@ -9,6 +9,7 @@ import { readAuthSettings } from './auth/auth-settings';
 import { prepareConformance } from './conformance/prepare-conformance';
 import { createRepository } from './create-repository';
 import { createDemoLogins } from './demo/demo-logins';
+import { ensureRelabelWorker, stopRelabelWorker } from './jobs/part2-relabel';
 import { seedDemoData } from './demo/seed-demo';
 import './fhir/routes';
 import { readConfig } from './config';
@@ -48,6 +49,8 @@ async function main(): Promise<void> {
   const app = createApp({ pool: database.pool, baseUrl: config.baseUrl, logger });
   const exportWorker = app.locals.exportWorker as ExportWorker;
   exportWorker.wake(); // exports left open by a previous run (or another process that stopped) carry on
+  // Part 2 relabelling left open by a previous run (or queued by the migration that introduced labels) carries on.
+  ensureRelabelWorker(createRepository(database.pool), (err) => logger.error({ err }, 'part 2 relabelling failed'));
   const server = createServer(app);
   server.listen(config.port, () => {
     const address = server.address();
@@ -61,7 +64,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'draining requests');
     server.close(() => {
-      exportWorker.stop()
+      Promise.all([exportWorker.stop(), stopRelabelWorker()])
         .then(() => database.close())
         .then(() => logger.info('stopped'))
         .catch((err) => logger.error({ err }, 'error while stopping the database'))

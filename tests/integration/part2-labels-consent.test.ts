@@ -4,6 +4,8 @@
  */
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { registerClient } from '../../server/src/auth/clients';
+import { createRepository } from '../../server/src/create-repository';
+import { runRelabelBatch, startRelabelWorker, stopRelabelWorker } from '../../server/src/jobs/part2-relabel';
 import { authServerOf } from '../support/auth-tokens';
 import { jwksOf, makeKey } from '../support/auth-keys';
 import { createResource } from '../support/auth-fixtures';
@@ -99,5 +101,64 @@ describe('consents', () => {
     await server.http.put(`/fhir/Consent/${forPayer}`).send({ ...part2Consent(ids.alice, `Organization/${ids.payer}`, ['HPAYMT']), id: forPayer, status: 'inactive' }).expect(200);
     expect(await claimIds()).toEqual([]);
     expect(consentId).toBeTruthy();
+  });
+});
+
+describe('relabelling when the rules change', () => {
+  const enrolledIn = async (program: string) => {
+    const patient = await createResource(server, { resourceType: 'Patient', name: [{ family: 'Later' }] });
+    const episode = await createResource(server, {
+      resourceType: 'EpisodeOfCare', status: 'active', patient: { reference: `Patient/${patient}` },
+      extension: [{ url: `${IOP}/StructureDefinition/program`, valueReference: { reference: `HealthcareService/${program}` } }],
+    });
+    const encounter = await createResource(server, {
+      resourceType: 'Encounter', status: 'finished', class: { system: ACT, code: 'AMB' },
+      subject: { reference: `Patient/${patient}` }, episodeOfCare: [{ reference: `EpisodeOfCare/${episode}` }],
+    });
+    expect(codesOf((await server.http.get(`/fhir/Encounter/${encounter}`).expect(200)).body)).not.toContain('42CFRPart2');
+    return [`EpisodeOfCare/${episode}`, `Encounter/${encounter}`];
+  };
+  const expectRelabelled = async (paths: string[]) => {
+    for (const path of paths) {
+      const labelled = (await server.http.get(`/fhir/${path}`).expect(200)).body;
+      expect([path, codesOf(labelled)]).toEqual([path, expect.arrayContaining(['42CFRPart2', 'SUD', 'R'])]);
+      expect(labelled.meta.versionId).toBe('2');
+    }
+  };
+  const flag = [{ url: `${IOP}/StructureDefinition/part2-program`, valueBoolean: true }];
+
+  test('flagging a program as Part 2 queues a job that labels what was written before', async () => {
+    const program = await createResource(server, { resourceType: 'HealthcareService', name: 'Recovery group (not yet Part 2)' });
+    const paths = await enrolledIn(program);
+    const service = (await server.http.get(`/fhir/HealthcareService/${program}`).expect(200)).body;
+    await server.http.put(`/fhir/HealthcareService/${program}`).send({ ...service, extension: flag }).expect(200);
+    const [job] = (await server.pool.query(`SELECT reason FROM part2_relabel_job ORDER BY id DESC LIMIT 1`)).rows;
+    expect(job.reason).toContain(`HealthcareService/${program} version 2`);
+    const worker = startRelabelWorker(createRepository(server.pool), 60_000);
+    await worker.drain();
+    await worker.stop();
+    await expectRelabelled(paths);
+    const payer = await server.as('system/*.rs', { clientId: 'acme-payer' });
+    expect((await payer.get(`/fhir/${paths[1]}`)).status).toBe(404);
+  });
+
+  test('a job is resumable: one batch records where it stopped, and another worker finishes it', async () => {
+    await stopRelabelWorker();
+    const program = await createResource(server, { resourceType: 'HealthcareService', name: 'Aftercare (not yet Part 2)' });
+    const paths = await enrolledIn(program);
+    await stopRelabelWorker(); // only the batches below run
+    // The rules change without a write (e.g. a process that died before its job row was written): queue by hand.
+    await server.pool.query(`UPDATE resource SET content = jsonb_set(content, '{extension}', $2::jsonb) WHERE resource_type = 'HealthcareService' AND id = $1`,
+      [program, JSON.stringify(flag)]);
+    const [job] = (await server.pool.query(`INSERT INTO part2_relabel_job (fingerprint, reason) VALUES ('test', 'test') RETURNING id`)).rows;
+    const first = await runRelabelBatch(createRepository(server.pool), 3);
+    expect(first).toEqual({ jobId: String(job.id), relabelled: expect.any(Number) });
+    const resumed = (await server.pool.query(`SELECT last_res_id, status FROM part2_relabel_job WHERE id = $1`, [job.id])).rows[0];
+    expect([Number(resumed.last_res_id) > 0, resumed.status]).toEqual([true, 'running']);
+    const other = startRelabelWorker(createRepository(server.pool), 60_000);
+    await other.drain();
+    await other.stop();
+    expect((await server.pool.query(`SELECT status FROM part2_relabel_job WHERE id = $1`, [job.id])).rows[0].status).toBe('done');
+    await expectRelabelled(paths);
   });
 });

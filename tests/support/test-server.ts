@@ -12,6 +12,7 @@ import { DEFAULT_CONFORMANCE_DIRECTORIES, loadConformance } from '../../server/s
 import { storeConformanceResources } from '../../server/src/conformance/store-conformance';
 import { createRepository } from '../../server/src/create-repository';
 import { loadFhirDefinitions } from '../../server/src/fhir/definitions';
+import { stopRelabelWorker } from '../../server/src/jobs/part2-relabel';
 import { stopReindexWorker } from '../../server/src/search/reindex/reindex-worker';
 import { createPool } from '../../server/src/store/pool';
 import { mintAdminToken, mintToken, TokenContext } from './auth-tokens';
@@ -80,6 +81,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       await (app.locals.exportWorker as { stop(): Promise<void> } | undefined)?.stop();
       // Writing an active SearchParameter (e.g. storeConformance) starts this process's reindex worker on this pool.
       await stopReindexWorker();
+      await stopRelabelWorker(); // writing a HealthcareService or the SUD ValueSet queues Part 2 relabelling
+
       await pool.end();
       const cleanup = new Client({ connectionString: adminUrl });
       await cleanup.connect();

@@ -57,16 +57,21 @@ ALTER TABLE auth_client ADD COLUMN organization text CHECK (organization ~ '^Org
 ALTER TABLE auth_client ADD COLUMN purposes text[] NOT NULL DEFAULT '{}';
 ALTER TABLE auth_token ADD COLUMN purpose text;
 
--- The relabelling job: when the labelling rules change (the SUD ValueSet, a program's Part 2 flag), every resource is
--- labelled again in res_id order, resumable by any process from last_res_id.
+-- The relabelling job (jobs/part2-relabel.ts): when the labelling rules change (the SUD ValueSet, a program's Part 2
+-- flag), every resource is labelled again in res_id order, resumable by any process from last_res_id; a pass that
+-- labelled something is followed by another (a resource may refer to one written after it).
 CREATE TABLE part2_relabel_job (
   id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   fingerprint  text        NOT NULL,
   reason       text        NOT NULL,
-  status       text        NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'done')),
+  status       text        NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'done', 'superseded')),
+  pass         integer     NOT NULL DEFAULT 1,
   last_res_id  bigint      NOT NULL DEFAULT 0,
   relabelled   integer     NOT NULL DEFAULT 0,
+  pass_relabelled integer  NOT NULL DEFAULT 0,
   created_at   timestamptz NOT NULL DEFAULT now(),
   updated_at   timestamptz NOT NULL DEFAULT now(),
   finished_at  timestamptz
 );
+-- Resources written before labelling existed are labelled by a first job.
+INSERT INTO part2_relabel_job (fingerprint, reason) VALUES ('', 'labelling introduced (migration 050)');
