@@ -7,7 +7,7 @@ import { registerClient } from '../../server/src/auth/clients';
 import { createRepository } from '../../server/src/create-repository';
 import { runRelabelBatch, startRelabelWorker, stopRelabelWorker } from '../../server/src/jobs/part2-relabel';
 import { authServerOf } from '../support/auth-tokens';
-import { jwksOf, makeKey } from '../support/auth-keys';
+import { jwksOf, makeKey, signAssertion } from '../support/auth-keys';
 import { createResource } from '../support/auth-fixtures';
 import { codesOf, part2Consent } from '../support/part2-fixtures';
 import { startTestServer, TestServer } from '../support/test-server';
@@ -160,5 +160,45 @@ describe('relabelling when the rules change', () => {
     await other.stop();
     expect((await server.pool.query(`SELECT status FROM part2_relabel_job WHERE id = $1`, [job.id])).rows[0].status).toBe('done');
     await expectRelabelled(paths);
+  });
+});
+
+describe('who is asking, and why', () => {
+  const TOKEN_URL = 'http://localhost:8080/auth/token';
+  const key = makeKey('ES384');
+  const tokenFor = (claims?: Record<string, unknown>) => server.http.post('/auth/token').type('form').set('Accept', 'application/json').send({
+    scope: 'system/*.rs', grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    client_assertion: signAssertion(key, 'udap-payer', TOKEN_URL, { claims }),
+  });
+  /** The purpose recorded for the token: the jti in its payload names its row. */
+  const purposeOf = async (accessToken: string) => {
+    const { jti } = JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString('utf8')) as { jti: string };
+    return (await server.pool.query('SELECT purpose FROM auth_token WHERE jti = $1', [jti])).rows[0].purpose as string | null;
+  };
+
+  beforeAll(async () => {
+    await registerClient(authServerOf(server.app).pool, {
+      clientId: 'udap-payer', type: 'backend', scope: 'system/*.rs', jwks: jwksOf(key), organization: `Organization/${ids.payer}`, purposes: ['HOPERAT', 'HPAYMT'],
+    });
+  });
+
+  test('the UDAP B2B purpose_of_use narrows the purpose to a registered one; otherwise the first registered applies', async () => {
+    const plain = await tokenFor().expect(200);
+    expect(await purposeOf(plain.body.access_token)).toBe('HOPERAT');
+    const narrowed = await tokenFor({ extensions: { 'hl7-b2b': { version: '1', purpose_of_use: ['urn:oid:2.16.840.1.113883.5.8#HPAYMT'] } } }).expect(200);
+    expect(await purposeOf(narrowed.body.access_token)).toBe('HPAYMT');
+    const unregistered = await tokenFor({ extensions: { 'hl7-b2b': { purpose_of_use: ['TREAT'] } } }).expect(400);
+    expect(unregistered.body.error).toBe('invalid_grant');
+    expect(unregistered.body.error_description).toMatch(/TREAT is not registered/);
+    const unknown = await tokenFor({ extensions: { 'hl7-b2b': { purpose_of_use: ['urn:oid:2.16.840.1.113883.5.8#NOPE'] } } }).expect(400);
+    expect(unknown.body.error_description).toMatch(/not a v3 PurposeOfUse code/);
+  });
+
+  test('registration refuses an unknown organisation or purpose with a clear message', async () => {
+    const pool = authServerOf(server.app).pool;
+    const base = { type: 'backend' as const, scope: 'system/*.rs', jwks: jwksOf(makeKey('ES384')) };
+    await expect(registerClient(pool, { ...base, clientId: 'bad-org', organization: 'Organization/nope' })).rejects.toThrow('unknown organization Organization/nope');
+    await expect(registerClient(pool, { ...base, clientId: 'bad-org2', organization: 'Practitioner/1' })).rejects.toThrow(/organization must be a reference like Organization\/123/);
+    await expect(registerClient(pool, { ...base, clientId: 'bad-purpose', purposes: ['PAYMENT'] })).rejects.toThrow(/unknown purpose of use "PAYMENT"/);
   });
 });

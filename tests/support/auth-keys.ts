@@ -30,10 +30,12 @@ export interface AssertionOverrides {
   omitKid?: boolean;
   kid?: string;
   header?: Record<string, unknown>;
+  /** Extra claims, e.g. the UDAP B2B authorization extension (`extensions`). */
+  claims?: Record<string, unknown>;
 }
 
 export function signAssertion(key: TestKey, clientId: string, tokenEndpoint: string, o: AssertionOverrides = {}): string {
-  const payload: Record<string, unknown> = { iss: o.iss ?? clientId, sub: o.sub ?? clientId, aud: o.aud ?? tokenEndpoint };
+  const payload: Record<string, unknown> = { ...o.claims, iss: o.iss ?? clientId, sub: o.sub ?? clientId, aud: o.aud ?? tokenEndpoint };
   if (!o.omitJti) payload.jti = o.jti ?? randomBytes(32).toString('hex');
   const now = Math.floor(Date.now() / 1000);
   payload.iat = now;
