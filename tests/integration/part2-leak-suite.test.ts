@@ -162,3 +162,13 @@ test('$export carries the consented patient\'s records (labelled) and nobody els
   expect(labelled).toHaveLength(RECORD_KINDS.length);
   expect(labelled.filter((r) => !r.meta?.security?.some((c) => c.code === 'NORDSCLCD'))).toEqual([]);
 });
+
+test('IOP operations compute only from what the requester may see: $outcomes counts a score only under the valid consent', async () => {
+  for (const situation of SITUATIONS) {
+    const res = await payer.get(`/fhir/Patient/${patients.get(situation)}/$outcomes`).expect(200);
+    const instruments = (res.body.parameter ?? []).filter((p: { name: string }) => p.name === 'instrument');
+    expect([situation, instruments.length]).toEqual([situation, situation === 'valid consent' ? 1 : 0]);
+  }
+  const all = await server.http.get(`/fhir/Patient/${patients.get('no consent')}/$outcomes`).expect(200);
+  expect(all.body.parameter.filter((p: { name: string }) => p.name === 'instrument')).toHaveLength(1); // an administrator sees it
+});

@@ -43,7 +43,7 @@ export async function createPart2Records(server: TestServer, patient: string, pr
     Encounter: () => ({ resourceType: 'Encounter', status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' }, subject, episodeOfCare: [ref('EpisodeOfCare')], appointment: [ref('Appointment')] }),
     Condition: () => ({ resourceType: 'Condition', subject, code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'F11.20' }] } }),
     QuestionnaireResponse: () => ({ resourceType: 'QuestionnaireResponse', status: 'completed', subject, encounter: ref('Encounter') }),
-    Observation: () => ({ resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '75626-2' }] }, subject, encounter: ref('Encounter'), derivedFrom: [ref('QuestionnaireResponse')], valueInteger: 5 }),
+    Observation: () => ({ resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '75626-2' }] }, subject, encounter: ref('Encounter'), derivedFrom: [ref('QuestionnaireResponse')], effectiveDateTime: '2026-11-02T10:00:00Z', valueInteger: 5 }),
     Goal: () => ({ resourceType: 'Goal', lifecycleStatus: 'active', description: { text: 'Abstinence' }, subject, addresses: [ref('Condition')] }),
     CarePlan: () => ({ resourceType: 'CarePlan', status: 'active', intent: 'plan', subject, addresses: [ref('Condition')], goal: [ref('Goal')] }),
     Composition: () => ({ resourceType: 'Composition', status: 'final', type: { coding: [{ system: 'http://loinc.org', code: '11506-3' }] }, subject, encounter: ref('Encounter'), date: '2026-11-02', author: [{ reference: `Organization/${provider}` }], title: 'Group note' }),
