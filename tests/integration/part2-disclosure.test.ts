@@ -112,6 +112,11 @@ describe('a payer under consent', () => {
     expect(part('basis')[0].valueCode).toBe('consent');
     expect(part('consent')[0].valueReference!.reference).toBe(`Consent/${consent}`);
     expect(part('resource').map((p) => p.valueReference!.reference)).toEqual(expect.arrayContaining([`Claim/${clinic.sud.claim}`, `Encounter/${clinic.sud.encounter}`]));
+    // The payer's accesses are audited with the purpose its token was issued for.
+    const audits = ((await server.http.get('/fhir/AuditEvent?_count=500').expect(200)).body as Bundle).entry!.map((e) => e.resource as { purposeOfEvent?: { coding?: { code?: string }[] }[]; agent?: { who?: { identifier?: { value?: string } } }[] });
+    const payerAudits = audits.filter((a) => JSON.stringify(a.agent).includes(clinic.payerClient));
+    expect(payerAudits.length).toBeGreaterThan(0);
+    expect(payerAudits.every((a) => a.purposeOfEvent?.[0].coding?.[0].code === 'HPAYMT')).toBe(true);
     // Nobody else's accounting, and not to a clinician.
     await mine.get(`/fhir/Patient/${clinic.mhPatient}/$disclosures`).expect(404);
     const counselor = await server.as('user/*.rs', { fhirUser: `Practitioner/${clinic.sudCounselor}` });
