@@ -8,7 +8,8 @@
  * comma-separated, ascending; default "10000,100000"; e.g. "2000,10000" for a quick run), BENCH_SEARCH_OPS
  * (requests per query and phase; default 200). Per query it reports the server over HTTP, the server's own page
  * statement run directly (so HTTP/JSON overhead and database time can be told apart), the hand-written SQL, and
- * the tables (if any) the page statement's plan scans whole.
+ * the tables (if any) the page statement's plan scans whole. Then, at the largest size, the cost of the 42 CFR Part 2
+ * consent filter (bench/part2-bench.ts; BENCH_PART2=0 skips it).
  */
 import '../server/src/polyfills';
 import { Pool } from 'pg';
@@ -18,6 +19,7 @@ import { ensureBenchToken } from './bench-token';
 import { FhirClient } from './fhir-client';
 import { startServerChild } from './server-child';
 import { BENCH_QUERIES, BenchQuery, pickFor } from './search-queries';
+import { runPart2Bench } from './part2-bench';
 import { generatePatients, withoutSecondaryIndexes } from './search-data';
 import { seqScannedTables, serverPageStatement } from './search-plans';
 import { LoadResult, round, runLoad } from './stats';
@@ -61,6 +63,7 @@ export async function runSearchBench(options?: SearchBenchOptions): Promise<Reco
   const client = new FhirClient(options.fhirBase, process.env.BENCH_BEARER_TOKEN);
   const bySize: Record<string, unknown> = {};
   const p50s: Record<string, number[]> = {};
+  let part2: Record<string, unknown> | undefined;
   try {
     let generated = 0;
     for (const size of sizes) {
@@ -92,6 +95,7 @@ export async function runSearchBench(options?: SearchBenchOptions): Promise<Reco
     method: 'per query: one pass over BENCH_SEARCH_OPS picks at 1 client reported as first touch; then the same picks at 1 client (p50/p95, ms) and at the highest concurrency (per second), over HTTP with _count=20, beside hand-written SQL for the same page (same picks, so the same cache state)',
     bySize,
     [`httpP50Ratio_${sizes[sizes.length - 1]}_vs_${sizes[0]}`]: ratio,
+    ...(part2 ? { part2 } : {}),
   };
 }
 

@@ -19,12 +19,14 @@ export interface ScriptTokenRequest {
   seconds: number;
   /** Administrator client (may run $reindex, read AuditEvents). */
   admin?: boolean;
+  /** The organisation the client acts for and its purposes of use (42 CFR Part 2 consents name them). */
+  actsFor?: { organization?: string; purposes?: string[] };
 }
 
 export async function mintScriptToken(pool: Pool, request: ScriptTokenRequest): Promise<string> {
   const server = new AuthServer(pool, readAuthSettings(request.baseUrl), new AuditLog(pool));
   await server.ready();
-  await registerScriptClient(pool, request.clientId, request.scope, request.admin ?? false);
+  await registerScriptClient(pool, request.clientId, request.scope, request.admin ?? false, request.actsFor);
   const token = await mintBackendToken(server, request.clientId, request.scope, request.seconds);
   return token.access_token;
 }
