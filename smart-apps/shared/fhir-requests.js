@@ -26,7 +26,7 @@ export function outcomeMessages(body) {
 /**
  * @param {any} client fhirclient Client
  * @param {string} path relative to the FHIR base (e.g. "Patient/1") or absolute
- * @param {{ method?: string, body?: any }} [options]
+ * @param {{ method?: string, body?: any, headers?: Record<string, string> }} [options] headers: e.g. If-Match
  */
 export async function fhirRequest(client, path, options = {}) {
   await client.refreshIfNeeded(); // an expired access token is renewed with the refresh token, when there is one
@@ -34,6 +34,7 @@ export async function fhirRequest(client, path, options = {}) {
   const url = /^https?:/.test(path) ? path : `${base}/${path}`;
   const headers = { Accept: 'application/fhir+json', Authorization: client.getAuthorizationHeader() };
   if (options.body !== undefined) headers['Content-Type'] = 'application/fhir+json';
+  Object.assign(headers, options.headers);
   let response;
   try {
     response = await fetch(url, { method: options.method ?? 'GET', headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });

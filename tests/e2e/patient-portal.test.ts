@@ -2,12 +2,16 @@
  * The patient portal in a real browser: a patient signs in (standalone launch, our login and consent pages), sees
  * their upcoming sessions, fills in a PHQ-9 rendered from the stored Questionnaire, gets the server's score and a
  * progress chart; answering item 9 above "Not at all" shows the 988 crisis resources at once and raises a risk Flag.
+ * In "Your privacy" a patient of a 42 CFR Part 2 program reads their consent and who received their records in plain
+ * words, and revokes the consent, after which the payer no longer receives the records.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Bundle, Flag, Observation, QuestionnaireResponse } from '@medplum/fhirtypes';
+import type { Bundle, Consent, Flag, Observation, Parameters, QuestionnaireResponse } from '@medplum/fhirtypes';
 import type { Page } from 'playwright-core';
-import { createLogin, describeInBrowser, E2eEnvironment, newPage, signIn, startE2e } from '../support/e2e-browser';
+import { createResource } from '../support/auth-fixtures';
+import { createLogin, describeInBrowser, E2E_TIME_ZONE, E2eEnvironment, newPage, signIn, startE2e } from '../support/e2e-browser';
+import { createPart2Clinic, part2Consent } from '../support/part2-fixtures';
 import { createFixture, dayFromToday, enroll, Fixture, schedule } from '../integration/iop-fixtures';
 
 let env: E2eEnvironment;
@@ -110,8 +114,99 @@ describeInBrowser('patient portal', () => {
     await page.locator('#patient-banner').getByText('Ben Okafor').waitFor();
     await page.getByText('No scores yet.').first().waitFor();
     expect(await page.locator('figure.score-chart circle.point').count()).toBe(0);
+    // Nor anyone else's consents or disclosures: this patient has none, and the privacy section says so.
+    await page.locator('#consents').getByText('You have no consents on file.').waitFor();
+    expect(await page.locator('[data-empty="disclosures"]').textContent()).toBe('Nothing has been disclosed: no one outside your program has received your protected records.');
     expect(errors).toEqual([]);
     await context.close();
+  });
+
+  test('privacy: a Part 2 patient sees their consent and who received their records in plain words, and revokes the consent', async () => {
+    const clinic = await createPart2Clinic(env.server);
+    const payerName = (await env.server.http.get(`/fhir/Organization/${clinic.payer}`).expect(200)).body.name as string;
+    const written = part2Consent(clinic.sudPatient, `Organization/${clinic.payer}`, ['HPAYMT', 'HOPERAT']);
+    written.provision!.provision = [{ type: 'deny', class: [{ system: 'http://hl7.org/fhir/resource-types', code: 'Condition' }] }];
+    const consentId = await createResource(env.server, written);
+    // The payer reads the claim, then searches with the visit included: two disclosures, the search the newer.
+    const payer = await env.server.as('system/*.rs', { clientId: clinic.payerClient });
+    expect((await payer.get(`/fhir/Claim/${clinic.sud.claim}`)).status).toBe(200);
+    expect((await payer.get(`/fhir/Claim?patient=${clinic.sudPatient}&_include=Claim:encounter`)).status).toBe(200);
+    const accounting = (await env.server.http.get(`/fhir/Patient/${clinic.sudPatient}/$disclosures`).expect(200)).body as Parameters;
+    const instants = accounting.parameter!.map((d) => d.part!.find((p) => p.name === 'date')!.valueInstant!);
+    expect(instants).toHaveLength(2);
+    // What the browser (en-US, the e2e time zone) shows for an instant, whatever zone this machine is in.
+    const spaces = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim();
+    const shown = (instant: string) => spaces(`${new Date(instant).toLocaleDateString('en-US', { timeZone: E2E_TIME_ZONE, year: 'numeric', month: 'short', day: 'numeric' })} ${new Date(instant).toLocaleTimeString('en-US', { timeZone: E2E_TIME_ZONE, hour: '2-digit', minute: '2-digit' })}`);
+
+    const login = await createLogin(env, `Patient/${clinic.sudPatient}`);
+    const { page, errors, context } = await newPage(env);
+    await page.goto(`${env.live.origin}/apps/patient-portal/launch.html`);
+    await signIn(page, login);
+    await page.waitForURL(/\/apps\/patient-portal\/index\.html/);
+    await page.getByRole('navigation', { name: 'On this page' }).getByRole('link', { name: 'Your privacy' }).click();
+    await page.getByRole('heading', { name: 'Your privacy', level: 2 }).waitFor();
+
+    const consent = page.locator(`#consents [data-consent="${consentId}"]`);
+    await consent.waitFor();
+    expect(await consent.getByRole('heading', { level: 4 }).textContent()).toBe(`Sharing with ${payerName}`);
+    const facts = spaces(await consent.locator('dl').textContent());
+    expect(facts).toContain('StatusActive');
+    expect(facts).toContain('Forpayment (billing your health plan) and health care operations');
+    expect(facts).toContain('Not shareddiagnoses');
+    expect(facts).toContain('FromJan 5, 2026');
+    expect(facts).toContain('Untilyou revoke it');
+
+    const rows = page.locator('#disclosures tbody tr');
+    await rows.nth(1).waitFor();
+    const cells = async (row: number) => (await rows.nth(row).locator('td').allTextContents()).map(spaces);
+    expect(await cells(0)).toEqual([shown(instants[0]), payerName, 'payment (billing your health plan)', 'Your consent of Jan 5, 2026', '1 claim, 1 visit']);
+    expect(await cells(1)).toEqual([shown(instants[1]), payerName, 'payment (billing your health plan)', 'Your consent of Jan 5, 2026', '1 claim']);
+    // No references, codes or scope jargon anywhere in the section.
+    expect(await page.locator('#privacy').textContent()).not.toMatch(/Organization\/|Consent\/|Claim\/|HPAYMT|HOPERAT|patient-privacy|IRCP|\d{4}-\d{2}-\d{2}/);
+
+    // Meanwhile the care team updates the consent: the portal's copy is stale, so its revocation is refused (412).
+    const current = (await env.server.http.get(`/fhir/Consent/${consentId}`).expect(200)).body as Consent;
+    await env.server.http.put(`/fhir/Consent/${consentId}`).send({ ...current, identifier: [{ system: 'urn:test', value: 'scanned-form-17' }] }).expect(200);
+
+    const revoke = consent.getByRole('button', { name: `Revoke consent for ${payerName}` });
+    await revoke.click();
+    const question = `Revoke your consent for ${payerName}?`;
+    const confirmation = page.getByRole('group', { name: question });
+    await page.waitForFunction((text) => document.activeElement?.textContent === text, question);
+    expect(spaces(await confirmation.textContent())).toContain(`From now on, ${payerName} will no longer receive your records from your program for payment (billing your health plan) and health care operations.`);
+    expect(await confirmation.textContent()).toContain('already shared before you revoke cannot be recalled');
+    await confirmation.getByRole('button', { name: 'Keep my consent' }).click();
+    expect(await confirmation.count()).toBe(0);
+    expect(await revoke.evaluate((button) => button === document.activeElement)).toBe(true);
+
+    await revoke.click();
+    await page.waitForFunction((text) => document.activeElement?.textContent === text, question);
+    await page.keyboard.press('Tab'); // from the question to "Yes, revoke my consent"
+    await page.keyboard.press('Enter');
+    const status = page.locator('#status');
+    await status.getByText('Your consent changed since this page was loaded').waitFor();
+    expect(await status.textContent()).toContain('Version conflict'); // the server's OperationOutcome text
+    expect(((await env.server.http.get(`/fhir/Consent/${consentId}`).expect(200)).body as Consent).status).toBe('active');
+
+    // The list was reloaded with the current version: now the revocation goes through.
+    await revoke.click();
+    await confirmation.getByRole('button', { name: 'Yes, revoke my consent' }).click();
+    await status.getByText(`You revoked your consent for ${payerName}`).waitFor();
+    await consent.locator('[data-status="inactive"]').waitFor();
+    expect(spaces(await consent.locator('dl').textContent())).toContain('StatusRevoked');
+    expect(await consent.getByRole('button').count()).toBe(0);
+    await page.waitForFunction(() => document.activeElement?.id === 'consents-heading'); // the revoke button is gone
+    await page.getByRole('cell', { name: 'Your consent of Jan 5, 2026 (since revoked)' }).first().waitFor();
+    expect(errors.filter((e) => !/status of 412/.test(e))).toEqual([]);
+    await context.close();
+
+    const revoked = (await env.server.http.get(`/fhir/Consent/${consentId}`).expect(200)).body as Consent;
+    expect(revoked.status).toBe('inactive');
+    expect(revoked.meta!.versionId).toBe('3');
+    const { meta: _m1, status: _s1, ...kept } = revoked;
+    const { meta: _m2, status: _s2, ...before } = { ...current, identifier: [{ system: 'urn:test', value: 'scanned-form-17' }] };
+    expect(kept).toEqual(before); // everything else as it was read
+    expect((await payer.get(`/fhir/Claim/${clinic.sud.claim}`)).status).toBe(404);
   });
 
   test('opening the app page without signing in offers the sign-in instead of failing', async () => {
