@@ -104,6 +104,24 @@ describe('consents', () => {
   });
 });
 
+describe('who may change a consent', () => {
+  test('a revoked consent cannot be made active again (a new one is signed); a family proxy may not write consents', async () => {
+    const consent = part2Consent(ids.alice, `Organization/${ids.hie}`, ['TREAT']);
+    const id = await createResource(server, consent);
+    await server.http.put(`/fhir/Consent/${id}`).send({ ...consent, id, status: 'inactive' }).expect(200);
+    const again = await server.http.put(`/fhir/Consent/${id}`).send({ ...consent, id, status: 'active' }).expect(422);
+    expect(again.body.issue[0].expression).toEqual(['Consent.status']);
+    const proxy = await createResource(server, { resourceType: 'RelatedPerson', active: true, patient: { reference: `Patient/${ids.alice}` } });
+    const family = await server.as('patient/*.cruds', { fhirUser: `RelatedPerson/${proxy}`, patient: ids.alice });
+    expect((await family.get(`/fhir/Consent/${id}`)).status).toBe(200);
+    const refused = await family.put(`/fhir/Consent/${id}`).send({ ...consent, id, status: 'rejected' }).expect(403);
+    expect(refused.body.issue[0].diagnostics).toMatch(/Only the patient, their care team and administrators may write consents/);
+    await family.post('/fhir/Consent').send(part2Consent(ids.alice, `Organization/${ids.payer}`, ['HMARKT'])).expect(403);
+    const patient = await server.as('patient/*.cruds', { fhirUser: `Patient/${ids.alice}`, patient: ids.alice });
+    await patient.post('/fhir/Consent').send(part2Consent(ids.alice, `Organization/${ids.hie}`, ['TREAT'])).expect(201);
+  });
+});
+
 describe('relabelling when the rules change', () => {
   const enrolledIn = async (program: string) => {
     const patient = await createResource(server, { resourceType: 'Patient', name: [{ family: 'Later' }] });

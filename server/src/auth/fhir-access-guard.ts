@@ -34,6 +34,7 @@ export async function guardedDispatch(route: Route, params: RouteParams, req: Fh
     checkAuthenticated(access, route.interaction, ctx.baseUrl);
     checkAuditEventRules(access, route.interaction, needs);
     checkScopes(access, needs, route.interaction);
+    checkConsentWriter(access, needs);
     if (needs.writes) return await runWrite(route, params, req, ctx, access, needs);
     if (isTransactionBundle(route.interaction, req)) return await runTransactionBundle(route, params, req, ctx, access);
     const response = await discloseResponse(ctx.repo, access, await runRead(route, params, req, ctx, access, needs), { request: requestLine(req) });
@@ -82,6 +83,16 @@ function checkScopes(access: AccessContext, needs: InteractionNeeds, interaction
   }
   if (needs.conditional && !needs.permissions.every((p) => scopesReachEveryRow(policy, p, needs.resourceType))) {
     throw insufficientScope('Conditional writes need a scope that reaches every resource of the type');
+  }
+}
+
+/**
+ * Consents are the patient's decisions: the patient, the staff who record them and administrators write them. A
+ * related person (family proxy) reads the consents their access depends on, but may not grant, widen or revoke them.
+ */
+function checkConsentWriter(access: AccessContext, needs: InteractionNeeds): void {
+  if (needs.writes && needs.resourceType === 'Consent' && access.principal.fhirUser?.startsWith('RelatedPerson/')) {
+    throw insufficientScope('Only the patient, their care team and administrators may write consents');
   }
 }
 

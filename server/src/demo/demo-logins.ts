@@ -26,6 +26,7 @@ export const DEMO_LOGINS: DemoLogin[] = [
   { username: 'leo', password: 'leo-demo-1', who: { type: 'Practitioner', key: 'manager-1' } }, // program manager, all programs
   { username: 'adelina', password: 'adelina-demo-1', who: { type: 'Patient', key: 'patient-01' } }, // patient portal
   { username: 'ramon', password: 'ramon-demo-1', who: { type: 'RelatedPerson', key: 'patient-01-family' } }, // Adelina's husband
+  { username: 'ariel', password: 'ariel-demo-1', who: { type: 'Patient', key: 'patient-03' } }, // SUD IOP patient (Part 2 consent to the health plan)
   { username: 'admin', password: 'admin-demo-1', who: 'admin' },
 ];
 
