@@ -80,6 +80,7 @@ function entities(record: AuditRecord): AuditEventEntity[] {
       role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '24', display: 'Query' },
       query: Buffer.from(record.query, 'utf8').toString('base64'),
       description: record.query,
+      ...(record.requestId ? { detail: [{ type: 'request-id', valueString: record.requestId }] } : {}),
     });
   }
   return list;

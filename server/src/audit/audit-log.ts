@@ -1,16 +1,50 @@
 /**
  * Writes AuditEvents. Inside a write transaction the event goes through that transaction (so it commits or rolls
- * back with the write); otherwise straight to the pool. Rows are chained later by the sealer (audit-chain.ts).
+ * back with the write); otherwise through a group commit shared by concurrent requests (below). Rows are chained
+ * later by the sealer (audit-chain.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { Repository } from '../store/repository';
-import { sql } from '../store/sql';
+import { FhirError, issue, outcome } from '../errors';
+import { Sql, sql } from '../store/sql';
 import { buildAuditEvent } from './audit-event';
 import type { AuditRecord } from './audit-record';
 
+export interface AuditLogOptions {
+  /** Events waiting for their commit before new ones wait (back-pressure). */
+  maxQueue?: number;
+  /** Events per INSERT. */
+  maxBatch?: number;
+  /** How long an event waits for room in a full queue before its request gets a 503. */
+  maxWaitMs?: number;
+}
+
+interface Waiting {
+  row: AuditRow;
+  settle: (err?: unknown) => void;
+}
+
+/**
+ * Events recorded outside a write transaction (reads, searches, refusals) share commits (group commit): while one
+ * INSERT is in flight the next events queue, and the next INSERT takes them all (up to maxBatch). Each caller is
+ * answered only once the statement holding its event has committed, so a request is never acknowledged before its
+ * AuditEvent is durable, but concurrent requests pay for one WAL flush instead of one each. A full queue makes
+ * callers wait (back-pressure), and one that cannot get in within maxWaitMs fails with a 503.
+ */
 export class AuditLog {
-  constructor(private readonly pool: Pool) {}
+  private readonly queue: Waiting[] = [];
+  private flushing = false;
+  private readonly roomWaiters: (() => void)[] = [];
+  private readonly maxQueue: number;
+  private readonly maxBatch: number;
+  private readonly maxWaitMs: number;
+
+  constructor(private readonly pool: Pool, options: AuditLogOptions = {}) {
+    this.maxQueue = options.maxQueue ?? 10_000;
+    this.maxBatch = options.maxBatch ?? 500;
+    this.maxWaitMs = options.maxWaitMs ?? 5_000;
+  }
 
   async record(record: AuditRecord, tx?: Repository): Promise<void> {
     await this.recordMany([record], tx);
@@ -20,22 +54,74 @@ export class AuditLog {
   async recordMany(records: AuditRecord[], tx?: Repository): Promise<void> {
     if (records.length === 0) return;
     const rows = records.map(toRow);
-    const column = <K extends keyof AuditRow>(key: K) => rows.map((r) => r[key]);
-    // Arrays of arrays cannot be unnested per row, so text[] columns travel as JSON.
-    const statement = sql`INSERT INTO audit_event (id, recorded, type_code, action, outcome, agent, client_id, patients, entities, source_ip, content)
-      SELECT id, recorded, type_code, action, outcome, agent, client_id,
-             ARRAY(SELECT jsonb_array_elements_text(patients)), ARRAY(SELECT jsonb_array_elements_text(entities)), source_ip, content
-        FROM unnest(${column('id')}::uuid[], ${column('recorded')}::timestamptz[], ${column('typeCode')}::text[], ${column('action')}::text[],
-                    ${column('outcome')}::text[], ${column('agent')}::text[], ${column('clientId')}::text[], ${column('patients')}::jsonb[],
-                    ${column('entities')}::jsonb[], ${column('sourceIp')}::text[], ${column('content')}::jsonb[])
-          AS r(id, recorded, type_code, action, outcome, agent, client_id, patients, entities, source_ip, content)`;
     if (tx?.inTransaction) {
-      await tx.query(statement);
+      await tx.query(insertStatement(rows));
       return;
     }
-    const { text, values } = statement.toQuery();
-    await this.pool.query(text, values);
+    await this.waitForRoom();
+    const committed = rows.map((row) => new Promise<void>((resolve, reject) => {
+      this.queue.push({ row, settle: (err) => (err === undefined ? resolve() : reject(err)) });
+    }));
+    this.startFlushing();
+    await Promise.all(committed);
   }
+
+  /** Events waiting for their commit (metrics, tests). */
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  private async waitForRoom(): Promise<void> {
+    if (this.queue.length < this.maxQueue) return;
+    let timer: NodeJS.Timeout | undefined;
+    const admitted = new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+    const refused = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new FhirError(503, outcome(issue('error', 'transient',
+        'The audit trail is behind: the request was not run. Retry shortly.')), { 'Retry-After': '2' })), this.maxWaitMs);
+    });
+    try {
+      await Promise.race([admitted, refused]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The flush loop runs until the queue is empty; one statement in flight at a time per process. */
+  private startFlushing(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    void this.flushAll();
+  }
+
+  private async flushAll(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        while (this.roomWaiters.length > 0 && this.queue.length < this.maxQueue) this.roomWaiters.shift()!();
+        const { text, values } = insertStatement(batch.map((w) => w.row)).toQuery();
+        try {
+          await this.pool.query(text, values);
+          for (const waiting of batch) waiting.settle();
+        } catch (err) {
+          for (const waiting of batch) waiting.settle(err);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+}
+
+function insertStatement(rows: AuditRow[]): Sql {
+  const column = <K extends keyof AuditRow>(key: K) => rows.map((r) => r[key]);
+  // Arrays of arrays cannot be unnested per row, so text[] columns travel as JSON.
+  return sql`INSERT INTO audit_event (id, recorded, type_code, action, outcome, agent, client_id, patients, entities, source_ip, content)
+    SELECT id, recorded, type_code, action, outcome, agent, client_id,
+           ARRAY(SELECT jsonb_array_elements_text(patients)), ARRAY(SELECT jsonb_array_elements_text(entities)), source_ip, content
+      FROM unnest(${column('id')}::uuid[], ${column('recorded')}::timestamptz[], ${column('typeCode')}::text[], ${column('action')}::text[],
+                  ${column('outcome')}::text[], ${column('agent')}::text[], ${column('clientId')}::text[], ${column('patients')}::jsonb[],
+                  ${column('entities')}::jsonb[], ${column('sourceIp')}::text[], ${column('content')}::jsonb[])
+        AS r(id, recorded, type_code, action, outcome, agent, client_id, patients, entities, source_ip, content)`;
 }
 
 interface AuditRow {

@@ -34,6 +34,7 @@ export function fhirAuditRecord(
     patients: [...patientsOf(access, params, req, body)],
     entities: [...entities],
     query: requestLine(req),
+    requestId: access.requestId,
     // Administrators keep full access, 42 CFR Part 2 records included: their accesses say so (health system
     // administration); a backend token's accesses carry the purpose it was issued for.
     purposeOfUse: access.policy.admin ? 'HSYSADMIN' : access.principal.purpose,

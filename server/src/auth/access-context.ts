@@ -23,6 +23,8 @@ export interface AccessContext {
   patient?: string;
   encounter?: string;
   sourceIp?: string;
+  /** The HTTP request's id (X-Request-Id), recorded in its AuditEvents. */
+  requestId?: string;
   /** Where AuditEvents go; absent only for internal work that is audited by its caller. */
   audit?: AuditLog;
   /** Enforcement is on: missing scopes answer 401/403 (off only with AUTH=off). */

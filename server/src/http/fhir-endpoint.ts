@@ -31,7 +31,8 @@ export function fhirEndpoint(options: FhirEndpointOptions): Router {
 
 async function handle(req: Request, res: Response, options: FhirEndpointOptions): Promise<void> {
   const fhirRequest = toFhirRequest(req);
-  const ctx: FhirContext = { repo: options.repo, baseUrl: options.baseUrl, requestId: requestIdOf(res), access: requireAccess(res) };
+  const requestId = requestIdOf(res);
+  const ctx: FhirContext = { repo: options.repo, baseUrl: options.baseUrl, requestId, access: { ...requireAccess(res), requestId } };
   const response = await dispatch(fhirRequest, ctx);
   writeFhirResponse(res, response, {
     pretty: firstOf(fhirRequest.query._pretty) === 'true',
