@@ -1,6 +1,6 @@
 /**
  * Validation on every write and for $validate: base R4 structure, types, cardinality and FHIRPath invariants
- * (@medplum/core), required value-set bindings (our own check, medplum does not do bindings), and every profile
+ * (@medplum/core, plus check-json-form.ts for what it misses: ids, empty values, narrative XHTML, Bundle rules), required value-set bindings (our own check, medplum does not do bindings), and every profile
  * in meta.profile that the server knows, checked by our own profile checker (check-profiles.ts: R4 pattern and
  * slicing semantics, which @medplum/core gets wrong for nested slices such as the core bp profile's).
  * A base failure answers 400; a binding or profile failure 422 (the spec's status for business-rule failures).
@@ -11,6 +11,7 @@ import { FhirError, outcome } from '../errors';
 import { terminology } from '../terminology/terminology-store';
 import { checkBindings } from './check-bindings';
 import { collectBoundValues, type BindingSelection } from './collect-bound-values';
+import { acceptBase64Whitespace, checkJsonForm } from './check-json-form';
 import { checkProfiles } from './check-profiles';
 
 export interface ValidationOptions {
@@ -29,7 +30,7 @@ const ALL_STRENGTHS = new Set(['required', 'extensible', 'preferred'] as const);
 const BASE_BINDINGS: BindingSelection = { strengths: new Set(['required']), extensionStrengths: ALL_STRENGTHS };
 
 export function validateFully(resource: Resource, options: ValidationOptions = {}): ValidationReport {
-  const base = runMedplum(resource);
+  const base = baseIssues(resource);
   const baseFailed = base.some(isError);
   const rest: OperationOutcomeIssue[] = [];
   if (isDataTypeLoaded(resource.resourceType)) {
@@ -39,6 +40,14 @@ export function validateFully(resource: Resource, options: ValidationOptions = {
   const issues = dedupe([...base, ...rest]);
   const failureStatus = baseFailed ? 400 : rest.some(isError) ? 422 : undefined;
   return { issues, failureStatus };
+}
+
+/** Medplum's base validation, corrected (base64 whitespace) and completed (check-json-form.ts), one issue per problem. */
+function baseIssues(resource: Resource): OperationOutcomeIssue[] {
+  const medplum = acceptBase64Whitespace(runMedplum(resource), resource);
+  const emptyAt = new Set(medplum.filter((i) => i.details?.text?.startsWith('Invalid empty')).map((i) => i.expression?.[0]));
+  const form = checkJsonForm(resource).filter((i) => !(i.details?.text?.startsWith('Empty ') && emptyAt.has(i.expression?.[0])));
+  return [...medplum, ...form];
 }
 
 /** All issues (errors and warnings) found in `resource`; never throws for an invalid resource. */
