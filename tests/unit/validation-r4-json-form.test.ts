@@ -156,10 +156,16 @@ describe('bundle.html: absolute fullUrl, one link per relation', () => {
     expect(validateFully(bundle).issues).toEqual([]);
   });
 
-  test.each(['Patient/3123', '/Patient/3123', 'urn:uuid:not-a-uuid', 'urn:oid:abc', 'example.com/Patient/1'])('fullUrl %j is a 400', (fullUrl) => {
+  test.each(['Patient/3123', '/Patient/3123', 'urn:uuid:', 'urn:other:1', 'example.com/Patient/1'])('fullUrl %j is a 400', (fullUrl) => {
     const report = validateFully(asResource({ resourceType: 'Bundle', type: 'collection', entry: [entry(fullUrl)] }));
     expect(report.failureStatus).toBe(400);
     expect(where(report.issues)).toEqual(['Bundle.entry[0].fullUrl']);
+  });
+
+  test.each(['urn:uuid:not-a-uuid', 'urn:oid:abc'])('fullUrl %j is absolute but malformed: a warning', (fullUrl) => {
+    const report = validateFully(asResource({ resourceType: 'Bundle', type: 'collection', entry: [entry(fullUrl)] }));
+    expect(report.failureStatus).toBeUndefined();
+    expect(report.issues).toEqual([expect.objectContaining({ severity: 'warning', expression: ['Bundle.entry[0].fullUrl'] })]);
   });
 
   test('a link relation that occurs twice is a 400 at the second one (Bundle.link and entry.link)', () => {

@@ -21,7 +21,7 @@ export async function processBundle(req: FhirRequest, _params: RouteParams, ctx:
   const bundle = req.body as Bundle;
   if (!isResource(bundle) || bundle.resourceType !== 'Bundle') throw badRequest('POST to the FHIR base takes a Bundle of type batch or transaction');
   if (bundle.type !== 'batch' && bundle.type !== 'transaction') throw badRequest(`Bundle.type must be batch or transaction, not ${bundle.type ?? '(none)'}`, ['Bundle.type']);
-  const bundleProblems = checkBundleRules(bundle as unknown as Record<string, unknown>, 'Bundle');
+  const bundleProblems = checkBundleRules(bundle as unknown as Record<string, unknown>, 'Bundle').filter((i) => i.severity === 'error');
   if (bundleProblems.length > 0) throw new FhirError(400, outcome(...bundleProblems));
   const entries = bundle.entry ?? [];
   const requests = entries.map((entry, index) => toEntryRequest(entry, index, req.headers.prefer));
