@@ -227,6 +227,18 @@ describe('R4 vital signs over HTTP (issue 13: slicing by pattern, implied vital-
     expect(warnings.map((i: Issue) => i.diagnostics).join('\n')).toMatch(/slice 'SystolicBP'.*vital-signs profile http:\/\/hl7\.org\/fhir\/StructureDefinition\/bp/);
     expect(res.body.issue.some((i: Issue) => i.severity === 'error')).toBe(false);
   });
+
+  test('in a transaction, an entry accepted with warnings returns its resource and the warnings as its outcome', async () => {
+    const res = await server.http.post('/fhir').set('Content-Type', FHIR_JSON).send({
+      resourceType: 'Bundle', type: 'transaction',
+      entry: [{ fullUrl: 'urn:uuid:5b1e8a52-8f0e-4a43-9f64-7f4c2a0c1d11', resource: bp({ component: [component('8462-4', 76)] }), request: { method: 'POST', url: 'Observation' } }],
+    });
+    expect(res.status).toBe(200);
+    const [entry] = res.body.entry;
+    expect(entry.resource.resourceType).toBe('Observation');
+    expect(entry.response.status).toMatch(/^201/);
+    expect(entry.response.outcome.issue.map((i: Issue) => i.severity)).toContain('warning');
+  });
 });
 
 describe('R4 ids, JSON form, narrative and Bundles over HTTP (400, one issue per problem)', () => {

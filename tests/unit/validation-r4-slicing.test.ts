@@ -9,9 +9,11 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Observation, OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
+import type { ElementDefinition, Observation, OperationOutcomeIssue, Resource, StructureDefinition } from '@medplum/fhirtypes';
 import { loadConformance } from '../../server/src/conformance/load-conformance';
 import { loadFhirDefinitions } from '../../server/src/fhir/definitions';
+import { checkProfile } from '../../server/src/validation/profile/check-profile';
+import { compileElementTree } from '../../server/src/validation/profile/element-tree';
 import { matchesFixed, matchesPattern } from '../../server/src/validation/profile/specified-values';
 import { validateFully } from '../../server/src/validation/validate-resource';
 import { impliedVitalSignsProfiles } from '../../server/src/validation/vital-signs';
@@ -217,5 +219,52 @@ describe('our own profiles: pattern slices accept extra codings and elements', (
     const note = JSON.parse(readFileSync(path.join(__dirname, '../../profiles/examples/DocumentReference-ana-psychotherapy-note-2025-03-03.json'), 'utf8'));
     note.meta.security = note.meta.security.map((c: object) => ({ ...c, display: 'label', version: '2018-08-12' }));
     expect(errorsOf(validateFully(note).issues)).toEqual([]);
+  });
+});
+
+describe('discriminator types (R4 profiling.html#discriminator) on a test profile', () => {
+  const element = (id: string, extra: Partial<ElementDefinition> = {}): ElementDefinition => ({ id, path: id.replace(/:[^.]+/g, ''), min: 0, max: '*', ...extra });
+  const definition = {
+    resourceType: 'StructureDefinition', url: 'http://example.org/fhir/StructureDefinition/discriminators', name: 'Discriminators',
+    status: 'draft', kind: 'resource', abstract: false, type: 'Observation', derivation: 'constraint',
+    snapshot: { element: [
+      element('Observation', { max: '*' }),
+      element('Observation.identifier', { type: [{ code: 'Identifier' }], slicing: { discriminator: [{ type: 'pattern', path: '$this' }], rules: 'closed' } }),
+      element('Observation.identifier:mrn', { sliceName: 'mrn', min: 1, max: '1', type: [{ code: 'Identifier' }], patternIdentifier: { system: 'urn:oid:1.2.3' } }),
+      element('Observation.value[x]', { max: '1', type: [{ code: 'Quantity' }, { code: 'string' }], slicing: { discriminator: [{ type: 'type', path: '$this' }], rules: 'open' } }),
+      element('Observation.value[x]:valueQuantity', { sliceName: 'valueQuantity', max: '1', type: [{ code: 'Quantity' }] }),
+      element('Observation.value[x]:valueQuantity.system', { min: 1, max: '1', type: [{ code: 'uri' }], fixedUri: 'http://unitsofmeasure.org' }),
+      element('Observation.component', { type: [{ code: 'BackboneElement' }], slicing: { discriminator: [{ type: 'exists', path: 'value' }], rules: 'open', ordered: true } }),
+      element('Observation.component:measured', { sliceName: 'measured', type: [{ code: 'BackboneElement' }] }),
+      element('Observation.component:measured.value[x]', { min: 1, max: '1', type: [{ code: 'Quantity' }] }),
+      element('Observation.component:absent', { sliceName: 'absent', type: [{ code: 'BackboneElement' }] }),
+      element('Observation.component:absent.value[x]', { max: '0', type: [{ code: 'Quantity' }] }),
+      element('Observation.component:absent.dataAbsentReason', { min: 1, max: '1', type: [{ code: 'CodeableConcept' }] }),
+    ] },
+  } as StructureDefinition;
+  const tree = compileElementTree(definition);
+  const options = { treeOf: () => undefined, inValueSet: () => undefined, conformsTo: () => undefined };
+  const check = (extra: object) => checkProfile(tree, { resourceType: 'Observation', status: 'final', code: { text: 'x' }, ...extra }, options).issues.map((i) => `${i.details?.text} @ ${i.expression?.[0]}`);
+  const mrn = { system: 'urn:oid:1.2.3', value: '42', use: 'official' };
+  const quantity = (value: number) => ({ value, system: 'http://unitsofmeasure.org', code: 'mg' });
+  const dar = { dataAbsentReason: { text: 'not done' } };
+
+  test('pattern on $this with a closed slicing: an identifier matching no slice is an error', () => {
+    expect(check({ identifier: [mrn] })).toEqual([]);
+    expect(check({ identifier: [mrn, { system: 'urn:oid:9.9', value: '1' }] })).toEqual([expect.stringMatching(/does not match any slice .* closed @ Observation\.identifier\[1\]$/)]);
+    expect(check({})).toEqual([expect.stringMatching(/slice 'mrn': expected 1\.\.1, but found 0 @ Observation\.identifier$/)]);
+  });
+
+  test('type discriminator on a choice: the Quantity slice applies to valueQuantity only', () => {
+    expect(check({ identifier: [mrn], valueQuantity: quantity(1) })).toEqual([]);
+    expect(check({ identifier: [mrn], valueString: 'n/a' })).toEqual([]);
+    expect(check({ identifier: [mrn], valueQuantity: { value: 1, system: 'http://snomed.info/sct', code: 'mg' } }))
+      .toEqual(['Value did not match expected fixed value @ Observation.value.ofType(Quantity).system']);
+  });
+
+  test('exists discriminator with ordered slices: measured components come before absent ones', () => {
+    expect(check({ identifier: [mrn], component: [{ code: { text: 'a' }, valueQuantity: quantity(1) }, { code: { text: 'b' }, ...dar }] })).toEqual([]);
+    expect(check({ identifier: [mrn], component: [{ code: { text: 'b' }, ...dar }, { code: { text: 'a' }, valueQuantity: quantity(1) }] }))
+      .toEqual([expect.stringMatching(/slice 'measured' is out of order .* @ Observation\.component\[1\]$/)]);
   });
 });

@@ -147,8 +147,8 @@ function toResponseEntry(response: FhirResponse, ctx: FhirContext): BundleEntry 
   if (headers.ETag) entryResponse.etag = headers.ETag;
   if (headers['Last-Modified']) entryResponse.lastModified = new Date(headers['Last-Modified']).toISOString();
   const entry: BundleEntry = { response: entryResponse };
+  if (response.warnings?.length) entryResponse.outcome = outcome(...response.warnings);
   if (response.body?.resourceType === 'OperationOutcome' && response.status >= 400) entryResponse.outcome = response.body;
-  else if (response.warnings?.length) entryResponse.outcome = outcome(...response.warnings);
   else if (response.body) {
     entry.resource = response.body;
     if (response.body.id) entry.fullUrl = `${ctx.baseUrl}/${response.body.resourceType}/${response.body.id}`;
