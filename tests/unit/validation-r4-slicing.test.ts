@@ -265,6 +265,6 @@ describe('discriminator types (R4 profiling.html#discriminator) on a test profil
   test('exists discriminator with ordered slices: measured components come before absent ones', () => {
     expect(check({ identifier: [mrn], component: [{ code: { text: 'a' }, valueQuantity: quantity(1) }, { code: { text: 'b' }, ...dar }] })).toEqual([]);
     expect(check({ identifier: [mrn], component: [{ code: { text: 'b' }, ...dar }, { code: { text: 'a' }, valueQuantity: quantity(1) }] }))
-      .toEqual([expect.stringMatching(/slice 'measured' is out of order .* @ Observation\.component\[1\]$/)]);
+      .toEqual([expect.stringMatching(/slice 'measured' is out of order: .* @ Observation\.component\[1\]$/)]);
   });
 });
