@@ -145,3 +145,27 @@ describe('operations registry', () => {
     expect(res.body.issue[0].diagnostics).toMatch(/needs a name/);
   });
 });
+
+describe('$validate and the R4 vital-signs profiles (observation-vitalsigns.html)', () => {
+  const BP = 'http://hl7.org/fhir/StructureDefinition/bp';
+  const noSystolic = {
+    resourceType: 'Observation', status: 'final',
+    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
+    code: { coding: [{ system: 'http://loinc.org', code: '85354-9' }] }, subject: { reference: 'Patient/x' }, effectiveDateTime: '2024-05-01',
+    component: [{ code: { coding: [{ system: 'http://loinc.org', code: '8462-4' }] }, valueQuantity: { value: 76, unit: 'mmHg', system: 'http://unitsofmeasure.org', code: 'mm[Hg]' } }],
+  };
+  const slice = (i: Issue) => /slice 'SystolicBP'/.test(i.diagnostics ?? '');
+
+  test('without naming the profile: the implied bp profile is checked, its problems are warnings', async () => {
+    const res = await validate('/fhir/Observation/$validate', noSystolic);
+    expect(res.status).toBe(200);
+    expect(res.body.issue.filter(slice).map((i: Issue) => i.severity)).toEqual(['warning']);
+  });
+
+  test('naming bp in the profile parameter or in meta.profile: errors', async () => {
+    const byParameter = await validate(`/fhir/Observation/$validate?profile=${encodeURIComponent(BP)}`, noSystolic);
+    expect(byParameter.body.issue.filter(slice).map((i: Issue) => i.severity)).toEqual(['error']);
+    const byMeta = await validate('/fhir/Observation/$validate', { ...noSystolic, meta: { profile: [BP] } });
+    expect(byMeta.body.issue.filter(slice).map((i: Issue) => i.severity)).toEqual(['error']);
+  });
+});

@@ -197,3 +197,81 @@ describe('profiles in meta.profile', () => {
     expect(issuesAt(vitals.body, 'Observation.component').length).toBeGreaterThan(0);
   });
 });
+
+describe('R4 vital signs over HTTP (issue 13: slicing by pattern, implied vital-signs profiles)', () => {
+  const SD = 'http://hl7.org/fhir/StructureDefinition/';
+  const category = [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }];
+  const mmHg = (value: number) => ({ value, unit: 'mmHg', system: 'http://unitsofmeasure.org', code: 'mm[Hg]' });
+  const component = (code: string, value: number) => ({ code: { coding: [{ system: 'http://loinc.org', code }] }, valueQuantity: mmHg(value) });
+  const bp = (extra: object) => ({
+    resourceType: 'Observation', status: 'final', category, code: { coding: [{ system: 'http://loinc.org', code: '85354-9' }] },
+    subject: { reference: 'Patient/x' }, effectiveDateTime: '2024-05-01', component: [component('8480-6', 118), component('8462-4', 76)], ...extra,
+  });
+
+  test('a minimal correct blood pressure that claims the core bp profile is stored (was a false 422)', async () => {
+    const res = await post('Observation', bp({ meta: { profile: [`${SD}bp`] } }));
+    expect(res.status).toBe(201);
+  });
+
+  test('claiming bp without the systolic component: 422 naming the slice', async () => {
+    const res = await post('Observation', bp({ meta: { profile: [`${SD}bp`] }, component: [component('8462-4', 76)] }));
+    expect(res.status).toBe(422);
+    expect(res.body.issue.map((i: Issue) => i.diagnostics).join('\n')).toMatch(/slice 'SystolicBP': expected 1\.\.1, but found 0/);
+  });
+
+  test('not claiming bp: stored, and the implied profile\'s problems come back as warnings (Prefer: return=OperationOutcome)', async () => {
+    const res = await server.http.post('/fhir/Observation').set('Content-Type', FHIR_JSON).set('Prefer', 'return=OperationOutcome')
+      .send(bp({ component: [component('8462-4', 76)] }));
+    expect(res.status).toBe(201);
+    const warnings = res.body.issue.filter((i: Issue) => i.severity === 'warning');
+    expect(warnings.map((i: Issue) => i.diagnostics).join('\n')).toMatch(/slice 'SystolicBP'.*vital-signs profile http:\/\/hl7\.org\/fhir\/StructureDefinition\/bp/);
+    expect(res.body.issue.some((i: Issue) => i.severity === 'error')).toBe(false);
+  });
+
+  test('in a transaction, an entry accepted with warnings returns its resource and the warnings as its outcome', async () => {
+    const res = await server.http.post('/fhir').set('Content-Type', FHIR_JSON).send({
+      resourceType: 'Bundle', type: 'transaction',
+      entry: [{ fullUrl: 'urn:uuid:5b1e8a52-8f0e-4a43-9f64-7f4c2a0c1d11', resource: bp({ component: [component('8462-4', 76)] }), request: { method: 'POST', url: 'Observation' } }],
+    });
+    expect(res.status).toBe(200);
+    const [entry] = res.body.entry;
+    expect(entry.resource.resourceType).toBe('Observation');
+    expect(entry.response.status).toMatch(/^201/);
+    expect(entry.response.outcome.issue.map((i: Issue) => i.severity)).toContain('warning');
+  });
+});
+
+describe('R4 ids, JSON form, narrative and Bundles over HTTP (400, one issue per problem)', () => {
+  test('a Patient with an invalid contained id, an empty array and a script in its narrative: 400 with three issues', async () => {
+    const res = await post('Patient', {
+      resourceType: 'Patient', name: [], generalPractitioner: [{ reference: '#p_1' }],
+      contained: [{ resourceType: 'Practitioner', id: 'p_1' }],
+      text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml"><script>x()</script>Ana</div>' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.issue.map((i: Issue) => i.expression?.[0]).sort()).toEqual(['Patient.contained[0].id', 'Patient.name', 'Patient.text.div']);
+  });
+
+  test('an update whose narrative uses &reg; is refused and nothing changes', async () => {
+    const created = await post('Patient', { resourceType: 'Patient', gender: 'female' });
+    const res = await server.http.put(`/fhir/Patient/${created.body.id}`).set('Content-Type', FHIR_JSON).send({
+      resourceType: 'Patient', id: created.body.id, gender: 'male', text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">Brand&reg;</div>' },
+    });
+    expect(res.status).toBe(400);
+    expect((await server.http.get(`/fhir/Patient/${created.body.id}`)).body.gender).toBe('female');
+  });
+
+  test('base64Binary wrapped in lines (whitespace R4 allows) is stored', async () => {
+    const res = await post('Binary', { resourceType: 'Binary', contentType: 'text/plain', data: 'SGVsbG8g\r\nd29ybGQ=' });
+    expect(res.status).toBe(201);
+  });
+
+  test('a transaction with a relative fullUrl is refused before any entry runs', async () => {
+    const res = await server.http.post('/fhir').set('Content-Type', FHIR_JSON).send({
+      resourceType: 'Bundle', type: 'transaction',
+      entry: [{ fullUrl: 'Patient/new-1', resource: { resourceType: 'Patient', gender: 'other' }, request: { method: 'POST', url: 'Patient' } }],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.issue[0].expression).toEqual(['Bundle.entry[0].fullUrl']);
+  });
+});

@@ -1,13 +1,17 @@
 /**
  * Counter-examples: each takes a valid example from profiles/examples/, breaks one rule of its profile, and must
- * fail @medplum/core validation against that profile with the issue that names the rule, and nothing else.
+ * fail @medplum/core validation against that profile with the issue that names the rule, and nothing else; and the
+ * server's validator (validateFully, our own profile checker) must reject it with 422 for that reason. Where the
+ * server finds more (medplum does not check extensions against their definitions), `server` lists what it finds.
  */
 import '../../server/src/polyfills';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { indexStructureDefinitionBundle, OperationOutcomeError, validateResource } from '@medplum/core';
 import type { Bundle, OperationOutcomeIssue, Resource, StructureDefinition } from '@medplum/fhirtypes';
+import { loadConformance } from '../../server/src/conformance/load-conformance';
 import { loadFhirDefinitions } from '../../server/src/fhir/definitions';
+import { validateFully } from '../../server/src/validation/validate-resource';
 
 const ROOT = path.join(__dirname, '../..');
 const SD = 'http://iop-fhir.org/fhir/StructureDefinition/';
@@ -23,6 +27,7 @@ const byId = new Map([...readFolder('profiles/examples'), ...readFolder('profile
 beforeAll(() => {
   loadFhirDefinitions();
   indexStructureDefinitionBundle({ resourceType: 'Bundle', type: 'collection', entry: definitions.map((resource) => ({ resource })) } as Bundle);
+  loadConformance();
 });
 
 type AnyResource = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -57,6 +62,8 @@ interface CounterExample {
   build: () => AnyResource;
   /** The error(s) expected, each matched against "<message> @ <path>"; no other error may occur. */
   expected: RegExp | RegExp[];
+  /** What the server's validator reports, where it differs from medplum's (FHIRPath paths, extension definitions). */
+  server?: RegExp[];
 }
 
 const cases: CounterExample[] = [
@@ -89,9 +96,10 @@ const cases: CounterExample[] = [
     build: () => { const e = example('Encounter/group-session-encounter-2025-03-03'); delete e.serviceType; return e; } },
   { name: 'Attendance without minutes attended', expected: /slice 'minutesAttended': expected 1\.\.1, but found 0/,
     build: () => withoutExtension(example('Encounter/ana-attendance-2025-03-03'), 'minutes-attended') },
-  { name: 'Attendance of 2000 minutes', expected: /iop-att-4/,
+  { name: 'Attendance of 2000 minutes', expected: /iop-att-4/, server: [/iop-minutes-1 .* @ Encounter\.extension\[0\]$/, /iop-att-4/],
     build: () => { const e = example('Encounter/ana-attendance-2025-03-03'); extensionOf(e, 'minutes-attended').valueInteger = 2000; return e; } },
   { name: 'Attendance with minutes as text', expected: /iop-att-4/,
+    server: [/Type string is not allowed here \(allowed: integer\) @ Encounter\.extension\[0\]\.value\.ofType\(string\)/, /iop-att-4/],
     build: () => { const e = example('Encounter/ana-attendance-2025-03-03'); const m = extensionOf(e, 'minutes-attended'); delete m.valueInteger; m.valueString = '45'; return e; } },
   { name: 'Attendance at a group session that is not partOf the session Encounter', expected: /iop-att-2/,
     build: () => { const e = example('Encounter/ana-attendance-2025-03-03'); delete e.partOf; return e; } },
@@ -112,12 +120,14 @@ const cases: CounterExample[] = [
   { name: 'Treatment Goal without a measurable target', expected: /Missing required property @ Goal\.target/,
     build: () => { const g = example('Goal/ana-phq9-goal'); delete g.target; return g; } },
   { name: 'Treatment Goal target without a due date', expected: /Missing required property @ Goal\.target\[0\]\.due\[x\]/,
+    server: [/Missing required property @ Goal\.target\[0\]\.due$/],
     build: () => { const g = example('Goal/ana-phq9-goal'); delete g.target[0].dueDate; return g; } },
   { name: 'Score Observation of 30 for the PHQ-9 (max 27)', expected: /iop-score-1/,
     build: () => { const o = example('Observation/ana-phq9-score-2025-03-03'); o.valueInteger = 30; return o; } },
   { name: 'Score Observation without the survey category', expected: /slice 'survey': expected 1\.\.1, but found 0/,
     build: () => { const o = example('Observation/ana-phq9-score-2025-03-03'); o.category = [{ text: 'Assessment' }]; return o; } },
   { name: 'Score Observation as a Quantity', expected: /iop-score-2/,
+    server: [/Type Quantity is not allowed here \(allowed: integer\) @ Observation\.value\.ofType\(Quantity\)/, /iop-score-2/],
     build: () => { const o = example('Observation/ana-phq9-score-2025-03-03'); delete o.valueInteger; o.valueQuantity = { value: 12 }; return o; } },
   { name: 'Score Observation not derived from a response', expected: /Missing required property @ Observation\.derivedFrom/,
     build: () => { const o = example('Observation/ana-phq9-score-2025-03-03'); delete o.derivedFrom; return o; } },
@@ -138,6 +148,7 @@ const cases: CounterExample[] = [
   { name: 'IOP Claim line not tied to an attendance', expected: /Missing required property @ Claim\.item\[0\]\.encounter/,
     build: () => { const c = example('Claim/ana-claim-2025-03-03'); delete c.item[0].encounter; return c; } },
   { name: 'Coverage authorization without units', expected: /iop-cov-1/,
+    server: [/iop-cov-1/, /slice 'units': expected 1\.\.1, but found 0 @ Coverage\.extension\[0\]\.extension$/],
     build: () => {
       const c = example('Coverage/ana-medicare-advantage');
       const auth = extensionOf(c, 'authorized-units');
@@ -158,4 +169,13 @@ test.each(cases.map((c) => [c.name, c] as const))('%s fails for that reason only
   const found = errors(counterExample.build());
   const expected = Array.isArray(counterExample.expected) ? counterExample.expected : [counterExample.expected];
   expect(found).toEqual(expected.map((pattern) => expect.stringMatching(pattern)));
+});
+
+test.each(cases.map((c) => [c.name, c] as const))('server validator: %s is a 422 for that reason', (_name, counterExample) => {
+  const report = validateFully(counterExample.build() as Resource);
+  const found = report.issues.filter((i) => i.severity === 'error').map((i) => `${i.details?.text} @ ${i.expression?.join(',')}`);
+  const expected = counterExample.server ?? (Array.isArray(counterExample.expected) ? counterExample.expected : [counterExample.expected]);
+  expect(report.failureStatus).toBe(422);
+  expect(found.sort()).toEqual(expect.arrayContaining(expected.map((pattern) => expect.stringMatching(pattern))));
+  expect(found).toHaveLength(expected.length);
 });

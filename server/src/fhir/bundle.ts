@@ -8,6 +8,7 @@ import type { Bundle, BundleEntry, BundleEntryResponse } from '@medplum/fhirtype
 import { badRequest, FhirError, issue, outcome } from '../errors';
 import type { RowFilter } from '../search/sql/context';
 import type { Repository } from '../store/repository';
+import { checkBundleRules } from '../validation/check-bundle-rules';
 import { collectConditionalReferences, isResource, resolveConditionalReference, rewriteReferences } from './bundle-references';
 import { findConditionalTargets, parseQueryString } from './conditional';
 import { dispatch } from './router';
@@ -20,6 +21,8 @@ export async function processBundle(req: FhirRequest, _params: RouteParams, ctx:
   const bundle = req.body as Bundle;
   if (!isResource(bundle) || bundle.resourceType !== 'Bundle') throw badRequest('POST to the FHIR base takes a Bundle of type batch or transaction');
   if (bundle.type !== 'batch' && bundle.type !== 'transaction') throw badRequest(`Bundle.type must be batch or transaction, not ${bundle.type ?? '(none)'}`, ['Bundle.type']);
+  const bundleProblems = checkBundleRules(bundle as unknown as Record<string, unknown>, 'Bundle').filter((i) => i.severity === 'error');
+  if (bundleProblems.length > 0) throw new FhirError(400, outcome(...bundleProblems));
   const entries = bundle.entry ?? [];
   const requests = entries.map((entry, index) => toEntryRequest(entry, index, req.headers.prefer));
   const responses = bundle.type === 'transaction' ? await runTransaction(requests, entries, ctx) : await runBatch(requests, ctx);
@@ -144,6 +147,7 @@ function toResponseEntry(response: FhirResponse, ctx: FhirContext): BundleEntry 
   if (headers.ETag) entryResponse.etag = headers.ETag;
   if (headers['Last-Modified']) entryResponse.lastModified = new Date(headers['Last-Modified']).toISOString();
   const entry: BundleEntry = { response: entryResponse };
+  if (response.warnings?.length) entryResponse.outcome = outcome(...response.warnings);
   if (response.body?.resourceType === 'OperationOutcome' && response.status >= 400) entryResponse.outcome = response.body;
   else if (response.body) {
     entry.resource = response.body;

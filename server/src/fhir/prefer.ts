@@ -18,7 +18,10 @@ export function applyPreferReturn(response: FhirResponse, prefer: string | undef
     case 'OperationOutcome':
       return {
         ...response,
-        body: outcome(issue('information', 'informational', `${response.status === 201 ? 'Created' : 'Updated'} ${response.body.resourceType}/${response.body.id}`)),
+        body: outcome(
+          issue('information', 'informational', `${response.status === 201 ? 'Created' : 'Updated'} ${response.body.resourceType}/${response.body.id}`),
+          ...(response.warnings ?? []),
+        ),
       };
     default:
       return response;

@@ -1,5 +1,5 @@
 /** Plain-data request and response of a FHIR interaction: what handlers take and return (they never touch `res`). */
-import type { Resource } from '@medplum/fhirtypes';
+import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import type { AccessContext } from '../auth/access-context';
 import type { RowFilter } from '../search/sql/context';
 import type { Repository } from '../store/repository';
@@ -35,6 +35,8 @@ export interface FhirResponse {
   status: number;
   body?: Resource;
   headers?: Record<string, string>;
+  /** Warnings a successful write was accepted with (e.g. an implied vital-signs profile): Prefer: return=OperationOutcome shows them. */
+  warnings?: OperationOutcomeIssue[];
 }
 
 /** What every handler is given explicitly: the repository (maybe inside a transaction) and where we are served. */

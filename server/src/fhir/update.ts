@@ -10,7 +10,7 @@ import { findConditionalTargets } from './conditional';
 import { requireResourceBody } from './request-body';
 import { assertResourceType, assertValidId } from './resource-types';
 import type { FhirContext, FhirRequest, FhirResponse, RouteParams } from './types';
-import { checkIfMatch, versionResponse } from './versioning';
+import { checkIfMatch, versionResponse, withWarnings } from './versioning';
 
 export async function updateResource(req: FhirRequest, params: RouteParams, ctx: FhirContext): Promise<FhirResponse> {
   const resourceType = assertResourceType(params.resourceType);
@@ -46,7 +46,7 @@ export async function writeUpdate(
   ifMatch: string | undefined,
   method: 'PUT' | 'PATCH',
 ): Promise<FhirResponse> {
-  assertValidResource(resource);
+  const warnings = assertValidResource(resource);
   let created = false;
   const version = await writeWithHooks(repo, ctx, resourceType, (tx) => tx.write({
     resourceType, id, method, resource,
@@ -57,5 +57,5 @@ export async function writeUpdate(
       if (method === 'PATCH' && created) throw preconditionFailed(`${resourceType}/${id} does not exist`);
     },
   }));
-  return versionResponse(created ? 201 : 200, version, ctx, created);
+  return withWarnings(versionResponse(created ? 201 : 200, version, ctx, created), warnings);
 }

@@ -1,4 +1,5 @@
 /** ETags, version-aware headers and the If-Match / If-None-Match / If-Modified-Since preconditions. */
+import type { OperationOutcomeIssue } from '@medplum/fhirtypes';
 import { badRequest, gone, notFound, preconditionFailed } from '../errors';
 import type { StoredVersion } from '../store/repository';
 import type { FhirContext, FhirResponse } from './types';
@@ -44,4 +45,10 @@ export function versionResponse(status: number, version: StoredVersion, ctx: Fhi
   const headers: Record<string, string> = { ...versionHeaders(version), 'Content-Location': url };
   if (location) headers.Location = url;
   return { status, body: version.resource, headers };
+}
+
+/** Attaches the validation warnings a write was accepted with (only warnings: information issues are noise here). */
+export function withWarnings(response: FhirResponse, issues: OperationOutcomeIssue[]): FhirResponse {
+  const warnings = issues.filter((i) => i.severity === 'warning');
+  return warnings.length > 0 ? { ...response, warnings } : response;
 }

@@ -38,6 +38,11 @@ export function isBaseDefinition(url: string, resourceType: string): boolean {
   return canonicalUrl(url) === `${BASE_PREFIX}${resourceType}` && isResourceType(resourceType);
 }
 
+/** The R4 core profiles whose baseDefinition is `baseUrl` (e.g. every vital-signs profile). */
+export function coreProfilesDerivedFrom(baseUrl: string): StructureDefinition[] {
+  return [...loadCoreProfiles().values()].filter((sd) => sd.baseDefinition === baseUrl);
+}
+
 /** Our own profiles of a resource type, for the CapabilityStatement's supportedProfile. */
 export function listOwnProfiles(resourceType?: string): StructureDefinition[] {
   return [...ownProfiles.values()].filter((sd) => sd.kind === 'resource' && (!resourceType || sd.type === resourceType));

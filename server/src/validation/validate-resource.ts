@@ -1,16 +1,18 @@
 /**
  * Validation on every write and for $validate: base R4 structure, types, cardinality and FHIRPath invariants
- * (@medplum/core), required value-set bindings (our own check, medplum does not do bindings), and every profile
- * in meta.profile that the server knows (its invariants, slices and bindings; extensible/preferred → warnings).
+ * (@medplum/core, plus check-json-form.ts for what it misses: ids, empty values, narrative XHTML, Bundle rules), required value-set bindings (our own check, medplum does not do bindings), and every profile
+ * in meta.profile that the server knows, checked by our own profile checker (check-profiles.ts: R4 pattern and
+ * slicing semantics, which @medplum/core gets wrong for nested slices such as the core bp profile's).
  * A base failure answers 400; a binding or profile failure 422 (the spec's status for business-rule failures).
  */
 import { getDataType, isDataTypeLoaded, OperationOutcomeError, validateResource } from '@medplum/core';
-import type { OperationOutcomeIssue, Resource, StructureDefinition } from '@medplum/fhirtypes';
-import { FhirError, issue, outcome } from '../errors';
+import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
+import { FhirError, outcome } from '../errors';
 import { terminology } from '../terminology/terminology-store';
 import { checkBindings } from './check-bindings';
 import { collectBoundValues, type BindingSelection } from './collect-bound-values';
-import { findProfile, isBaseDefinition } from './profile-registry';
+import { acceptBase64Whitespace, checkJsonForm } from './check-json-form';
+import { checkProfiles } from './check-profiles';
 
 export interface ValidationOptions {
   /** Validate against this profile (canonical URL) as well as those in meta.profile; unknown → an error issue. */
@@ -26,19 +28,26 @@ export interface ValidationReport {
 const ALL_STRENGTHS = new Set(['required', 'extensible', 'preferred'] as const);
 /** Base R4: only required bindings bind; a known extension's own bindings apply in full wherever it is used. */
 const BASE_BINDINGS: BindingSelection = { strengths: new Set(['required']), extensionStrengths: ALL_STRENGTHS };
-const PROFILE_BINDINGS: BindingSelection = { strengths: ALL_STRENGTHS, extensionStrengths: ALL_STRENGTHS };
 
 export function validateFully(resource: Resource, options: ValidationOptions = {}): ValidationReport {
-  const base = runMedplum(resource);
+  const base = baseIssues(resource);
   const baseFailed = base.some(isError);
   const rest: OperationOutcomeIssue[] = [];
   if (isDataTypeLoaded(resource.resourceType)) {
     rest.push(...checkBindings(collectBoundValues(resource, getDataType(resource.resourceType), BASE_BINDINGS), terminology()));
-    rest.push(...checkProfiles(resource, options));
+    rest.push(...checkProfiles(resource, options.profile));
   }
   const issues = dedupe([...base, ...rest]);
   const failureStatus = baseFailed ? 400 : rest.some(isError) ? 422 : undefined;
   return { issues, failureStatus };
+}
+
+/** Medplum's base validation, corrected (base64 whitespace) and completed (check-json-form.ts), one issue per problem. */
+function baseIssues(resource: Resource): OperationOutcomeIssue[] {
+  const medplum = acceptBase64Whitespace(runMedplum(resource), resource);
+  const emptyAt = new Set(medplum.filter((i) => i.details?.text?.startsWith('Invalid empty')).map((i) => i.expression?.[0]));
+  const form = checkJsonForm(resource).filter((i) => !(i.details?.text?.startsWith('Empty ') && emptyAt.has(i.expression?.[0])));
+  return [...medplum, ...form];
 }
 
 /** All issues (errors and warnings) found in `resource`; never throws for an invalid resource. */
@@ -53,34 +62,9 @@ export function assertValidResource(resource: Resource, options: ValidationOptio
   return report.issues;
 }
 
-function checkProfiles(resource: Resource, options: ValidationOptions): OperationOutcomeIssue[] {
-  const issues: OperationOutcomeIssue[] = [];
-  const claimed = (resource.meta?.profile ?? []).map((url, index) => ({ url, where: `${resource.resourceType}.meta.profile[${index}]`, requested: false }));
-  const requested = options.profile ? [{ url: options.profile, where: undefined, requested: true }] : [];
-  const seen = new Set<string>();
-  for (const { url, where, requested: explicit } of [...requested, ...claimed]) {
-    if (typeof url !== 'string' || seen.has(url) || isBaseDefinition(url, resource.resourceType)) continue;
-    seen.add(url);
-    const profile = findProfile(url);
-    if (!profile) {
-      issues.push(explicit
-        ? issue('error', 'not-found', `Profile ${url} is not known to this server, so the resource cannot be validated against it`)
-        : issue('warning', 'not-supported', `Profile ${url} is not known to this server; the resource was not checked against it`, where ? [where] : undefined));
-      continue;
-    }
-    if (profile.definition.type !== resource.resourceType) {
-      issues.push(issue('error', 'invalid', `Profile ${url} constrains ${profile.definition.type}, not ${resource.resourceType}`, where ? [where] : undefined));
-      continue;
-    }
-    issues.push(...runMedplum(resource, profile.definition).map((i) => withProfile(i, url)));
-    issues.push(...checkBindings(collectBoundValues(resource, profile.schema, PROFILE_BINDINGS), terminology()).map((i) => withProfile(i, url)));
-  }
-  return issues;
-}
-
-function runMedplum(resource: Resource, profile?: StructureDefinition): OperationOutcomeIssue[] {
+function runMedplum(resource: Resource): OperationOutcomeIssue[] {
   try {
-    return validateResource(resource, profile ? { profile } : undefined).map(withMessage);
+    return validateResource(resource).map(withMessage);
   } catch (err) {
     if (err instanceof OperationOutcomeError) return (err.outcome.issue ?? []).map(withMessage);
     throw err;
@@ -91,11 +75,6 @@ function withMessage(problem: OperationOutcomeIssue): OperationOutcomeIssue {
   const text = problem.details?.text ?? problem.diagnostics ?? 'Invalid resource';
   const where = problem.expression?.[0];
   return { ...problem, diagnostics: where ? `${text} (at ${where})` : text, details: { text } };
-}
-
-function withProfile(problem: OperationOutcomeIssue, url: string): OperationOutcomeIssue {
-  const note = ` [profile ${url}]`;
-  return problem.diagnostics?.endsWith(note) ? problem : { ...problem, diagnostics: `${problem.diagnostics ?? ''}${note}` };
 }
 
 /** A profile repeats the base checks; report each problem once. */

@@ -57,7 +57,7 @@ export const amendOperation: OperationDeclaration = {
     const author = optionalReference(input, 'author') as AnyReference | undefined;
     const amendment: Composition = {
       ...content,
-      meta: { ...original.meta, versionId: undefined, lastUpdated: undefined, tag: (original.meta?.tag ?? []).filter((t) => t.code !== SIGNED_TAG.code || t.system !== SIGNED_TAG.system) },
+      meta: unsignedMeta(original.meta),
       status: 'preliminary',
       date: now.toISOString(),
       ...(author ? { author: [author] } : {}),
@@ -90,4 +90,12 @@ async function scrubberForGroupNote(ctx: FhirContext, note: Composition, patient
   const roster: RosterMember[] = patients.map((p) => ({ patientId: p.id!, names: p.name ?? [] }));
   const terms = otherMemberTerms(patientId, roster);
   return (text) => redactNames(text, terms).text;
+}
+
+/** The original's meta without its version and signed tag; no empty tag list or meta (R4 JSON has no empty arrays or objects). */
+function unsignedMeta(meta: Composition['meta']): Composition['meta'] {
+  const { versionId: _versionId, lastUpdated: _lastUpdated, tag, ...rest } = meta ?? {};
+  const kept = (tag ?? []).filter((t) => t.code !== SIGNED_TAG.code || t.system !== SIGNED_TAG.system);
+  const result = { ...rest, ...(kept.length > 0 ? { tag: kept } : {}) };
+  return Object.keys(result).length > 0 ? result : undefined;
 }
