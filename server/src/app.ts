@@ -7,6 +7,7 @@ import { createAuth } from './auth/create-auth';
 import { notFound } from './errors';
 import { mapError } from './http/error-mapper';
 import { bulkExportRoutes } from './http/bulk-export-routes';
+import { compressResponses } from './http/compress-responses';
 import { profilePages } from './http/profile-pages';
 import { ExportWorker } from './jobs/export-worker';
 import { registerExportWorker } from './jobs/export-workers';
@@ -35,6 +36,7 @@ export function createApp(options: AppOptions): express.Express {
   app.set('query parser', 'simple');
   app.use(assignRequestId);
   app.use(recordMetrics);
+  app.use(compressResponses());
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
