@@ -9,8 +9,7 @@ import { FhirError, forbidden, issue, methodNotAllowed, notFound, outcome } from
 import { readAuditEvent, searchAuditEvents } from '../audit/audit-search';
 import { discloseResponse } from '../audit/part2-disclosures';
 import { fhirAuditRecord } from '../audit/fhir-interaction-audit';
-import type { Route } from '../fhir/router';
-import type { FhirContext, FhirRequest, FhirResponse, HistoryRowFilter, Interaction, RouteParams } from '../fhir/types';
+import type { FhirContext, FhirRequest, FhirResponse, HistoryRowFilter, Interaction, Route, RouteParams } from '../fhir/types';
 import type { RowFilter } from '../search/sql/context';
 import { accessFilter } from '../store/access-filter';
 import type { Repository } from '../store/repository';

@@ -5,15 +5,9 @@
 import { guardedDispatch } from '../auth/fhir-access-guard';
 import { methodNotAllowed, notFound } from '../errors';
 import { applyPreferReturn } from './prefer';
-import type { FhirContext, FhirRequest, FhirResponse, Handler, HttpMethod, Interaction, RouteParams } from './types';
+import type { FhirContext, FhirRequest, FhirResponse, Handler, HttpMethod, Interaction, Route, RouteParams } from './types';
 
-export interface Route {
-  method: HttpMethod;
-  /** Segments; `:type`, `:id`, `:vid`, `$op` are placeholders. */
-  pattern: string[];
-  interaction: Interaction;
-  handler: Handler;
-}
+export type { Route } from './types';
 
 const routes: Route[] = [];
 

@@ -77,3 +77,11 @@ export type Handler = (req: FhirRequest, params: RouteParams, ctx: FhirContext) 
 export function firstParam(query: Record<string, string[]>, name: string): string | undefined {
   return query[name]?.[0];
 }
+
+/** One entry of the route table (fhir/router.ts): a pattern of segments (`:type`, `:id`, `:vid`, `$op` are placeholders). */
+export interface Route {
+  method: HttpMethod;
+  pattern: string[];
+  interaction: Interaction;
+  handler: Handler;
+}
