@@ -115,7 +115,8 @@ async function runTransactionBundle(route: Route, params: RouteParams, req: Fhir
 
 async function runRead(route: Route, params: RouteParams, req: FhirRequest, ctx: FhirContext, access: AccessContext, needs: InteractionNeeds): Promise<FhirResponse> {
   if (needs.resourceType === 'AuditEvent') return auditEventHandler(route.interaction)(req, params, ctx);
-  if (needs.instance) await checkInstance(ctx.repo, access, needs.instance, 'r');
+  // A read applies the filter in its own statement (readRowFilter); every other interaction on an instance checks first.
+  if (needs.instance && route.interaction !== 'read') await checkInstance(ctx.repo, access, needs.instance, 'r');
   if (route.interaction === 'vread') await checkVersion(ctx.repo, access, params);
   const permission = needs.permissions[0] ?? 'r';
   const response = await route.handler(req, params, withRowFilters(ctx, access, permission));
@@ -150,7 +151,8 @@ function withRowFilters(ctx: FhirContext, access: AccessContext, permission: Per
   if (allowsEveryRow(policy, 's') && allowsEveryRow(policy, 'r')) return ctx;
   const searchRowFilter: RowFilter = (alias, use, resourceType) => accessFilter(policy, alias, use === 'match' ? 's' : 'r', resourceType);
   const historyRowFilter: HistoryRowFilter = (alias, resourceType) => visibleVersionCondition(policy, alias, permission, resourceType);
-  return { ...ctx, searchRowFilter, historyRowFilter };
+  const readRowFilter = (alias: 'r', resourceType: string) => accessFilter(policy, alias, 'r', resourceType);
+  return { ...ctx, searchRowFilter, historyRowFilter, readRowFilter };
 }
 
 /** An existing version the policy does not reach (see visibleVersionCondition) reads as absent (404). */

@@ -8,7 +8,7 @@ import { etag, parseEtag, requireLive, versionHeaders, versionResponse } from '.
 export async function readResource(req: FhirRequest, params: RouteParams, ctx: FhirContext): Promise<FhirResponse> {
   const resourceType = assertResourceType(params.resourceType);
   const id = assertValidId(params.id);
-  const version = requireLive(await ctx.repo.readCurrent(resourceType, id), resourceType, id);
+  const version = requireLive(await ctx.repo.readCurrent(resourceType, id, ctx.readRowFilter?.('r', resourceType)), resourceType, id);
   return notModified(req, version) ?? versionResponse(200, version, ctx);
 }
 

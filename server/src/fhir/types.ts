@@ -57,6 +57,11 @@ export interface FhirContext {
   searchRowFilter?: RowFilter;
   /** The same for history and vread: ANDed into the history SQL, judged per version (store/access-filter.ts). */
   historyRowFilter?: HistoryRowFilter;
+  /**
+   * The same for a read by id, over alias `r`: folded into the statement that reads the row, so a read is one round
+   * trip; a row it rejects answers as absent.
+   */
+  readRowFilter?: (alias: 'r', resourceType: string) => Sql;
 }
 
 export type Interaction =

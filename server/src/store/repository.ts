@@ -140,10 +140,11 @@ export class Repository {
     await this.query(sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
   }
 
-  async readCurrent(resourceType: string, id: string): Promise<StoredVersion | undefined> {
+  /** The current version; with `visibleIf` (a condition over alias `r`), a row it rejects reads as absent. */
+  async readCurrent(resourceType: string, id: string, visibleIf?: Sql): Promise<StoredVersion | undefined> {
     const rows = await this.query<VersionRow>(
-      sql`SELECT res_id, resource_type, id, version_id, last_updated, deleted, content
-          FROM resource WHERE resource_type = ${resourceType} AND id = ${id}`,
+      sql`SELECT r.res_id, r.resource_type, r.id, r.version_id, r.last_updated, r.deleted, r.content
+          FROM resource r WHERE r.resource_type = ${resourceType} AND r.id = ${id}${visibleIf ? sql` AND ${visibleIf}` : sql``}`,
     );
     return rows[0] && toVersion(rows[0]);
   }
