@@ -20,7 +20,10 @@ export function mapError(err: unknown, requestId: string): MappedError {
   const pgCode = (err as { code?: unknown })?.code;
   if (typeof pgCode === 'string' && /^[0-9A-Z]{5}$/.test(pgCode)) {
     const mapped = mapPostgresError(pgCode, requestId);
-    if (mapped) return { ...mapped, headers: {}, internal: mapped.status >= 500 };
+    if (mapped) return { ...mapped, headers: mapped.status === 503 ? RETRY : {}, internal: false };
+  }
+  if (isDatabaseUnavailable(err)) {
+    return { status: 503, outcome: outcome(issue('error', 'transient', `The database is unavailable; retry shortly (request id ${requestId})`)), headers: RETRY, internal: false };
   }
   return {
     status: 500,
@@ -42,8 +45,25 @@ function mapPostgresError(code: string, requestId: string): { status: number; ou
     case '53300':
       return { status: 503, outcome: outcome(issue('error', 'transient', 'The database is busy; retry shortly')) };
     default:
+      // Class 08 (connection exceptions) and 57P01–57P03 (shutting down, crashed, starting up): try again later.
+      if (code.startsWith('08') || /^57P0[1-3]$/.test(code)) {
+        return { status: 503, outcome: outcome(issue('error', 'transient', `The database is unavailable; retry shortly (request id ${requestId})`)) };
+      }
       return undefined;
   }
+}
+
+const RETRY = { 'Retry-After': '5' };
+
+/**
+ * The database could not be reached or dropped the connection: refused, reset, timed out waiting for a pooled
+ * connection (back-pressure when the database is slower than the offered load), or terminated mid-query.
+ */
+function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  if (typeof e?.code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND'].includes(e.code)) return true;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return /^(timeout exceeded when trying to connect|Connection terminated|Query read timeout|Client has encountered a connection error)/.test(message);
 }
 
 /** Errors raised by body parsers (malformed JSON, too large, bad charset) carry an HTTP status. */
