@@ -23,16 +23,16 @@ export function exportRequestLine(jobId: string): string {
 
 /** The NDJSON lines of a page: disclosed Part 2 rows labelled, and their disclosures recorded (in `tx`). */
 export async function exportLines(tx: Repository, access: AccessContext, jobId: string, rows: ExportRow[]): Promise<string[]> {
-  const present = rows.filter((row) => row.content);
+  const present = rows.filter((row): row is ExportRow & { json: string } => row.json !== undefined);
   const part2 = access.policy.part2;
   const patients = part2.kind === 'unrestricted' ? [] : [...new Set(present.flatMap((r) => r.part2Patients ?? []))];
-  if (patients.length === 0) return present.map((row) => JSON.stringify(row.content));
+  if (patients.length === 0) return present.map((row) => row.json);
   const basis = await part2BasisOf(tx, part2, patients);
   const disclosedTo = new Map<string, { basis: string; consentId: string | null; resources: string[] }>();
   const lines = present.map((row) => {
-    const resource = row.content as unknown as Resource;
     const outside = (row.part2Patients ?? []).filter((p) => ['consent', 'emergency'].includes(basis.get(p)?.kind ?? ''));
-    if (outside.length === 0) return JSON.stringify(resource);
+    if (outside.length === 0) return row.json;
+    const resource = JSON.parse(row.json) as Resource;
     for (const patient of outside) {
       const b = basis.get(patient)!;
       const entry = disclosedTo.get(patient) ?? { basis: b.kind, consentId: b.kind === 'consent' ? b.consentId : null, resources: [] };

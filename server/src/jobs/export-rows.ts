@@ -27,8 +27,12 @@ export interface ExportPageQuery {
 
 export interface ExportRow {
   resId: string;
-  /** The resource as of transactionTime; undefined when it did not exist then (created later, or deleted). */
-  content?: { meta?: { lastUpdated?: string } } & Record<string, unknown>;
+  /**
+   * The resource as of transactionTime, as the JSON text PostgreSQL stores (never parsed and serialised again on
+   * the way to the NDJSON file); undefined when it did not exist then (created later, or deleted) or did not change
+   * after `_since`.
+   */
+  json?: string;
   /** Whose 42 CFR Part 2 information the resource is (null: none), for labelling and accounting the disclosure. */
   part2Patients: string[] | null;
 }
@@ -44,18 +48,24 @@ export async function readExportPage(repo: Repository, query: ExportPageQuery): 
   if (query.since) conditions.push(sql`r.last_updated > ${query.since}::timestamptz`);
   if (query.patients) conditions.push(patientCondition(resourceType, query.patients));
   if (query.typeFilters?.length) conditions.push(sql`(${join(query.typeFilters.map((f) => typeFilterCondition(resourceType, f)), ' OR ')})`);
-  const rows = await repo.query<{ res_id: string; content: ExportRow['content'] | null; part2_patients: string[] | null }>(sql`
+  // A resource changed after transactionTime is exported in its version of that instant (the lateral join runs only
+  // for those), if the requester may see that version.
+  const rows = await repo.query<{ res_id: string; json: string | null; version_updated: Date | null; part2_patients: string[] | null }>(sql`
     SELECT r.res_id, r.part2_patients,
-      CASE WHEN r.last_updated <= ${tt}::timestamptz THEN r.content ELSE (
-        SELECT CASE WHEN h.deleted OR NOT (${versionAccessFilter(query.policy, 'h', 'r', resourceType)}) THEN NULL ELSE h.content END
-        FROM resource_history h
-        WHERE h.res_id = r.res_id AND h.last_updated <= ${tt}::timestamptz ORDER BY h.seq DESC LIMIT 1) END AS content
+      CASE WHEN r.last_updated <= ${tt}::timestamptz THEN r.content::text ELSE h.json END AS json,
+      CASE WHEN r.last_updated <= ${tt}::timestamptz THEN r.last_updated ELSE h.last_updated END AS version_updated
     FROM resource r
+    LEFT JOIN LATERAL (
+      SELECT CASE WHEN h.deleted OR NOT (${versionAccessFilter(query.policy, 'h', 'r', resourceType)}) THEN NULL ELSE h.content::text END AS json,
+             h.last_updated
+        FROM resource_history h
+       WHERE h.res_id = r.res_id AND h.last_updated <= ${tt}::timestamptz ORDER BY h.seq DESC LIMIT 1) h ON r.last_updated > ${tt}::timestamptz
     WHERE ${join(conditions, ' AND ')}
     ORDER BY r.res_id LIMIT ${query.limit}`);
+  const since = query.since ? Date.parse(query.since) : undefined;
   return rows.map((row) => ({
     resId: String(row.res_id),
-    content: row.content && (!query.since || (row.content.meta?.lastUpdated ?? '') > query.since) ? row.content : undefined,
+    json: row.json !== null && (since === undefined || (row.version_updated !== null && row.version_updated.getTime() > since)) ? row.json : undefined,
     part2Patients: row.part2_patients,
   }));
 }
