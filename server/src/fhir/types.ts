@@ -55,6 +55,11 @@ export interface FhirContext {
   searchRowFilter?: RowFilter;
   /** The same for history and vread: ANDed into the history SQL, judged per version (store/access-filter.ts). */
   historyRowFilter?: HistoryRowFilter;
+  /**
+   * The instant the request acts at (IOP operations: "today", sessions started, due dates). Absent means the real
+   * clock; the demo seed sets it so the whole organisation is built as of one instant, and a test server may pin it.
+   */
+  now?: Date;
 }
 
 export type Interaction =
