@@ -158,7 +158,10 @@ describe('weekly hours', () => {
   test('an IOP week below 9 attended hours raises a below-weekly-hours Flag', async () => {
     expect((await enroll(server, fx.programs.iop, fx.patients[3], dayFromToday(-30))).status).toBe(201);
     const friday = lastWeekFriday();
-    const res = await schedule(server, fx.programs.iop, { days: ['fri'], startTime: '09:00', minutes: 180, from: friday, to: friday, facilitators: [fx.practitioners[2]] });
+    // At 14:00, an hour no other session of this file uses: on a Thursday, last week's Friday is the day of the
+    // outpatient session (09:00) in which the atomicity test left this patient a booking, and the patient would be
+    // double-booked instead of booked.
+    const res = await schedule(server, fx.programs.iop, { days: ['fri'], startTime: '14:00', minutes: 180, from: friday, to: friday, facilitators: [fx.practitioners[2]] });
     const sessionId = output(res.body, 'session')!.valueReference!.reference!.split('/')[1];
     const recorded = await record(sessionId, participant(fx.patients[3], 'left-early', 60));
     expect(output(recorded.body, 'flagsRaised')!.valueInteger).toBe(1);
