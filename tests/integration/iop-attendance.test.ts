@@ -2,6 +2,7 @@ import type { Appointment, Encounter, EpisodeOfCare, Flag, Task } from '@medplum
 import { startTestServer, TestServer } from '../support/test-server';
 import {
   addDaysTo, countOf, createFixture, dayFromToday, enroll, Fixture, IOP, invoke, lastWeekFriday, output, params, schedule, searchResources, warnings,
+  testClock,
 } from './iop-fixtures';
 
 let server: TestServer;
@@ -21,7 +22,7 @@ const record = (sessionId: string, ...participants: ReturnType<typeof participan
   invoke(server, `Appointment/${sessionId}/$record-attendance`, params(...participants));
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ clock: testClock });
   fx = await createFixture(server, { patients: 4 });
   // An outpatient group (no weekly-hours minimum), so only the no-show rules raise flags here.
   for (const patient of fx.patients.slice(0, 3)) expect((await enroll(server, fx.programs.op, patient, dayFromToday(-30))).status).toBe(201);
