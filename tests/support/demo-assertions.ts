@@ -27,9 +27,12 @@ export interface SeededDemo {
   seconds: number;
 }
 
-/** A server on a fresh database with the demo seeded as of `now`; a second seed writes nothing. */
+/**
+ * A server on a fresh database with the demo seeded as of `now`; a second seed writes nothing. The server acts at
+ * `now` too (its clock), so what the checks read over HTTP ($attendance, $outcomes) is the demo as of that instant.
+ */
 export async function startDemoServer(now: Date): Promise<SeededDemo> {
-  const server = await startTestServer();
+  const server = await startTestServer({ clock: () => now });
   try {
     const ctx = { repo: createRepository(server.pool), baseUrl: server.baseUrl, requestId: 'test' };
     const started = performance.now();
