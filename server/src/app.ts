@@ -28,6 +28,12 @@ export interface AppOptions {
   onStatement?: (text: string) => void;
   /** Overrides the AUTH environment variable (tests turn enforcement on explicitly). */
   auth?: AuthOverrides;
+  /**
+   * The instant each FHIR request acts at (ctx.now: IOP "today", sessions started, due dates); default the real
+   * clock. Tests pin it so the server and the test agree on the day whenever they run. Tokens, audit and
+   * meta.lastUpdated keep the real clock.
+   */
+  clock?: () => Date;
 }
 
 export function createApp(options: AppOptions): express.Express {
@@ -68,7 +74,7 @@ export function createApp(options: AppOptions): express.Express {
   registerExportWorker(repo, exportWorker);
   app.locals.exportWorker = exportWorker; // main.ts resumes open exports at start and stops the worker at shutdown
   app.use('/fhir/bulk-export', bulkExportRoutes(repo, `${options.baseUrl}/fhir`));
-  app.use('/fhir', fhirEndpoint({ repo, baseUrl: `${options.baseUrl}/fhir`, bodyLimit: options.bodyLimit ?? '16mb' }));
+  app.use('/fhir', fhirEndpoint({ repo, baseUrl: `${options.baseUrl}/fhir`, bodyLimit: options.bodyLimit ?? '16mb', clock: options.clock }));
 
   app.use('/apps', smartApps()); // our SMART apps: static and public, they sign in through /auth like any app
 

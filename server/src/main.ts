@@ -40,7 +40,8 @@ async function main(): Promise<void> {
     // The seed acts as the server itself, and every interaction it runs is audited like any other.
     const access = systemAccess(new AuditLog(database.pool));
     const demoCtx = { repo, baseUrl: `${config.baseUrl}/fhir`, requestId: 'demo-seed', access };
-    const written = await seedDemoData(demoCtx);
+    // The process entry is where the real clock is read: the seed dates everything from this instant.
+    const written = await seedDemoData(demoCtx, new Date());
     if (written) logger.info({ resources: written }, 'demo organisation seeded');
     const logins = await createDemoLogins(demoCtx, database.pool);
     if (logins.length) logger.info({ usernames: logins }, 'demo logins created (passwords in README "Demo logins")');

@@ -1,83 +1,23 @@
-import type { CarePlan, Claim, Composition, Flag } from '@medplum/fhirtypes';
-import { seedDemoData } from '../../server/src/demo/seed-demo';
 import { createDemoLogins, DEMO_LOGINS } from '../../server/src/demo/demo-logins';
 import { checkLogin } from '../../server/src/auth/users';
 import { createRepository } from '../../server/src/create-repository';
-import { startTestServer, TestServer } from '../support/test-server';
-import { searchResources } from './iop-fixtures';
+import { DEMO_CONTENT_CHECKS, describeClock, startDemoServer } from '../support/demo-assertions';
+import type { TestServer } from '../support/test-server';
 
+// The clock of issue 17 (a Monday morning before the first group, the weekend behind it): a fixed instant, so
+// this file holds the same demo whenever it runs; demo-clock-*.test.ts seed it at the other days and hours.
+const now = new Date('2026-12-07T14:40:00Z');
 let server: TestServer;
-let seconds: number;
-const now = new Date();
 beforeAll(async () => {
-  server = await startTestServer();
-  const ctx = { repo: createRepository(server.pool), baseUrl: server.baseUrl, requestId: 'test' };
-  const started = Date.now();
-  const written = await seedDemoData(ctx, now);
-  seconds = (Date.now() - started) / 1000;
-  expect(written).toBeGreaterThan(2000);
-  expect(await seedDemoData(ctx, now)).toBe(0);
-}, 480_000);
-afterAll(() => server.close());
-
-const count = async (type: string) => (await server.pool.query('SELECT count(*)::int AS n FROM resource WHERE resource_type = $1', [type])).rows[0].n;
-
-test('the demo organisation is built once, through the operations', async () => {
+  const seeded = await startDemoServer(now);
+  server = seeded.server;
+  expect(seeded.written).toBeGreaterThan(2000);
   // eslint-disable-next-line no-console
-  console.log(`demo seeded in ${seconds.toFixed(1)} s`);
-  expect(await count('Patient')).toBe(30);
-  expect(await count('HealthcareService')).toBe(4);
-  expect(await count('Location')).toBe(2);
-  expect(await count('EpisodeOfCare')).toBe(31); // one step-down opened a second enrollment
-  expect(await count('Appointment')).toBeGreaterThan(300);
-  expect(await count('Encounter')).toBeGreaterThan(200);
-  expect(await count('Provenance')).toBeGreaterThan(150);
-  const step = await searchResources(server, 'EpisodeOfCare?admission-type=http://iop-fhir.org/fhir/CodeSystem/admission-type|step-down');
-  expect(step).toHaveLength(1);
-});
+  console.log(`demo seeded as of ${describeClock(now)} in ${seeded.seconds.toFixed(1)} s`);
+}, 480_000);
+afterAll(() => server?.close());
 
-test('a month of sessions with attendance, signed notes (and drafts for the last days), claims', async () => {
-  const signed = await searchResources<Composition>(server, 'Composition?status=final');
-  const drafts = await searchResources<Composition>(server, 'Composition?status=preliminary');
-  expect(signed.length).toBeGreaterThan(150);
-  expect(drafts.length).toBeGreaterThan(5);
-  expect(signed.every((n) => !JSON.stringify(n.section).includes('gave feedback to ') || JSON.stringify(n.section).includes('[another group member]'))).toBe(true);
-  const claims = await searchResources<Claim>(server, 'Claim');
-  const codes = new Set(claims.flatMap((c) => c.item ?? []).map((i) => i.productOrService.coding?.[0].code));
-  expect([...codes].sort()).toEqual(expect.arrayContaining(['G0410', 'H0015', 'S9480']));
-  const [program] = await searchResources(server, 'HealthcareService?name:contains=morning');
-  const attendance = await server.http.get(`/fhir/HealthcareService/${program.id}/$attendance?start=${day(-28)}&end=${day(0)}`);
-  expect(attendance.status).toBe(200);
-  expect(attendance.body.parameter.filter((p: { name: string }) => p.name === 'patient').length).toBeGreaterThan(5);
-});
-
-test('PHQ-9/GAD-7 series scored by the server, with the risk and missed-session flags they raise', async () => {
-  expect((await searchResources(server, 'Observation?code=http://loinc.org|44261-6')).length).toBeGreaterThan(90);
-  expect((await searchResources(server, 'Observation?code=http://loinc.org|70274-6')).length).toBeGreaterThan(20);
-  const flags = await searchResources<Flag>(server, 'Flag');
-  const codes = flags.filter((f) => f.status === 'active').map((f) => f.code?.coding?.[0].code);
-  expect(codes).toEqual(expect.arrayContaining(['phq9-item9-positive', 'consecutive-no-shows']));
-  expect((await searchResources(server, 'Task?status=requested')).length).toBeGreaterThan(2);
-});
-
-test('every patient has a treatment plan (CarePlan) with its diagnosis and goal; plan reviews move the next review date', async () => {
-  const plans = await searchResources<CarePlan>(server, 'CarePlan?category=http://iop-fhir.org/fhir/CodeSystem/care-plan-category|treatment-plan');
-  expect(plans).toHaveLength(30);
-  for (const plan of plans) {
-    expect(plan.meta?.profile).toContain('http://iop-fhir.org/fhir/StructureDefinition/iop-treatment-plan');
-    expect(plan.addresses?.[0].reference).toMatch(/^Condition\//);
-    expect(plan.goal?.[0].reference).toMatch(/^Goal\//);
-  }
-  const nextReview = (plan: CarePlan) => plan.extension!.find((e) => e.url.endsWith('/next-review-date'))!.valueDate!;
-  const reviewed = plans.filter((p) => nextReview(p) > new Date(new Date(p.period!.start!).getTime() + 31 * 86_400_000).toISOString().slice(0, 10));
-  expect(reviewed.length).toBeGreaterThan(0); // $record-plan-review moved them on
-  const outcomes = await server.http.get(`/fhir/Patient/${plans[0].subject.reference!.split('/')[1]}/$outcomes`).expect(200);
-  expect(outcomes.body.parameter.some((p: { name: string }) => p.name === 'goal')).toBe(true);
-});
-
-function day(offset: number): string {
-  return new Date(now.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
-}
+test.each(DEMO_CONTENT_CHECKS)('$name', ({ check }) => check(server, now));
 
 describe('demo logins (README "Demo logins")', () => {
   const ids = async (username: string, path: string) => {
@@ -120,5 +60,34 @@ describe('demo logins (README "Demo logins")', () => {
     expect(await ids('ramon', 'Patient')).toEqual([adelina]);
     const adminAgent = await server.as('openid fhirUser user/*.rs', { username: 'admin' });
     expect((await adminAgent.get('/fhir/AuditEvent?_count=1')).status).toBe(200);
+  });
+});
+
+describe('42 CFR Part 2 in the demo (README, docs/part2.md)', () => {
+  const claimCount = async (agent: Awaited<ReturnType<TestServer['as']>>, patientKey: string) => {
+    const res = await agent.get(`/fhir/Claim?patient.identifier=http://iop-fhir.org/fhir/demo|${patientKey}&_summary=count`).expect(200);
+    return res.body.total as number;
+  };
+
+  test('the health plan\'s client sees the SUD claims of patients who consented, not of the one who declined; the generic client sees none', async () => {
+    const admin = await claimCount(server.http, 'patient-03');
+    expect(admin).toBeGreaterThan(0);
+    expect(await claimCount(server.http, 'patient-11')).toBeGreaterThan(0);
+    const payer = await server.as('system/*.rs', { clientId: 'demo-payer' });
+    expect(await claimCount(payer, 'patient-03')).toBe(admin);
+    expect(await claimCount(payer, 'patient-11')).toBe(0);
+    const generic = await server.as('system/*.rs', { clientId: 'demo-backend' });
+    expect(await claimCount(generic, 'patient-03')).toBe(0);
+    const read = await payer.get('/fhir/Claim?patient.identifier=http://iop-fhir.org/fhir/demo|patient-03&_count=1').expect(200);
+    expect(read.body.entry[0].resource.meta.security.map((c: { code: string }) => c.code)).toEqual(expect.arrayContaining(['42CFRPart2', 'NORDSCLCD']));
+    // The mental-health programs' claims are not Part 2 information: the generic client sees them.
+    expect(await claimCount(generic, 'patient-01')).toBeGreaterThan(0);
+  });
+
+  test('the SUD counselor reads her program\'s records without a consent; the morning therapist does not see them', async () => {
+    const hannah = await server.as('openid fhirUser user/*.rs', { username: 'hannah' });
+    const maya = await server.as('openid fhirUser user/*.rs', { username: 'maya' });
+    expect(await claimCount(hannah, 'patient-03')).toBeGreaterThan(0);
+    expect(await claimCount(maya, 'patient-03')).toBe(0);
   });
 });

@@ -2,6 +2,7 @@ import type { Appointment, Encounter, EpisodeOfCare, Flag, Task } from '@medplum
 import { startTestServer, TestServer } from '../support/test-server';
 import {
   addDaysTo, countOf, createFixture, dayFromToday, enroll, Fixture, IOP, invoke, lastWeekFriday, output, params, schedule, searchResources, warnings,
+  testClock,
 } from './iop-fixtures';
 
 let server: TestServer;
@@ -21,7 +22,7 @@ const record = (sessionId: string, ...participants: ReturnType<typeof participan
   invoke(server, `Appointment/${sessionId}/$record-attendance`, params(...participants));
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ clock: testClock });
   fx = await createFixture(server, { patients: 4 });
   // An outpatient group (no weekly-hours minimum), so only the no-show rules raise flags here.
   for (const patient of fx.patients.slice(0, 3)) expect((await enroll(server, fx.programs.op, patient, dayFromToday(-30))).status).toBe(201);
@@ -158,7 +159,10 @@ describe('weekly hours', () => {
   test('an IOP week below 9 attended hours raises a below-weekly-hours Flag', async () => {
     expect((await enroll(server, fx.programs.iop, fx.patients[3], dayFromToday(-30))).status).toBe(201);
     const friday = lastWeekFriday();
-    const res = await schedule(server, fx.programs.iop, { days: ['fri'], startTime: '09:00', minutes: 180, from: friday, to: friday, facilitators: [fx.practitioners[2]] });
+    // At 14:00, an hour no other session of this file uses: on a Thursday, last week's Friday is the day of the
+    // outpatient session (09:00) in which the atomicity test left this patient a booking, and the patient would be
+    // double-booked instead of booked.
+    const res = await schedule(server, fx.programs.iop, { days: ['fri'], startTime: '14:00', minutes: 180, from: friday, to: friday, facilitators: [fx.practitioners[2]] });
     const sessionId = output(res.body, 'session')!.valueReference!.reference!.split('/')[1];
     const recorded = await record(sessionId, participant(fx.patients[3], 'left-early', 60));
     expect(output(recorded.body, 'flagsRaised')!.valueInteger).toBe(1);

@@ -9,7 +9,10 @@ import { createRepository } from '../../server/src/create-repository';
 import { BILLING_MAP_URLS } from '../../server/src/domain/billing-rules-from-maps';
 import { readShippedConceptMaps } from '../support/billing-maps-from-files';
 import { startTestServer, TestServer } from '../support/test-server';
-import { countOf, createFixture, dayFromToday, enroll, Fixture, IOP, invoke, output, outputs, params, schedule, searchResources } from './iop-fixtures';
+import {
+  countOf, createFixture, dayFromToday, enroll, Fixture, IOP, invoke, output, outputs, params, schedule, searchResources,
+  testClock,
+} from './iop-fixtures';
 
 let server: TestServer;
 let fx: Fixture;
@@ -30,7 +33,7 @@ function perDiemMapBilling(code: string): ConceptMap {
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ clock: testClock });
   fx = await createFixture(server, { patients: 3 });
   for (const patient of fx.patients) {
     const coverage = {

@@ -1,6 +1,9 @@
 import type { Appointment, CarePlan, EpisodeOfCare, ServiceRequest, Task } from '@medplum/fhirtypes';
 import { startTestServer, TestServer } from '../support/test-server';
-import { addDaysTo, createFixture, dayFromToday, enroll, Fixture, IOP, invoke, MH_LEVEL, output, params, schedule, searchResources } from './iop-fixtures';
+import {
+  addDaysTo, createFixture, dayFromToday, enroll, Fixture, IOP, invoke, MH_LEVEL, output, params, schedule, searchResources,
+  testClock,
+} from './iop-fixtures';
 
 let server: TestServer;
 let fx: Fixture;
@@ -10,7 +13,7 @@ const certifier = (id: string) => ({ name: 'certifier', valueReference: { refere
 const tasksOf = (episodeId: string) => searchResources<Task>(server, `Task?focus=EpisodeOfCare/${episodeId}`);
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ clock: testClock });
   fx = await createFixture(server, { patients: 3 });
   const res = await enroll(server, fx.programs.php, fx.patients[0], start);
   expect(res.status).toBe(201);

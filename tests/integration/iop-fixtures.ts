@@ -4,6 +4,8 @@
  * operations and read results.
  */
 import type { Bundle, BundleEntry, Parameters, ParametersParameter, Resource } from '@medplum/fhirtypes';
+import { isCalendarDate } from '../../server/src/domain/calendar-date';
+import { zonedDateTimeToInstant } from '../../server/src/domain/time-zone';
 import type { TestServer } from '../support/test-server';
 
 export const IOP = 'http://iop-fhir.org/fhir';
@@ -11,6 +13,30 @@ export const MH_LEVEL = `${IOP}/CodeSystem/mh-level-of-care`;
 export const ASAM_3 = `${IOP}/CodeSystem/asam-level-of-care-3`;
 export const SESSION_TYPE = `${IOP}/CodeSystem/session-type`;
 export const TEST_ZONE = 'America/Chicago';
+
+/**
+ * The programs' date the IOP tests act on: today in Chicago when the file loads, or IOP_TEST_TODAY (YYYY-MM-DD)
+ * to replay a given day (integration tests only: the e2e servers keep the real clock).
+ */
+export const TEST_TODAY = testToday(process.env.IOP_TEST_TODAY);
+/**
+ * The instant they act at, frozen for the whole file: noon in Chicago on TEST_TODAY. Their servers take it as
+ * their clock (startTestServer({ clock: testClock })), so the test and the server agree on "today" even when a
+ * run crosses midnight, nothing starts or ends while a file runs, and no date is near a midnight or DST edge.
+ */
+export const TEST_NOW = zonedDateTimeToInstant(TEST_TODAY, '12:00', TEST_ZONE);
+export const testClock = (): Date => TEST_NOW;
+
+function testToday(override: string | undefined): string {
+  if (override === undefined || override === '') return localDate(new Date());
+  if (!isCalendarDate(override)) throw new Error(`IOP_TEST_TODAY must be a date (YYYY-MM-DD), not ${override}`);
+  return override;
+}
+
+/** The instant `days` days (of 24 h) from TEST_NOW. */
+export function instantFromNow(days: number): Date {
+  return new Date(TEST_NOW.getTime() + days * 86_400_000);
+}
 
 export interface Fixture {
   org: string;
@@ -122,9 +148,9 @@ export function warnings(body: Parameters): string[] {
   return (outcome?.issue ?? []).map((i) => i.diagnostics ?? '');
 }
 
-/** Calendar date `days` after today in the programs' zone (America/Chicago). */
+/** Calendar date `days` after TEST_TODAY, in calendar days (not 24-hour steps, which miss a date across DST). */
 export function dayFromToday(days: number): string {
-  return localDate(new Date(Date.now() + days * 86_400_000));
+  return addDaysTo(TEST_TODAY, days);
 }
 
 export function localDate(instant: Date): string {

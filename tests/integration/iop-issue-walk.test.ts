@@ -8,6 +8,7 @@ import type { Bundle, Claim, Composition, Flag, MeasureReport, ParametersParamet
 import { startTestServer, TestServer } from '../support/test-server';
 import {
   addDaysTo, createFixture, dayFromToday, enroll, Fixture, IOP, invoke, MH_LEVEL, output, params, schedule, searchResources, SESSION_TYPE, warnings,
+  TEST_NOW, testClock,
 } from './iop-fixtures';
 
 let server: TestServer;
@@ -31,7 +32,7 @@ function coverage(patientId: string, auth: { units: number; used?: number; start
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ clock: testClock });
   fx = await createFixture(server, { patients: 6 });
 });
 afterAll(() => server.close());
@@ -105,7 +106,7 @@ test('$outcome-report counts a step-down in the completion and step-down rates o
 describe('family and psychiatric notes from their templates', () => {
   const sessionEncounter = async (patient: string, sessionType: string, minutes: number) => {
     const [episode] = await searchResources(server, `EpisodeOfCare?patient=Patient/${patient}&status=active`);
-    const start = new Date(Date.now() - 26 * 3_600_000);
+    const start = new Date(TEST_NOW.getTime() - 26 * 3_600_000);
     const res = await json(server.http.post('/fhir/Encounter')).send({
       resourceType: 'Encounter', status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' },
       serviceType: { coding: [{ system: SESSION_TYPE, code: sessionType }] }, subject: { reference: `Patient/${patient}` },
@@ -128,7 +129,7 @@ describe('family and psychiatric notes from their templates', () => {
     const encounter = await sessionEncounter(patient, 'family-psychotherapy', 50);
     const res = await json(server.http.post(`/fhir/Encounter/${encounter}/$document-session`)).send({
       resourceType: 'QuestionnaireResponse', questionnaire: `${IOP}/Questionnaire/individual-therapy-note`, status: 'completed',
-      subject: { reference: `Patient/${patient}` }, authored: new Date().toISOString(),
+      subject: { reference: `Patient/${patient}` }, authored: TEST_NOW.toISOString(),
       item: [
         { linkId: 'session', item: [{ linkId: 'session.type', answer: [{ valueCoding: { system: SESSION_TYPE, code: 'family-psychotherapy' } }] }, { linkId: 'session.minutes', answer: [{ valueInteger: 50 }] }] },
         { linkId: 'content', item: [
@@ -151,7 +152,7 @@ describe('family and psychiatric notes from their templates', () => {
     const encounter = await sessionEncounter(patient, 'psychiatric-evaluation', 60);
     const answers = (items: object[]) => ({
       resourceType: 'QuestionnaireResponse', questionnaire: `${IOP}/Questionnaire/psychiatric-evaluation`, status: 'completed',
-      subject: { reference: `Patient/${patient}` }, authored: new Date().toISOString(), item: items,
+      subject: { reference: `Patient/${patient}` }, authored: TEST_NOW.toISOString(), item: items,
     });
     const missing = await json(server.http.post(`/fhir/Encounter/${encounter}/$document-session`)).send(answers([]));
     expect(missing.status).toBe(400);

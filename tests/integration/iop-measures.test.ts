@@ -2,7 +2,10 @@ import type { Bundle, Flag, MeasureReport, Observation, Parameters, Questionnair
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startTestServer, TestServer } from '../support/test-server';
-import { countOf, createFixture, dayFromToday, enroll, Fixture, IOP, output, searchResources, warnings } from './iop-fixtures';
+import {
+  countOf, createFixture, dayFromToday, enroll, Fixture, IOP, output, searchResources, warnings,
+  instantFromNow, TEST_NOW, testClock,
+} from './iop-fixtures';
 
 let server: TestServer;
 let fx: Fixture;
@@ -10,7 +13,7 @@ let fx: Fixture;
 const questionnaire = (name: string) => JSON.parse(readFileSync(path.join(__dirname, `../../profiles/questionnaires/Questionnaire-${name}.json`), 'utf8')) as Questionnaire;
 
 /** A response to the instrument with these item values (undefined = unanswered), answers copied from the Questionnaire. */
-function responseTo(name: string, patientId: string, values: (number | undefined)[], authored = new Date().toISOString()): QuestionnaireResponse {
+function responseTo(name: string, patientId: string, values: (number | undefined)[], authored = TEST_NOW.toISOString()): QuestionnaireResponse {
   const q = questionnaire(name);
   const scored = (q.item ?? []).filter((i) => i.type === 'choice' && (i.required || name !== 'phq-9'));
   return {
@@ -22,7 +25,7 @@ function responseTo(name: string, patientId: string, values: (number | undefined
 const score = (body: QuestionnaireResponse) => server.http.post('/fhir/QuestionnaireResponse/$score').set('Content-Type', 'application/fhir+json').send(body);
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ clock: testClock });
   fx = await createFixture(server, { patients: 4 });
   for (const patient of fx.patients.slice(0, 3)) expect((await enroll(server, fx.programs.iop, patient, dayFromToday(-40), [{ name: 'careManager', valueReference: { reference: `Practitioner/${fx.practitioners[0]}` } }])).status).toBe(201);
 });
@@ -61,8 +64,8 @@ describe('$score', () => {
     expect(task.code?.coding?.[0].code).toBe('suicide-risk-assessment');
     expect(task.owner?.reference).toBe(`Practitioner/${fx.practitioners[0]}`);
     const due = new Date(task.restriction!.period!.end!).getTime();
-    expect(due).toBeGreaterThan(Date.now());
-    expect(due - Date.now()).toBeLessThanOrEqual(25 * 3_600_000);
+    expect(due).toBeGreaterThan(TEST_NOW.getTime());
+    expect(due - TEST_NOW.getTime()).toBeLessThanOrEqual(25 * 3_600_000);
   });
 
   test('missing items: two are prorated, three are not scored (stated, not silent); an unanswered item 9 asks for it today', async () => {
@@ -112,7 +115,7 @@ describe('$outcomes and $outcome-report', () => {
     const patient = fx.patients[3];
     expect((await enroll(server, fx.programs.php, patient, dayFromToday(-40))).status).toBe(201);
     for (const [days, values] of [[-35, [3, 3, 3, 2, 2, 2, 2, 2, 0]], [-20, [1, 1, 1, 1, 1, 1, 1, 1, 0]], [-5, [1, 1, 0, 1, 0, 0, 0, 0, 0]]] as const) {
-      expect((await score(responseTo('phq-9', patient, [...values], new Date(Date.now() + days * 86_400_000).toISOString()))).status).toBe(201);
+      expect((await score(responseTo('phq-9', patient, [...values], instantFromNow(days).toISOString()))).status).toBe(201);
     }
     const goal = {
       resourceType: 'Goal', lifecycleStatus: 'active', description: { text: 'PHQ-9 below 10' }, subject: { reference: `Patient/${patient}` },

@@ -2,6 +2,7 @@ import type { Claim, Composition, Coverage, Encounter, ParametersParameter, Prov
 import { startTestServer, TestServer } from '../support/test-server';
 import {
   countOf, createFixture, dayFromToday, enroll, Fixture, IOP, invoke, MH_LEVEL, output, outputs, params, schedule, searchResources, SESSION_TYPE, warnings,
+  TEST_NOW, testClock,
 } from './iop-fixtures';
 
 let server: TestServer;
@@ -30,7 +31,7 @@ function coverage(patientId: string, payer: string, auth?: { units: number; star
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ clock: testClock });
   fx = await createFixture(server, { patients: 4 });
   const [ana, ben, cara] = fx.patients;
   for (const [patient, payer, auth] of [
@@ -226,7 +227,7 @@ describe('$document-session (individual notes from their templates)', () => {
   let encounter: Encounter;
   const answers = (extra: object[] = []) => ({
     resourceType: 'QuestionnaireResponse', questionnaire: `${IOP}/Questionnaire/individual-therapy-note`, status: 'completed',
-    subject: { reference: `Patient/${fx.patients[0]}` }, authored: new Date().toISOString(),
+    subject: { reference: `Patient/${fx.patients[0]}` }, authored: TEST_NOW.toISOString(),
     item: [
       { linkId: 'session', item: [
         { linkId: 'session.type', answer: [{ valueCoding: { system: SESSION_TYPE, code: 'individual-psychotherapy', display: 'Individual psychotherapy' } }] },
@@ -243,7 +244,7 @@ describe('$document-session (individual notes from their templates)', () => {
 
   beforeAll(async () => {
     const [episode] = await searchResources(server, `EpisodeOfCare?patient=Patient/${fx.patients[0]}`);
-    const start = new Date(Date.now() - 26 * 3_600_000);
+    const start = new Date(TEST_NOW.getTime() - 26 * 3_600_000);
     const res = await json(server.http.post('/fhir/Encounter')).send({
       resourceType: 'Encounter', status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' },
       serviceType: { coding: [{ system: SESSION_TYPE, code: 'individual-psychotherapy' }] }, subject: { reference: `Patient/${fx.patients[0]}` },

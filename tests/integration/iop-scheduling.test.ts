@@ -2,13 +2,13 @@ import type { Appointment, EpisodeOfCare, Parameters, Task } from '@medplum/fhir
 import { startTestServer, TestServer } from '../support/test-server';
 import {
   addDaysTo, createFixture, dayFromToday, enroll, Fixture, invoke, MH_LEVEL, nextWeekday, output, outputs, params, schedule,
-  searchResources, warnings,
+  searchResources, warnings, testClock,
 } from './iop-fixtures';
 
 let server: TestServer;
 let fx: Fixture;
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ clock: testClock });
   fx = await createFixture(server, {
     patients: 4, payerClasses: ['commercial'],
     authorization: { units: 3, unitType: 'day', start: dayFromToday(-30), end: dayFromToday(60) },

@@ -6,7 +6,7 @@ import type { Bundle, Flag, Observation, Questionnaire, QuestionnaireResponse, T
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startTestServer, TestServer } from '../support/test-server';
-import { countOf, createFixture, dayFromToday, enroll, Fixture, searchResources } from './iop-fixtures';
+import { countOf, createFixture, dayFromToday, enroll, Fixture, searchResources, TEST_NOW, testClock } from './iop-fixtures';
 
 let server: TestServer;
 let fx: Fixture;
@@ -17,7 +17,7 @@ function responseTo(name: string, patientId: string, values: (number | undefined
   const q = questionnaire(name);
   const scored = (q.item ?? []).filter((i) => i.type === 'choice' && (i.required || name !== 'phq-9'));
   return {
-    resourceType: 'QuestionnaireResponse', questionnaire: q.url, status, subject: { reference: `Patient/${patientId}` }, authored: new Date().toISOString(),
+    resourceType: 'QuestionnaireResponse', questionnaire: q.url, status, subject: { reference: `Patient/${patientId}` }, authored: TEST_NOW.toISOString(),
     item: scored.flatMap((item, i) => (values[i] === undefined ? [] : [{ linkId: item.linkId, answer: [{ valueCoding: item.answerOption![values[i]!].valueCoding }] }])),
   };
 }
@@ -27,7 +27,7 @@ const flagsOf = async (patientId: string) => searchResources<Flag>(server, `Flag
 const tasksOf = (responseId: string) => searchResources<Task>(server, `Task?focus=QuestionnaireResponse/${responseId}`);
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ clock: testClock });
   fx = await createFixture(server, { patients: 4 });
   for (const patient of fx.patients) expect((await enroll(server, fx.programs.iop, patient, dayFromToday(-20))).status).toBe(201);
 });

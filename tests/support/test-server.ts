@@ -43,6 +43,8 @@ export interface TestServerOptions {
   conformanceDirectories?: string[];
   /** Also store the loaded profiles/terminology as resources, as the server does at start (costs time). */
   storeConformance?: boolean;
+  /** The instant FHIR requests act at (AppOptions.clock); default the real clock. */
+  clock?: () => Date;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -63,6 +65,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     baseUrl: TEST_BASE_URL,
     logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
     auth: { enforce: true },
+    clock: options.clock,
     // The AuditEvent every write records in its transaction is constant overhead, not part of what tests measure.
     onStatement: (text) => {
       if (!text.startsWith('INSERT INTO audit_event')) statements.push(text);

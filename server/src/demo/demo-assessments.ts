@@ -6,6 +6,7 @@
  */
 import type { ParametersParameter, QuestionnaireResponse } from '@medplum/fhirtypes';
 import type { FhirContext } from '../fhir/types';
+import type { DemoCalendar } from './demo-calendar';
 import { callOperation, param, postResource } from './demo-operations';
 import type { EnrolledDemoPatient } from './demo-sessions';
 
@@ -20,6 +21,8 @@ const PHQ9_ITEMS = ['44250-9', '44255-8', '44259-0', '44254-1', '44251-7', '4425
 const GAD7_ITEMS = ['69725-0', '68509-9', '69733-4', '69734-2', '69735-9', '69689-8', '69736-7'];
 /** The patient (demo index) who endorses PHQ-9 item 9 at the latest check-in: a risk Flag and a same-day Task. */
 export const ITEM9_PATIENT = 6;
+/** Patients check in before the morning groups (program time), from the admission day on, weekly. */
+const CHECK_IN_TIME = '08:30';
 
 /** Item values summing to `total`, spread evenly (each 0–3), item 9 kept at `item9` for PHQ-9. */
 function itemValues(count: number, total: number, last?: number): number[] {
@@ -38,15 +41,15 @@ function response(questionnaire: string, patientId: string, items: string[], val
   };
 }
 
-export async function scoreAssessments(ctx: FhirContext, patients: readonly EnrolledDemoPatient[], now: Date): Promise<number> {
+export async function scoreAssessments(ctx: FhirContext, patients: readonly EnrolledDemoPatient[], calendar: DemoCalendar): Promise<number> {
   let scored = 0;
   for (const patient of patients) {
     const improving = patient.index % 5 !== 4;
     const baseline = 13 + (patient.index % 11);
-    const weeks = Math.floor(patient.admittedDaysAgo / 7);
+    // Check-ins on the days before today only: today's is not due yet at every hour, so none is written for it.
+    const weeks = Math.floor((patient.admittedDaysAgo - 1) / 7);
     for (let w = 0; w <= weeks; w++) {
-      const authored = new Date(now.getTime() - (patient.admittedDaysAgo - w * 7) * 86_400_000 + 8 * 3_600_000);
-      if (authored.getTime() > now.getTime()) break;
+      const authored = calendar.at(calendar.daysAgo(patient.admittedDaysAgo - w * 7), CHECK_IN_TIME);
       const phq = Math.max(0, improving ? baseline - w * (2 + (patient.index % 3)) : baseline + (w % 2));
       const item9 = patient.index === ITEM9_PATIENT && w === weeks ? 1 : 0;
       await score(ctx, response(`${IOP}/Questionnaire/phq-9`, patient.id, PHQ9_ITEMS, itemValues(9, phq, item9), authored));
@@ -66,9 +69,9 @@ async function score(ctx: FhirContext, body: QuestionnaireResponse): Promise<voi
 }
 
 /** Certification at admission for Medicare patients in IOP/PHP; PHP recertification by day 18; plan reviews. */
-export async function recordCompliance(ctx: FhirContext, patients: readonly EnrolledDemoPatient[], psychiatristId: string, now: Date): Promise<number> {
+export async function recordCompliance(ctx: FhirContext, patients: readonly EnrolledDemoPatient[], psychiatristId: string, calendar: DemoCalendar): Promise<number> {
   let recorded = 0;
-  const day = (daysAgo: number) => new Date(now.getTime() - daysAgo * 86_400_000).toISOString().slice(0, 10);
+  const day = calendar.daysAgo;
   const certifier: ParametersParameter = param.ref('certifier', `Practitioner/${psychiatristId}`);
   for (const patient of patients) {
     if (patient.discharged || patient.steppedDown) continue;

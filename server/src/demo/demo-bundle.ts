@@ -6,6 +6,7 @@
  * it (enrollments, sessions, attendance, notes, scores, claims) is made by the IOP operations (seed-demo.ts).
  */
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
+import type { DemoCalendar } from './demo-calendar';
 
 export const DEMO_SYSTEM = 'http://iop-fhir.org/fhir/demo';
 const IOP = 'http://iop-fhir.org/fhir';
@@ -57,7 +58,7 @@ export interface DemoPatient {
   index: number;
   program: DemoProgram;
   payer: (typeof PAYERS)[number];
-  /** Days before today the patient was admitted. */
+  /** Days before today (the programs' local date) the patient was admitted. */
   admittedDaysAgo: number;
 }
 
@@ -96,11 +97,7 @@ function entry(key: string, resource: Resource): BundleEntry {
   };
 }
 
-function daysBefore(now: Date, days: number): string {
-  return new Date(now.getTime() - days * 86_400_000).toISOString().slice(0, 10);
-}
-
-export function buildDemoBundle(now: Date): Bundle {
+export function buildDemoBundle(calendar: DemoCalendar): Bundle {
   const entries: BundleEntry[] = [];
   entries.push(entry('org', { resourceType: 'Organization', active: true, name: 'Riverbend Behavioral Health', type: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/organization-type', code: 'prov' }] }] }));
   entries.push(entry('payer', { resourceType: 'Organization', active: true, name: 'Prairie Health Plan', type: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/organization-type', code: 'pay' }] }] }));
@@ -135,11 +132,11 @@ export function buildDemoBundle(now: Date): Bundle {
       }));
     }
   }
-  for (const patient of demoPatients()) addPatient(entries, patient, now);
+  for (const patient of demoPatients()) addPatient(entries, patient, calendar);
   return { resourceType: 'Bundle', type: 'transaction', entry: entries };
 }
 
-function addPatient(entries: BundleEntry[], patient: DemoPatient, now: Date): void {
+function addPatient(entries: BundleEntry[], patient: DemoPatient, calendar: DemoCalendar): void {
   const { key, index: i, program, payer } = patient;
   const birthYear = 1960 + ((i * 7) % 45);
   entries.push(entry(key, {
@@ -151,7 +148,7 @@ function addPatient(entries: BundleEntry[], patient: DemoPatient, now: Date): vo
     birthDate: `${birthYear}-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 27) + 1).padStart(2, '0')}`,
     managingOrganization: { reference: urn('org') },
   } as Resource));
-  const admitted = daysBefore(now, patient.admittedDaysAgo);
+  const admitted = calendar.daysAgo(patient.admittedDaysAgo);
   const authorized = payer === 'commercial' || payer === 'medicare-advantage' || payer === 'medicaid';
   entries.push(entry(`${key}-coverage`, {
     resourceType: 'Coverage', status: 'active',
@@ -159,7 +156,7 @@ function addPatient(entries: BundleEntry[], patient: DemoPatient, now: Date): vo
     type: { coding: [{ system: `${IOP}/CodeSystem/payer-class`, code: payer }] },
     subscriberId: `SUB-${4000 + i}`, beneficiary: { reference: urn(key) },
     payor: [{ reference: urn(payer === 'self-pay' ? key : 'payer') }],
-    period: { start: daysBefore(now, 365) },
+    period: { start: calendar.daysAgo(365) },
     ...(authorized ? {
       extension: [{
         url: `${IOP}/StructureDefinition/authorized-units`,
@@ -168,7 +165,7 @@ function addPatient(entries: BundleEntry[], patient: DemoPatient, now: Date): vo
           // One patient's authorization is nearly used up, to show the warnings.
           { url: 'units', valuePositiveInt: i === 1 ? 8 : 30 },
           { url: 'unitType', valueCode: 'day' },
-          { url: 'period', valuePeriod: { start: admitted, end: daysBefore(now, patient.admittedDaysAgo - 60) } },
+          { url: 'period', valuePeriod: { start: admitted, end: calendar.daysAgo(patient.admittedDaysAgo - 60) } },
           { url: 'levelOfCare', valueCodeableConcept: { coding: [{ system: program.level[0], code: program.level[1] }] } },
         ],
       }],
@@ -186,13 +183,13 @@ function addPatient(entries: BundleEntry[], patient: DemoPatient, now: Date): vo
     entries.push(entry(`${key}-goal`, {
       resourceType: 'Goal', lifecycleStatus: 'active', subject: { reference: urn(key) }, startDate: admitted,
       description: { text: 'Alcohol use below the risky range (AUDIT-C under 4), with a written relapse-prevention plan' },
-      target: [{ measure: { coding: [{ system: 'http://loinc.org', code: '75626-2', display: 'AUDIT-C total score' }] }, detailQuantity: { value: 4, comparator: '<' }, dueDate: daysBefore(now, patient.admittedDaysAgo - 56) }],
+      target: [{ measure: { coding: [{ system: 'http://loinc.org', code: '75626-2', display: 'AUDIT-C total score' }] }, detailQuantity: { value: 4, comparator: '<' }, dueDate: calendar.daysAgo(patient.admittedDaysAgo - 56) }],
     } as Resource));
   } else {
     entries.push(entry(`${key}-goal`, {
       resourceType: 'Goal', lifecycleStatus: 'active', subject: { reference: urn(key) }, startDate: admitted,
       description: { text: 'Depressive symptoms below the moderate range (PHQ-9 under 10)' },
-      target: [{ measure: { coding: [{ system: 'http://loinc.org', code: '44261-6', display: 'PHQ-9 total score' }] }, detailQuantity: { value: 10, comparator: '<' }, dueDate: daysBefore(now, patient.admittedDaysAgo - 56) }],
+      target: [{ measure: { coding: [{ system: 'http://loinc.org', code: '44261-6', display: 'PHQ-9 total score' }] }, detailQuantity: { value: 10, comparator: '<' }, dueDate: calendar.daysAgo(patient.admittedDaysAgo - 56) }],
     } as Resource));
   }
 }

@@ -5,18 +5,18 @@
  */
 import type { Consent } from '@medplum/fhirtypes';
 import type { FhirContext } from '../fhir/types';
+import type { DemoCalendar } from './demo-calendar';
 import { DEMO_PROGRAMS, DEMO_SYSTEM, demoPatients } from './demo-bundle';
 import { postResource } from './demo-operations';
 
 /** The SUD IOP patient (demo key) who did not consent to disclosure to the health plan. */
 export const DECLINED_CONSENT_PATIENT = 'patient-11';
-const DAY_MS = 86_400_000;
 
-export async function createDemoConsents(ctx: FhirContext, ids: Map<string, string>, now: Date): Promise<number> {
+export async function createDemoConsents(ctx: FhirContext, ids: Map<string, string>, calendar: DemoCalendar): Promise<number> {
   const sud = DEMO_PROGRAMS.find((p) => p.part2)!;
   let written = 0;
   for (const patient of demoPatients().filter((p) => p.program.key === sud.key && p.key !== DECLINED_CONSENT_PATIENT && p.payer !== 'self-pay')) {
-    const signed = new Date(now.getTime() - patient.admittedDaysAgo * DAY_MS).toISOString().slice(0, 10);
+    const signed = calendar.daysAgo(patient.admittedDaysAgo);
     await postResource(ctx, 'Consent', paymentConsent(ids.get(patient.key)!, ids.get('payer')!, ids.get(`program-${sud.key}`)!, signed, patient.key));
     written++;
   }

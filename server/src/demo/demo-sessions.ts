@@ -1,12 +1,17 @@
 /**
- * A month of group sessions, built the way staff would: each past session's attendance ($record-attendance), its
- * notes ($document-group-session) and, except for the last two days, their signatures ($sign, which bills).
- * Attendance is deterministic: mostly present, some late or leaving early, a few absences; one patient misses
- * the two latest sessions in a row (a missed-session flag).
+ * A month of group sessions, built the way staff would: each session that has ended by `now` gets its attendance
+ * ($record-attendance), its notes ($document-group-session) and, except for the program's last two session days,
+ * their signatures ($sign, which bills). A session still under way is left as it is (booked, undocumented), as it
+ * would be at that hour. Attendance is deterministic: mostly present, some late or leaving early, a few absences;
+ * one patient misses the program's two latest sessions in a row (a missed-session flag).
  */
 import type { Appointment, Encounter, ParametersParameter } from '@medplum/fhirtypes';
+import type { CalendarDate } from '../domain/calendar-date';
+import { localDateOf } from '../domain/time-zone';
 import type { FhirContext } from '../fhir/types';
 import type { DemoPatient, DemoProgram } from './demo-bundle';
+import type { DemoCalendar } from './demo-calendar';
+import { callOperation, dice, param, search } from './demo-operations';
 
 export interface EnrolledDemoPatient extends DemoPatient {
   id: string;
@@ -18,7 +23,6 @@ export interface EnrolledDemoPatient extends DemoPatient {
   discharged?: boolean;
   steppedDown?: boolean;
 }
-import { callOperation, dice, param, search } from './demo-operations';
 
 const IOP = 'http://iop-fhir.org/fhir';
 const MODALITY: Record<string, string> = { 'mh-iop-am': 'cbt', 'mh-iop-pm': 'dbt', 'sud-iop': 'relapse-prevention', php: 'supportive' };
@@ -37,17 +41,16 @@ export interface SessionStats {
   signed: number;
 }
 
-export async function runPastSessions(ctx: FhirContext, programs: ProgramIds[], patients: Map<string, EnrolledDemoPatient>, now: Date): Promise<SessionStats> {
+/** Notes of this many of a program's latest session days stay drafts: the clinicians have not signed them yet. */
+const DRAFT_SESSION_DAYS = 2;
+
+export async function runPastSessions(ctx: FhirContext, programs: ProgramIds[], patients: Map<string, EnrolledDemoPatient>, calendar: DemoCalendar): Promise<SessionStats> {
   const stats: SessionStats = { recorded: 0, documented: 0, signed: 0 };
   for (const { program, programId, facilitatorId } of programs) {
-    const sessions = (await search<Appointment>(ctx, 'Appointment', {
-      program: `HealthcareService/${programId}`, identifier: `${IOP}/identifier/session-occurrence|`, date: `lt${now.toISOString()}`, _sort: 'date',
-    })).filter((s) => Date.parse(s.start!) < now.getTime());
+    const sessions = await heldSessions(ctx, programId, calendar);
+    const draftDays = new Set([...new Set(sessions.map((s) => s.day))].slice(-DRAFT_SESSION_DAYS));
     const toSign: string[] = [];
-    for (const [index, session] of sessions.entries()) {
-      const bookings = await search<Appointment>(ctx, 'Appointment', { 'session-appointment': `Appointment/${session.id}` });
-      const booked = bookings.filter((b) => b.status === 'booked').map((b) => b.participant![0].actor!.reference!.split('/')[1]);
-      if (booked.length === 0) continue;
+    for (const [index, { session, booked, day }] of sessions.entries()) {
       const latest = index >= sessions.length - 2;
       const participants = booked.map((patientId) => attendanceOf(patients.get(patientId)!, index, session.minutesDuration!, latest));
       const recorded = await callOperation(ctx, `Appointment/${session.id}/$record-attendance`, participants.map((p) => p.parameter));
@@ -64,8 +67,7 @@ export async function runPastSessions(ctx: FhirContext, programs: ProgramIds[], 
       ]);
       stats.documented++;
       const notes = documented.parameter!.filter((p) => p.name === 'note').map((p) => p.part!.find((x) => x.name === 'note')!.valueReference!.reference!);
-      // Notes of the last two days stay drafts: the clinicians have not signed them yet.
-      if (now.getTime() - Date.parse(session.start!) > 2 * 86_400_000) toSign.push(...notes);
+      if (!draftDays.has(day)) toSign.push(...notes);
     }
     for (let i = 0; i < toSign.length; i += 40) {
       await callOperation(ctx, 'Composition/$sign', [
@@ -76,6 +78,31 @@ export async function runPastSessions(ctx: FhirContext, programs: ProgramIds[], 
     stats.signed += toSign.length;
   }
   return stats;
+}
+
+interface HeldSession {
+  session: Appointment;
+  /** Ids of the patients booked in it. */
+  booked: string[];
+  /** Its local date. */
+  day: CalendarDate;
+}
+
+/**
+ * The program's sessions that have ended by `now` and had patients booked, oldest first. A session under way is
+ * not held yet: attendance may be taken at its start, but the minutes, notes and claims come after its end.
+ */
+async function heldSessions(ctx: FhirContext, programId: string, { now, timeZone }: DemoCalendar): Promise<HeldSession[]> {
+  const started = await search<Appointment>(ctx, 'Appointment', {
+    program: `HealthcareService/${programId}`, identifier: `${IOP}/identifier/session-occurrence|`, date: `lt${now.toISOString()}`, _sort: 'date',
+  });
+  const held: HeldSession[] = [];
+  for (const session of started.filter((s) => Date.parse(s.end!) <= now.getTime())) {
+    const bookings = await search<Appointment>(ctx, 'Appointment', { 'session-appointment': `Appointment/${session.id}` });
+    const booked = bookings.filter((b) => b.status === 'booked').map((b) => b.participant![0].actor!.reference!.split('/')[1]);
+    if (booked.length > 0) held.push({ session, booked, day: localDateOf(new Date(session.start!), timeZone) });
+  }
+  return held;
 }
 
 interface DemoAttendance {

@@ -4,6 +4,7 @@
  * first review due 30 days after admission ($record-plan-review moves it on).
  */
 import type { CarePlan, CarePlanActivity } from '@medplum/fhirtypes';
+import { addDays, type CalendarDate } from '../domain/calendar-date';
 import type { FhirContext } from '../fhir/types';
 import type { DemoPatient } from './demo-bundle';
 import { postResource } from './demo-operations';
@@ -12,14 +13,13 @@ const IOP = 'http://iop-fhir.org/fhir';
 const REVIEW_DAYS = 30;
 
 export async function createTreatmentPlan(
-  ctx: FhirContext, ids: Map<string, string>, demo: DemoPatient, episodeId: string, admitted: Date, discharged: boolean,
+  ctx: FhirContext, ids: Map<string, string>, demo: DemoPatient, episodeId: string, admitted: CalendarDate, discharged: boolean,
 ): Promise<string> {
-  const date = (d: Date) => d.toISOString().slice(0, 10);
   const plan: CarePlan = {
     resourceType: 'CarePlan',
     meta: { profile: [`${IOP}/StructureDefinition/iop-treatment-plan`] },
     extension: [
-      { url: `${IOP}/StructureDefinition/next-review-date`, valueDate: date(new Date(admitted.getTime() + REVIEW_DAYS * 86_400_000)) },
+      { url: `${IOP}/StructureDefinition/next-review-date`, valueDate: addDays(admitted, REVIEW_DAYS) },
       { url: `${IOP}/StructureDefinition/enrollment`, valueReference: { reference: `EpisodeOfCare/${episodeId}` } },
       { url: `${IOP}/StructureDefinition/program`, valueReference: { reference: `HealthcareService/${ids.get(`program-${demo.program.key}`)}` } },
     ],
@@ -28,7 +28,7 @@ export async function createTreatmentPlan(
     category: [{ coding: [{ system: `${IOP}/CodeSystem/care-plan-category`, code: 'treatment-plan', display: 'IOP/PHP individualized treatment plan' }] }],
     title: `${demo.program.name} individualized treatment plan`,
     subject: { reference: `Patient/${ids.get(demo.key)}` },
-    period: { start: date(admitted) },
+    period: { start: admitted },
     author: { reference: `Practitioner/${ids.get(demo.program.schedule.facilitator)}` },
     addresses: [{ reference: `Condition/${ids.get(`${demo.key}-diagnosis`)}` }],
     goal: [{ reference: `Goal/${ids.get(`${demo.key}-goal`)}` }],

@@ -4,6 +4,7 @@
  * ($change-level-of-care), two discharges, certifications and plan reviews, a month of group sessions plus a
  * week ahead ($schedule-sessions), attendance, notes and signatures with their claims, and PHQ-9/GAD-7 series
  * ($score). All of it is one transaction: an interrupted seed leaves nothing, and the next start seeds again.
+ * Everything is dated from `now` on the programs' calendar (demo-calendar.ts); nothing here reads the clock.
  */
 import type { Bundle, EpisodeOfCare, Patient } from '@medplum/fhirtypes';
 import { dispatch } from '../fhir/router';
@@ -11,34 +12,35 @@ import type { FhirContext } from '../fhir/types';
 import { sql } from '../store/sql';
 import { buildDemoBundle, DEMO_PROGRAMS, DEMO_SYSTEM, demoPatients, type DemoProgram } from './demo-bundle';
 import { recordCompliance, scoreAssessments } from './demo-assessments';
+import { demoCalendar, type DemoCalendar } from './demo-calendar';
 import { createDemoConsents } from './demo-consents';
 import { callOperation, param, putResource, search } from './demo-operations';
 import { runPastSessions, type EnrolledDemoPatient, type ProgramIds } from './demo-sessions';
 import { createTreatmentPlan } from './demo-treatment-plans';
 
 const IOP = 'http://iop-fhir.org/fhir';
-const DAY_MS = 86_400_000;
 /** Demo patients (by index) discharged three days ago (with the reason), and the PHP patient stepped down to the morning IOP. */
 const DISCHARGED = new Map([[9, 'completed'], [19, 'non-attendance']]);
 const STEPPED_DOWN = 3;
 
 /** Returns the number of resources written, or 0 when the demo organisation already exists. */
-export async function seedDemoData(ctx: FhirContext, now = new Date()): Promise<number> {
+export async function seedDemoData(ctx: FhirContext, now: Date): Promise<number> {
   const existing = await ctx.repo.query(sql`SELECT 1 FROM idx_token WHERE resource_type = 'Organization'
     AND param = 'identifier' AND system = ${DEMO_SYSTEM} AND code = 'org' LIMIT 1`);
   if (existing.length > 0) return 0;
   const before = await countResources(ctx);
+  const calendar = demoCalendar(now);
   await ctx.repo.transaction(async (tx) => {
     // Every operation acts as of the same instant as the base Bundle's dates (operation-support.ts nowOf).
-    const txCtx = { ...ctx, repo: tx, now } as FhirContext;
-    const ids = await loadBase(txCtx, now);
-    const patients = await enrollPatients(txCtx, ids, now);
-    await recordCompliance(txCtx, [...patients.values()], ids.get('psychiatrist-1')!, now);
+    const txCtx: FhirContext = { ...ctx, repo: tx, now };
+    const ids = await loadBase(txCtx, calendar);
+    const patients = await enrollPatients(txCtx, ids, calendar);
+    await recordCompliance(txCtx, [...patients.values()], ids.get('psychiatrist-1')!, calendar);
     const programs: ProgramIds[] = DEMO_PROGRAMS.map((program) => ({ program, programId: ids.get(`program-${program.key}`)!, facilitatorId: ids.get(program.schedule.facilitator)! }));
-    for (const program of programs) await scheduleMonth(txCtx, program, ids.get(`site-${program.program.site}`)!, now);
-    await runPastSessions(txCtx, programs, patients, now);
-    await scoreAssessments(txCtx, [...patients.values()], now);
-    await createDemoConsents(txCtx, ids, now);
+    for (const program of programs) await scheduleMonth(txCtx, program, ids.get(`site-${program.program.site}`)!, calendar);
+    await runPastSessions(txCtx, programs, patients, calendar);
+    await scoreAssessments(txCtx, [...patients.values()], calendar);
+    await createDemoConsents(txCtx, ids, calendar);
   });
   return (await countResources(ctx)) - before;
 }
@@ -49,8 +51,8 @@ async function countResources(ctx: FhirContext): Promise<number> {
 }
 
 /** The base Bundle; returns demo key → id. */
-async function loadBase(ctx: FhirContext, now: Date): Promise<Map<string, string>> {
-  const bundle = buildDemoBundle(now);
+async function loadBase(ctx: FhirContext, calendar: DemoCalendar): Promise<Map<string, string>> {
+  const bundle = buildDemoBundle(calendar);
   const response = await dispatch({ method: 'POST', path: '', query: {}, body: bundle, headers: {} }, ctx);
   const ids = new Map<string, string>();
   (response.body as Bundle).entry!.forEach((entry, i) => {
@@ -60,8 +62,8 @@ async function loadBase(ctx: FhirContext, now: Date): Promise<Map<string, string
   return ids;
 }
 
-async function enrollPatients(ctx: FhirContext, ids: Map<string, string>, now: Date): Promise<Map<string, EnrolledDemoPatient>> {
-  const day = (daysAgo: number) => new Date(now.getTime() - daysAgo * DAY_MS).toISOString().slice(0, 10);
+async function enrollPatients(ctx: FhirContext, ids: Map<string, string>, calendar: DemoCalendar): Promise<Map<string, EnrolledDemoPatient>> {
+  const day = calendar.daysAgo;
   const patients = new Map<string, EnrolledDemoPatient>();
   for (const demo of demoPatients()) {
     const id = ids.get(demo.key)!;
@@ -70,7 +72,7 @@ async function enrollPatients(ctx: FhirContext, ids: Map<string, string>, now: D
     ]);
     const episode = enrolled.parameter!.find((p) => p.name === 'enrollment')!.resource as EpisodeOfCare;
     const [patient] = await search<Patient>(ctx, 'Patient', { _id: id });
-    const carePlanId = await createTreatmentPlan(ctx, ids, demo, episode.id!, new Date(now.getTime() - demo.admittedDaysAgo * DAY_MS), DISCHARGED.has(demo.index));
+    const carePlanId = await createTreatmentPlan(ctx, ids, demo, episode.id!, day(demo.admittedDaysAgo), DISCHARGED.has(demo.index));
     patients.set(id, { ...demo, id, given: patient.name?.[0]?.given?.[0] ?? 'Patient', episodeId: episode.id!, carePlanId });
     if (DISCHARGED.has(demo.index)) {
       await putResource(ctx, {
@@ -93,8 +95,8 @@ async function enrollPatients(ctx: FhirContext, ids: Map<string, string>, now: D
 }
 
 /** Four weeks back and one ahead of the program's weekly schedule. */
-async function scheduleMonth(ctx: FhirContext, { program, programId, facilitatorId }: ProgramIds, siteId: string, now: Date): Promise<void> {
-  const day = (offset: number) => new Date(now.getTime() + offset * DAY_MS).toISOString().slice(0, 10);
+async function scheduleMonth(ctx: FhirContext, { program, programId, facilitatorId }: ProgramIds, siteId: string, calendar: DemoCalendar): Promise<void> {
+  const day = (offset: number) => calendar.daysAgo(-offset);
   await callOperation(ctx, `HealthcareService/${programId}/$schedule-sessions`, [
     ...program.schedule.days.map((d) => param.code('daysOfWeek', d)),
     param.string('startTime', program.schedule.startTime),

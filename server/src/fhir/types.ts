@@ -62,6 +62,11 @@ export interface FhirContext {
    * trip; a row it rejects answers as absent.
    */
   readRowFilter?: (alias: 'r', resourceType: string) => Sql;
+  /**
+   * The instant the request acts at (IOP operations: "today", sessions started, due dates). Absent means the real
+   * clock; the demo seed sets it so the whole organisation is built as of one instant, and a test server may pin it.
+   */
+  now?: Date;
 }
 
 export type Interaction =

@@ -12,6 +12,8 @@ export interface FhirEndpointOptions {
   repo: Repository;
   baseUrl: string;
   bodyLimit: string;
+  /** Sets ctx.now for every request (AppOptions.clock); absent, operations read the real clock. */
+  clock?: () => Date;
 }
 
 export function fhirEndpoint(options: FhirEndpointOptions): Router {
@@ -32,7 +34,9 @@ export function fhirEndpoint(options: FhirEndpointOptions): Router {
 async function handle(req: Request, res: Response, options: FhirEndpointOptions): Promise<void> {
   const fhirRequest = toFhirRequest(req);
   const requestId = requestIdOf(res);
-  const ctx: FhirContext = { repo: options.repo, baseUrl: options.baseUrl, requestId, access: { ...requireAccess(res), requestId } };
+  const ctx: FhirContext = {
+    repo: options.repo, baseUrl: options.baseUrl, requestId, access: { ...requireAccess(res), requestId }, ...(options.clock ? { now: options.clock() } : {}),
+  };
   const response = await dispatch(fhirRequest, ctx);
   writeFhirResponse(res, response, {
     pretty: firstOf(fhirRequest.query._pretty) === 'true',

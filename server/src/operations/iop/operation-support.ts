@@ -12,12 +12,12 @@ export function iopOperationDefinition(name: string): OperationDefinition {
 }
 
 /**
- * The time an operation acts at: the real clock for HTTP requests. Server code that dispatches on its own may
- * pass `now` on the context (the demo seed does, so the whole organisation is built as of one instant), as
- * domain/ takes `now` instead of reading the clock.
+ * The time an operation acts at: `ctx.now` when the caller set one (the demo seed, so the whole organisation is
+ * built as of one instant; an app created with a clock), else the real clock. domain/ takes `now` from here
+ * instead of reading the clock.
  */
 export function nowOf(ctx: FhirContext): Date {
-  return (ctx as FhirContext & { now?: Date }).now ?? new Date();
+  return ctx.now ?? new Date();
 }
 
 /** Program-local rules (weeks, days, session times) need a zone; programs here run on US Central time. */
