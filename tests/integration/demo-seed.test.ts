@@ -81,7 +81,13 @@ describe('42 CFR Part 2 in the demo (README, docs/part2.md)', () => {
     const read = await payer.get('/fhir/Claim?patient.identifier=http://iop-fhir.org/fhir/demo|patient-03&_count=1').expect(200);
     expect(read.body.entry[0].resource.meta.security.map((c: { code: string }) => c.code)).toEqual(expect.arrayContaining(['42CFRPart2', 'NORDSCLCD']));
     // The mental-health programs' claims are not Part 2 information: the generic client sees them.
-    expect(await claimCount(generic, 'patient-01')).toBeGreaterThan(0);
+    expect(await claimCount(generic, 'patient-02')).toBeGreaterThan(0);
+    // The SUD IOP patients' scores, goals and plans are Part 2 information too, not only their notes and claims.
+    for (const type of ['Observation', 'Goal', 'CarePlan', 'QuestionnaireResponse', 'EpisodeOfCare']) {
+      const all = (await server.http.get(`/fhir/${type}?patient.identifier=http://iop-fhir.org/fhir/demo|patient-03&_summary=count`).expect(200)).body.total;
+      const seen = (await generic.get(`/fhir/${type}?patient.identifier=http://iop-fhir.org/fhir/demo|patient-03&_summary=count`).expect(200)).body.total;
+      expect([type, all > 0, seen]).toEqual([type, true, 0]);
+    }
   });
 
   test('the SUD counselor reads her program\'s records without a consent; the morning therapist does not see them', async () => {

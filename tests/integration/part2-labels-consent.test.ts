@@ -77,6 +77,30 @@ describe('labels on write', () => {
   });
 });
 
+describe('labels by enrolment', () => {
+  test('a record naming no care context is labelled while its patient is enrolled in a Part 2 program; one naming another program\'s encounter is not', async () => {
+    const score = (patient: string, extra: object = {}) => ({
+      resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '44261-6' }] },
+      subject: { reference: `Patient/${patient}` }, effectiveDateTime: '2026-11-02T14:30:00Z', valueInteger: 12, ...extra,
+    });
+    const sudScore = (await server.http.post('/fhir/Observation').send(score(ids.alice)).expect(201)).body;
+    expect(codesOf(sudScore)).toContain('42CFRPart2');
+    const mhScore = (await server.http.post('/fhir/Observation').send(score(ids.bob)).expect(201)).body;
+    expect(codesOf(mhScore)).not.toContain('42CFRPart2');
+    // Alice is also seen in the MH program: what is recorded there, for that encounter, is not Part 2 information.
+    const mhEpisode = await createResource(server, { resourceType: 'EpisodeOfCare', status: 'active', patient: { reference: `Patient/${ids.alice}` },
+      extension: [{ url: `${IOP}/StructureDefinition/program`, valueReference: { reference: `HealthcareService/${ids.mh}` } }] });
+    const mhVisit = await createResource(server, { resourceType: 'Encounter', status: 'finished', class: { system: ACT, code: 'AMB' },
+      subject: { reference: `Patient/${ids.alice}` }, episodeOfCare: [{ reference: `EpisodeOfCare/${mhEpisode}` }] });
+    const inMh = (await server.http.post('/fhir/Observation').send(score(ids.alice, { encounter: { reference: `Encounter/${mhVisit}` } })).expect(201)).body;
+    expect(codesOf(inMh)).not.toContain('42CFRPart2');
+    // Her insurance is about her, not her treatment.
+    const coverage = (await server.http.post('/fhir/Coverage').send({ resourceType: 'Coverage', status: 'active', beneficiary: { reference: `Patient/${ids.alice}` },
+      payor: [{ reference: `Organization/${ids.payer}` }] }).expect(201)).body;
+    expect(codesOf(coverage)).not.toContain('42CFRPart2');
+  });
+});
+
 describe('consents', () => {
   test('a malformed Part 2 Consent is a 422 naming the element', async () => {
     const bad = part2Consent(ids.alice, 'Device/1', ['NOPE']);

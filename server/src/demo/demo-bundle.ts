@@ -181,13 +181,13 @@ function addPatient(entries: BundleEntry[], patient: DemoPatient, calendar: Demo
   } as Resource));
   if (program.key === 'sud-iop') {
     entries.push(entry(`${key}-goal`, {
-      resourceType: 'Goal', lifecycleStatus: 'active', subject: { reference: urn(key) }, startDate: admitted,
+      resourceType: 'Goal', lifecycleStatus: 'active', subject: { reference: urn(key) }, startDate: admitted, addresses: [{ reference: urn(`${key}-diagnosis`) }],
       description: { text: 'Alcohol use below the risky range (AUDIT-C under 4), with a written relapse-prevention plan' },
       target: [{ measure: { coding: [{ system: 'http://loinc.org', code: '75626-2', display: 'AUDIT-C total score' }] }, detailQuantity: { value: 4, comparator: '<' }, dueDate: calendar.daysAgo(patient.admittedDaysAgo - 56) }],
     } as Resource));
   } else {
     entries.push(entry(`${key}-goal`, {
-      resourceType: 'Goal', lifecycleStatus: 'active', subject: { reference: urn(key) }, startDate: admitted,
+      resourceType: 'Goal', lifecycleStatus: 'active', subject: { reference: urn(key) }, startDate: admitted, addresses: [{ reference: urn(`${key}-diagnosis`) }],
       description: { text: 'Depressive symptoms below the moderate range (PHQ-9 under 10)' },
       target: [{ measure: { coding: [{ system: 'http://loinc.org', code: '44261-6', display: 'PHQ-9 total score' }] }, detailQuantity: { value: 10, comparator: '<' }, dueDate: calendar.daysAgo(patient.admittedDaysAgo - 56) }],
     } as Resource));

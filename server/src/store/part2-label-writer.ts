@@ -62,17 +62,43 @@ export function rulesVersionSql(): Sql {
 /** Labels one resource about to be written. */
 export async function labelForWrite(db: LabelQueries, resource: Resource): Promise<LabelledResource> {
   if (!isLabelledType(resource.resourceType)) return { resource, part2: carriesPart2Label(resource) };
-  const references = referencesOf(resource).filter((r) => isLabelledType(r.resourceType) || r.resourceType === 'HealthcareService');
-  const [row] = await db.query<{ via_reference: boolean; rules_version: string | null }>(sql`SELECT
+  const all = referencesOf(resource);
+  const references = all.filter((r) => isLabelledType(r.resourceType) || r.resourceType === 'HealthcareService');
+  const patients = all.filter((r) => r.resourceType === 'Patient').map((r) => r.id);
+  // A record that names no care context (encounter, enrolment, appointment, program) belongs to the program the
+  // patient is enrolled in: while that is a Part 2 program, the record is created for it (a PHQ-9 check-in, a goal).
+  const byEnrolment = patients.length > 0 && appliesToEnrolment(resource.resourceType) && !all.some((r) => CARE_CONTEXT_TYPES.has(r.resourceType));
+  const [row] = await db.query<{ via_reference: boolean; via_enrolment: boolean; rules_version: string | null }>(sql`SELECT
       ${references.length === 0 ? sql`false` : sql`EXISTS (SELECT 1 FROM resource t
         JOIN unnest(${references.map((r) => r.resourceType)}::text[], ${references.map((r) => r.id)}::text[]) AS ref(resource_type, id)
           ON t.resource_type = ref.resource_type AND t.id = ref.id
        WHERE NOT t.deleted AND (t.part2_patients IS NOT NULL
          OR (t.resource_type = 'HealthcareService' AND t.content->'extension' @> ${PROGRAM_FLAG_JSON}::jsonb)))`} AS via_reference,
+      ${byEnrolment ? enrolledInPart2Program(patients) : sql`false`} AS via_enrolment,
       ${rulesVersionSql()} AS rules_version`);
   const rules = await currentRules(db, row.rules_version);
-  const part2 = carriesPart2Label(resource) || row.via_reference || hasSudCode(resource, rules.sudCodes);
+  const part2 = carriesPart2Label(resource) || row.via_reference || row.via_enrolment || hasSudCode(resource, rules.sudCodes);
   return { resource: part2 ? withPart2Labels(resource) : resource, part2 };
+}
+
+/** References that say which care a record belongs to; a record naming one is labelled by what it names. */
+const CARE_CONTEXT_TYPES = new Set(['Encounter', 'EpisodeOfCare', 'Appointment', 'HealthcareService']);
+/** Records about the person or their insurance rather than their care: never labelled by enrolment alone. */
+const NOT_BY_ENROLMENT = new Set(['Coverage', 'CoverageEligibilityRequest', 'CoverageEligibilityResponse', 'RelatedPerson', 'Person', 'Account',
+  'Consent', 'Group', 'EpisodeOfCare', 'Provenance', 'Patient']);
+
+function appliesToEnrolment(resourceType: string): boolean {
+  return !NOT_BY_ENROLMENT.has(resourceType);
+}
+
+/** One of the patients has a current (planned, waitlisted, active or on hold) enrolment in a Part 2 program. */
+function enrolledInPart2Program(patients: string[]): Sql {
+  return sql`EXISTS (SELECT 1 FROM idx_reference ep JOIN idx_reference pr ON pr.res_id = ep.res_id
+      JOIN resource eoc ON eoc.res_id = ep.res_id AND NOT eoc.deleted AND eoc.content->>'status' IN ('planned', 'waitlist', 'active', 'onhold')
+      JOIN resource hs ON hs.resource_type = 'HealthcareService' AND hs.id = pr.target_id AND NOT hs.deleted
+        AND hs.content->'extension' @> ${PROGRAM_FLAG_JSON}::jsonb
+     WHERE ep.resource_type = 'EpisodeOfCare' AND ep.param = 'patient' AND ep.target_type = 'Patient' AND ep.target_id = ANY(${patients}::text[])
+       AND pr.resource_type = 'EpisodeOfCare' AND pr.param = 'program' AND pr.target_type = 'HealthcareService')`;
 }
 
 /** Whose Part 2 information a labelled resource is: the patients its compartment links name (a roster's members). */
