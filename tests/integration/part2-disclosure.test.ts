@@ -6,6 +6,7 @@
  */
 import type { Bundle, Parameters } from '@medplum/fhirtypes';
 import { createResource } from '../support/auth-fixtures';
+import { downloadAll, exportAs, ExportManifest } from '../support/bulk-export-client';
 import { codesOf, createPart2Clinic, Part2Clinic, part2Consent } from '../support/part2-fixtures';
 import { startTestServer, TestServer } from '../support/test-server';
 
@@ -125,29 +126,8 @@ describe('a payer under consent', () => {
 
   test('a revoked consent stops an export from carrying the patient\'s records, also one already written', async () => {
     const payer = await server.as('system/*.rs', { clientId: clinic.payerClient });
-    const exportClaims = async () => {
-      const kickOff = await payer.get('/fhir/Patient/$export?_type=Claim').set('Accept', 'application/fhir+json').set('Prefer', 'respond-async').expect(202);
-      const status = new URL(kickOff.headers['content-location']).pathname;
-      let manifest = await payer.get(status);
-      for (let i = 0; i < 200 && manifest.status === 202; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        manifest = await payer.get(status);
-      }
-      expect(manifest.status).toBe(200);
-      return manifest.body as { output: { url: string }[]; extension?: Record<string, string> };
-    };
-    const lines = async (manifest: { output: { url: string }[] }) => {
-      const out: { resourceType: string; id: string; meta?: { security?: { code?: string }[] } }[] = [];
-      for (const file of manifest.output) {
-        const res = await payer.get(new URL(file.url).pathname).buffer(true).parse((r, done) => {
-          let text = '';
-          r.on('data', (c: Buffer) => (text += c.toString('utf8')));
-          r.on('end', () => done(null, text));
-        }).expect(200);
-        out.push(...(res.body as string).split('\n').filter(Boolean).map((l) => JSON.parse(l)));
-      }
-      return out;
-    };
+    const exportClaims = () => exportAs(payer, '/fhir/Patient/$export?_type=Claim');
+    const lines = (manifest: ExportManifest) => downloadAll(payer, manifest);
     const before = await exportClaims();
     expect(before.extension?.['http://iop-fhir.org/fhir/StructureDefinition/part2-notice']).toMatch(/42 CFR part 2/);
     const written = await lines(before);

@@ -7,6 +7,7 @@
  */
 import type { Bundle, Consent } from '@medplum/fhirtypes';
 import { createResource } from '../support/auth-fixtures';
+import { downloadAll, exportAs } from '../support/bulk-export-client';
 import { codesOf, createPart2Clinic, Part2Clinic, part2Consent } from '../support/part2-fixtures';
 import { createPart2Records, RECORD_KINDS } from '../support/part2-records';
 import { startTestServer, TestAgent, TestServer } from '../support/test-server';
@@ -133,23 +134,7 @@ test('with the valid consent every copy carries NORDSCLCD; a deny provision by c
 
 test('$export carries the consented patient\'s records (labelled) and nobody else\'s', async () => {
   const types = RECORD_KINDS.map((k) => k.type).join(',');
-  const kickOff = await payer.get(`/fhir/Patient/$export?_type=${types}`).set('Accept', 'application/fhir+json').set('Prefer', 'respond-async').expect(202);
-  const status = new URL(kickOff.headers['content-location']).pathname;
-  let manifest = await payer.get(status);
-  for (let i = 0; i < 400 && manifest.status === 202; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    manifest = await payer.get(status);
-  }
-  expect(manifest.status).toBe(200);
-  const exported: { resourceType: string; id: string; meta?: { security?: { code?: string }[] } }[] = [];
-  for (const file of manifest.body.output as { url: string }[]) {
-    const res = await payer.get(new URL(file.url).pathname).buffer(true).parse((r, done) => {
-      let text = '';
-      r.on('data', (c: Buffer) => (text += c.toString('utf8')));
-      r.on('end', () => done(null, text));
-    }).expect(200);
-    exported.push(...(res.body as string).split('\n').filter(Boolean).map((l) => JSON.parse(l)));
-  }
+  const exported = await downloadAll(payer, await exportAs(payer, `/fhir/Patient/$export?_type=${types}`));
   const ids = new Set(exported.map((r) => `${r.resourceType}/${r.id}`));
   for (const situation of SITUATIONS) {
     for (const kind of RECORD_KINDS) {

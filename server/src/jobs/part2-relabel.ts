@@ -10,6 +10,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import { carriesPart2Label, isLabelledType, PART2_PROGRAM_FLAG, SUD_VALUESET_URL } from '../domain/part2-labelling';
 import { labelForWrite, rulesVersionSql } from '../store/part2-label-writer';
 import type { Repository, StoredVersion } from '../store/repository';
+import { BatchLoop, startBatchLoop } from './batch-loop';
 import { sql } from '../store/sql';
 
 export const RELABEL_BATCH_SIZE = 200;
@@ -77,41 +78,14 @@ export async function runRelabelBatch(repo: Repository, batchSize = RELABEL_BATC
   });
 }
 
-export interface RelabelWorker {
-  stop(): Promise<void>;
-  /** Runs batches until no job is running, waiting for batches other workers hold (tests). */
-  drain(): Promise<void>;
-}
+export type RelabelWorker = BatchLoop;
 
 /** A loop in this process that runs batches while a job is open, then polls every `intervalMs`. */
 export function startRelabelWorker(repo: Repository, intervalMs = 5000, onError?: (err: unknown) => void): RelabelWorker {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  const schedule = (delay: number) => {
-    if (!stopped) timer = setTimeout(loop, delay).unref();
-  };
-  const loop = () => {
-    timer = undefined;
-    running = runRelabelBatch(repo).then((done) => schedule(done && done !== 'busy' ? 0 : intervalMs), (err) => {
-      onError?.(err);
-      schedule(intervalMs);
-    });
-  };
-  schedule(0);
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-    async drain() {
-      await running;
-      for (let result = await runRelabelBatch(repo); result; result = await runRelabelBatch(repo)) {
-        if (result === 'busy') await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    },
-  };
+  return startBatchLoop(async () => {
+    const result = await runRelabelBatch(repo);
+    return result === undefined ? 'idle' : result === 'busy' ? 'busy' : 'more';
+  }, intervalMs, onError);
 }
 
 let shared: RelabelWorker | undefined;

@@ -4,6 +4,7 @@
  * another one started, and a restart resumes it.
  */
 import type { Repository } from '../../store/repository';
+import { startBatchLoop } from '../../jobs/batch-loop';
 import { syncSearchParameters } from './param-sync';
 import { DEFAULT_BATCH_SIZE, recordReindexFailure, runReindexBatch } from './reindex-job';
 
@@ -22,51 +23,14 @@ export interface ReindexWorker {
 }
 
 export function startReindexWorker(repo: Repository, options: ReindexWorkerOptions = {}): ReindexWorker {
-  const intervalMs = options.intervalMs ?? 2000;
-  let stopped = false;
-  let draining = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-
-  /** One batch; true when there was work (so the next round starts at once). */
-  const round = async (): Promise<boolean> => {
+  const round = async () => {
     await syncSearchParameters(repo);
-    return (await runReindexBatch(repo, options.batchSize ?? DEFAULT_BATCH_SIZE)) !== undefined;
+    return (await runReindexBatch(repo, options.batchSize ?? DEFAULT_BATCH_SIZE)) !== undefined ? 'more' as const : 'idle' as const;
   };
-  const schedule = (delay: number) => {
-    // unref: an idle worker never keeps the process alive on its own
-    if (!stopped && !draining) timer = setTimeout(loop, delay).unref();
-  };
-  const loop = () => {
-    timer = undefined;
-    running = round()
-      .then((more) => schedule(more ? 0 : intervalMs))
-      .catch(async (err) => {
-        options.onError?.(err);
-        await recordReindexFailure(repo, err instanceof Error ? err.message : String(err)).catch(() => undefined);
-        schedule(intervalMs);
-      });
-  };
-  schedule(0);
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-    async drain() {
-      // Pause the background loop (and let its current batch commit) so the rounds here are the only ones.
-      draining = true;
-      if (timer) clearTimeout(timer);
-      await running;
-      try {
-        while (await round()) { /* next batch */ }
-      } finally {
-        draining = false;
-        schedule(intervalMs);
-      }
-    },
-  };
+  return startBatchLoop(round, options.intervalMs ?? 2000, async (err) => {
+    options.onError?.(err);
+    await recordReindexFailure(repo, err instanceof Error ? err.message : String(err));
+  });
 }
 
 let shared: ReindexWorker | undefined;
