@@ -85,6 +85,10 @@ export async function runSearchBench(options?: SearchBenchOptions): Promise<Reco
       bySize[String(size)] = { generation: { resources: generation.resources, seconds: round(generation.seconds, 1),
         resourcesPerSecond: round(generation.resources / generation.seconds, 0) }, queries };
     }
+    if (process.env.BENCH_PART2 !== '0') {
+      log(`part2: the consent filter at ${generated} patients`);
+      part2 = await runPart2Bench({ fhirBase: options.fhirBase, pool, patients: generated, operations, concurrency, log });
+    }
   } finally {
     await client.close();
     await pool.end();
