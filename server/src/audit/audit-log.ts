@@ -10,6 +10,7 @@ import { FhirError, issue, outcome } from '../errors';
 import { Sql, sql } from '../store/sql';
 import { buildAuditEvent } from './audit-event';
 import type { AuditRecord } from './audit-record';
+import { insertDisclosuresSql, type DisclosureRecord } from './part2-disclosures';
 
 export interface AuditLogOptions {
   /** Events waiting for their commit before new ones wait (back-pressure). */
@@ -112,7 +113,15 @@ export class AuditLog {
   }
 }
 
+/** The events' INSERT; with the 42 CFR Part 2 disclosures they record, one statement for both. */
 function insertStatement(rows: AuditRow[]): Sql {
+  const disclosures = rows.flatMap((r) => r.disclosures);
+  if (disclosures.length === 0) return insertEventsStatement(rows);
+  return sql`WITH events AS (${insertEventsStatement(rows)} RETURNING 1), disclosed AS (${insertDisclosuresSql(disclosures)} RETURNING 1)
+    SELECT (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM disclosed) AS disclosures`;
+}
+
+function insertEventsStatement(rows: AuditRow[]): Sql {
   const column = <K extends keyof AuditRow>(key: K) => rows.map((r) => r[key]);
   // Arrays of arrays cannot be unnested per row, so text[] columns travel as JSON.
   return sql`INSERT INTO audit_event (id, recorded, type_code, action, outcome, agent, client_id, patients, entities, source_ip, content)
@@ -136,6 +145,7 @@ interface AuditRow {
   entities: string;
   sourceIp: string | null;
   content: string;
+  disclosures: DisclosureRecord[];
 }
 
 function toRow(record: AuditRecord): AuditRow {
@@ -147,5 +157,6 @@ function toRow(record: AuditRecord): AuditRow {
     agent: record.agent.fhirUser ?? (record.agent.userId ? `User/${record.agent.userId}` : null), clientId: record.agent.clientId ?? null,
     patients: JSON.stringify(record.patients), entities: JSON.stringify(record.entities), sourceIp: record.sourceIp ?? null,
     content: JSON.stringify(content),
+    disclosures: record.disclosures ?? [],
   };
 }

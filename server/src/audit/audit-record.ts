@@ -1,4 +1,5 @@
 /** What one audited action is, as plain data; audit-event.ts turns it into the AuditEvent resource. */
+import type { DisclosureRecord } from './part2-disclosures';
 
 export type AuditAction = 'C' | 'R' | 'U' | 'D' | 'E';
 /** AuditEvent.outcome: 0 success, 4 minor failure (e.g. refused request), 8 serious failure, 12 major failure. */
@@ -31,4 +32,6 @@ export interface AuditRecord {
   requestId?: string;
   /** The purpose of use the access was made for (v3 ActReason), e.g. ETREAT for an emergency access. */
   purposeOfUse?: string;
+  /** 42 CFR Part 2 records this access disclosed outside the program: written with the event, in its statement. */
+  disclosures?: DisclosureRecord[];
 }

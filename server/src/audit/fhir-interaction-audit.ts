@@ -3,6 +3,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { AccessContext } from '../auth/access-context';
 import type { FhirRequest, FhirResponse, Interaction, RouteParams } from '../fhir/types';
 import type { AuditAction, AuditOutcome, AuditRecord } from './audit-record';
+import type { DisclosureRecord } from './part2-disclosures';
 
 const ACTIONS: Partial<Record<Interaction, AuditAction>> = {
   create: 'C', read: 'R', vread: 'R', 'history-instance': 'R', 'history-type': 'R', 'history-system': 'R', capabilities: 'R',
@@ -16,7 +17,7 @@ export function fhirAuditRecord(
   interaction: Interaction,
   params: RouteParams,
   req: FhirRequest,
-  result: { response?: FhirResponse; status: number; message?: string },
+  result: { response?: FhirResponse; status: number; message?: string; disclosures?: DisclosureRecord[] },
 ): AuditRecord {
   const body = result.response?.body;
   const subtype = interaction === 'batch' ? batchType(req) : interaction;
@@ -35,6 +36,7 @@ export function fhirAuditRecord(
     entities: [...entities],
     query: requestLine(req),
     requestId: access.requestId,
+    disclosures: result.disclosures,
     // Administrators keep full access, 42 CFR Part 2 records included: their accesses say so (health system
     // administration); a backend token's accesses carry the purpose it was issued for.
     purposeOfUse: access.policy.admin ? 'HSYSADMIN' : access.principal.purpose,

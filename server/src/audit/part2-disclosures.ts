@@ -2,7 +2,8 @@
  * What goes with a 42 CFR Part 2 disclosure (docs/part2.md): every Part 2 resource a response sends outside the
  * program carries the refrain label NORDSCLCD in the copy sent, the response carries the §2.32 notice (a header on
  * every response, and an OperationOutcome entry in search and $everything Bundles), and each disclosure is written
- * to the accounting of disclosures (part2_disclosure) that `Patient/{id}/$disclosures` reads. Records the requester
+ * to the accounting of disclosures (part2_disclosure) that `Patient/{id}/$disclosures` reads — in the same statement
+ * as the request's AuditEvent (audit-log.ts), so it costs no round trip of its own and commits with it. Records the requester
  * sees as the patient or as the program's own staff are not disclosures and are left as stored.
  */
 import type { Bundle, BundleEntry, OperationOutcome, Parameters, Resource } from '@medplum/fhirtypes';
@@ -10,8 +11,8 @@ import type { AccessContext } from '../auth/access-context';
 import { carriesPart2Label, withDisclosureLabel } from '../domain/part2-labelling';
 import type { FhirResponse } from '../fhir/types';
 import type { Repository } from '../store/repository';
-import { part2BasisOf, type Part2Basis } from '../store/part2-basis';
-import { sql } from '../store/sql';
+import { part2BasisOfResources, type Part2Basis } from '../store/part2-basis';
+import { Sql, sql } from '../store/sql';
 
 /** §2.32(a)(2), the abbreviated statement: sent as a header with every response that discloses Part 2 records. */
 export const PART2_NOTICE_SHORT = '42 CFR part 2 prohibits unauthorized use or disclosure of these records.';
@@ -43,32 +44,38 @@ function resourcesIn(body: Resource | undefined): Resource[] {
 }
 
 /**
- * Labels the copies, adds the notice and records the disclosures of one response. A response with no Part 2
- * resource, or to an administrator or the server itself, is returned unchanged.
+ * Labels the copies and adds the notice of one response, and says what it disclosed (the caller records that with the
+ * request's AuditEvent, in the same statement and commit). A response with no Part 2 resource, or to an
+ * administrator or the server itself, is returned unchanged.
  */
-export async function discloseResponse(repo: Repository, access: AccessContext, response: FhirResponse, request: DisclosureRequest): Promise<FhirResponse> {
-  if (access.policy.part2.kind === 'unrestricted' || response.status >= 300) return response;
+export async function discloseResponse(
+  repo: Repository, access: AccessContext, response: FhirResponse, request: DisclosureRequest,
+): Promise<{ response: FhirResponse; disclosures: DisclosureRecord[] }> {
+  const unchanged = { response, disclosures: [] };
+  if (access.policy.part2.kind === 'unrestricted' || response.status >= 300) return unchanged;
   const labelled = resourcesIn(response.body).filter((r) => r.id && carriesPart2Label(r));
-  if (labelled.length === 0) return response;
-  const disclosed = await disclosedResources(repo, access, labelled);
-  if (disclosed.size === 0) return response;
-  await recordDisclosures(repo, access, disclosed, request);
+  if (labelled.length === 0) return unchanged;
+  const bases = await part2BasisOfResources(repo, access.policy.part2, labelled.map((r) => ({ resourceType: r.resourceType, id: r.id! })));
+  const outside = bases.filter((b) => b.basis.kind === 'consent' || b.basis.kind === 'emergency');
+  if (outside.length === 0) return unchanged;
+  const disclosed = new Set(outside.map((b) => b.reference));
   const key = (r: Resource) => `${r.resourceType}/${r.id}`;
   const relabel = (r: Resource | undefined) => (r && disclosed.has(key(r)) ? withDisclosureLabel(r) : r);
   const headers = { ...(response.headers ?? {}), [PART2_NOTICE_HEADER]: PART2_NOTICE_SHORT };
+  const disclosures = disclosureRecords(access, outside, request.request);
   const body = response.body!;
   if (body.resourceType === 'Bundle') {
     const bundle = body as Bundle;
     const entries: BundleEntry[] = (bundle.entry ?? []).map((e) => (e.resource ? { ...e, resource: relabel(e.resource) } : e));
     if (bundle.type === 'searchset') entries.push({ resource: noticeOutcome(), search: { mode: 'outcome' } });
-    return { ...response, headers, body: { ...bundle, entry: entries } };
+    return { response: { ...response, headers, body: { ...bundle, entry: entries } }, disclosures };
   }
   if (body.resourceType === 'Parameters') {
     const parameters = body as Parameters;
     const parameter = (parameters.parameter ?? []).map((p) => ({ ...p, resource: relabel(p.resource), ...(p.part ? { part: p.part.map((x) => ({ ...x, resource: relabel(x.resource) })) } : {}) }));
-    return { ...response, headers, body: { ...parameters, parameter: parameter.map(withoutUndefinedResource) } };
+    return { response: { ...response, headers, body: { ...parameters, parameter: parameter.map(withoutUndefinedResource) } }, disclosures };
   }
-  return { ...response, headers, body: relabel(body) };
+  return { response: { ...response, headers, body: relabel(body) }, disclosures };
 }
 
 function withoutUndefinedResource<T extends { resource?: Resource }>(p: T): T {
@@ -80,47 +87,43 @@ export function noticeOutcome(): OperationOutcome {
   return { resourceType: 'OperationOutcome', issue: [{ severity: 'information', code: 'informational', diagnostics: PART2_NOTICE_FULL, details: { text: PART2_NOTICE_FULL } }] };
 }
 
-interface Disclosed {
-  patients: string[];
-  basis: Map<string, Part2Basis>;
+/** One patient's entry in the accounting of disclosures (part2_disclosure), written with the request's AuditEvent. */
+export interface DisclosureRecord {
+  patientId: string;
+  recipient: string;
+  clientId?: string;
+  username?: string;
+  purpose: string;
+  basis: 'consent' | 'emergency';
+  consentId?: string;
+  resources: string[];
+  request: string;
 }
 
-/** The Part 2 resources of the response that leave the program for this requester, with the basis per patient. */
-async function disclosedResources(repo: Repository, access: AccessContext, labelled: Resource[]): Promise<Map<string, Disclosed>> {
-  const rows = await repo.query<{ resource_type: string; id: string; part2_patients: string[] | null }>(sql`
-    SELECT r.resource_type, r.id, r.part2_patients FROM resource r
-      JOIN unnest(${labelled.map((r) => r.resourceType)}::text[], ${labelled.map((r) => r.id!)}::text[]) AS want(resource_type, id)
-        ON r.resource_type = want.resource_type AND r.id = want.id`);
-  const patients = [...new Set(rows.flatMap((r) => r.part2_patients ?? []))];
-  const basis = await part2BasisOf(repo, access.policy.part2, patients);
-  const disclosed = new Map<string, Disclosed>();
-  for (const row of rows) {
-    const own = (row.part2_patients ?? []).map((p) => [p, basis.get(p)] as const);
-    const outside = own.filter(([, b]) => b && (b.kind === 'consent' || b.kind === 'emergency'));
-    if (outside.length === 0) continue;
-    disclosed.set(`${row.resource_type}/${row.id}`, { patients: outside.map(([p]) => p), basis: new Map(outside.map(([p, b]) => [p, b!])) });
-  }
-  return disclosed;
-}
-
-async function recordDisclosures(repo: Repository, access: AccessContext, disclosed: Map<string, Disclosed>, request: DisclosureRequest): Promise<void> {
-  const perPatient = new Map<string, { basis: Part2Basis; resources: string[] }>();
-  for (const [ref, item] of disclosed) {
-    for (const patient of item.patients) {
-      const entry = perPatient.get(patient) ?? { basis: item.basis.get(patient)!, resources: [] };
-      entry.resources.push(ref);
-      perPatient.set(patient, entry);
-    }
-  }
+/** Per patient: what was disclosed to this requester, and on which basis. */
+export function disclosureRecords(access: AccessContext, disclosed: { reference: string; patientId: string; basis: Part2Basis }[], request: string): DisclosureRecord[] {
   const { principal } = access;
   const recipient = principal.organization ?? principal.fhirUser ?? `client:${principal.clientId ?? 'unknown'}`;
   const purpose = access.policy.part2.kind === 'restricted' ? access.policy.part2.purposes[0] ?? 'unknown' : 'unknown';
-  const rows = [...perPatient.entries()].map(([patient, { basis, resources }]) => ({
-    patient_id: patient, basis: basis.kind, consent_id: basis.kind === 'consent' ? basis.consentId : null,
-    purpose: basis.kind === 'emergency' ? 'ETREAT' : purpose, resources,
-  }));
-  await repo.query(sql`INSERT INTO part2_disclosure (patient_id, recipient, client_id, username, purpose, basis, consent_id, resources, request)
-    SELECT d.patient_id, ${recipient}, ${principal.clientId ?? null}, ${principal.username ?? null}, d.purpose, d.basis, d.consent_id,
-           ARRAY(SELECT jsonb_array_elements_text(d.resources)), ${request.request}
-      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS d(patient_id text, basis text, consent_id text, purpose text, resources jsonb)`);
+  const byPatient = new Map<string, DisclosureRecord>();
+  for (const { reference, patientId, basis } of disclosed) {
+    if (basis.kind !== 'consent' && basis.kind !== 'emergency') continue;
+    const record = byPatient.get(patientId) ?? {
+      patientId, recipient, clientId: principal.clientId, username: principal.username, purpose: basis.kind === 'emergency' ? 'ETREAT' : purpose,
+      basis: basis.kind, consentId: basis.kind === 'consent' ? basis.consentId : undefined, resources: [], request,
+    };
+    if (!record.resources.includes(reference)) record.resources.push(reference);
+    byPatient.set(patientId, record);
+  }
+  return [...byPatient.values()];
+}
+
+/** part2_disclosure rows as an INSERT (for the audit writer's statement, or a page of an export). */
+export function insertDisclosuresSql(records: DisclosureRecord[]): Sql {
+  return sql`INSERT INTO part2_disclosure (patient_id, recipient, client_id, username, purpose, basis, consent_id, resources, request)
+    SELECT d.patient_id, d.recipient, d.client_id, d.username, d.purpose, d.basis, d.consent_id, ARRAY(SELECT jsonb_array_elements_text(d.resources)), d.request
+      FROM jsonb_to_recordset(${JSON.stringify(records.map((r) => ({
+        patient_id: r.patientId, recipient: r.recipient, client_id: r.clientId ?? null, username: r.username ?? null, purpose: r.purpose,
+        basis: r.basis, consent_id: r.consentId ?? null, resources: r.resources, request: r.request,
+      })))}::jsonb) AS d(patient_id text, recipient text, client_id text, username text, purpose text, basis text, consent_id text, resources jsonb, request text)`;
 }

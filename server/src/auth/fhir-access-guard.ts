@@ -7,7 +7,7 @@
 import type { Bundle } from '@medplum/fhirtypes';
 import { FhirError, forbidden, issue, methodNotAllowed, notFound, outcome } from '../errors';
 import { readAuditEvent, searchAuditEvents } from '../audit/audit-search';
-import { discloseResponse } from '../audit/part2-disclosures';
+import { discloseResponse, type DisclosureRecord } from '../audit/part2-disclosures';
 import { fhirAuditRecord } from '../audit/fhir-interaction-audit';
 import type { FhirContext, FhirRequest, FhirResponse, HistoryRowFilter, Interaction, Route, RouteParams } from '../fhir/types';
 import type { RowFilter } from '../search/sql/context';
@@ -36,8 +36,8 @@ export async function guardedDispatch(route: Route, params: RouteParams, req: Fh
     checkConsentWriter(access, needs);
     if (needs.writes) return await runWrite(route, params, req, ctx, access, needs);
     if (isTransactionBundle(route.interaction, req)) return await runTransactionBundle(route, params, req, ctx, access);
-    const response = await discloseResponse(ctx.repo, access, await runRead(route, params, req, ctx, access, needs), { request: requestLine(req) });
-    await recordAudit(access, route.interaction, params, req, { response, status: response.status }, ctx.repo);
+    const { response, disclosures } = await discloseResponse(ctx.repo, access, await runRead(route, params, req, ctx, access, needs), { request: requestLine(req) });
+    await recordAudit(access, route.interaction, params, req, { response, status: response.status, disclosures }, ctx.repo);
     return response;
   } catch (err) {
     const status = err instanceof FhirError ? err.status : 500;
@@ -208,7 +208,7 @@ async function filterListing(repo: Repository, access: AccessContext, response: 
 
 async function recordAudit(
   access: AccessContext, interaction: Interaction, params: RouteParams, req: FhirRequest,
-  result: { response?: FhirResponse; status: number; message?: string }, tx?: Repository,
+  result: { response?: FhirResponse; status: number; message?: string; disclosures?: DisclosureRecord[] }, tx?: Repository,
 ): Promise<void> {
   if (!access.audit) return;
   const record = fhirAuditRecord(access, interaction, params, req, result);

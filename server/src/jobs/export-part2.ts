@@ -7,9 +7,9 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { AccessContext } from '../auth/access-context';
 import type { AccessPolicy } from '../auth/access-policy';
-import { PART2_NOTICE_FULL } from '../audit/part2-disclosures';
+import { disclosureRecords, insertDisclosuresSql, PART2_NOTICE_FULL } from '../audit/part2-disclosures';
 import { withDisclosureLabel } from '../domain/part2-labelling';
-import { part2BasisOf } from '../store/part2-basis';
+import { part2BasisOf, type Part2Basis } from '../store/part2-basis';
 import { part2Condition } from '../store/part2-filter';
 import type { Repository } from '../store/repository';
 import { sql } from '../store/sql';
@@ -28,35 +28,16 @@ export async function exportLines(tx: Repository, access: AccessContext, jobId: 
   const patients = part2.kind === 'unrestricted' ? [] : [...new Set(present.flatMap((r) => r.part2Patients ?? []))];
   if (patients.length === 0) return present.map((row) => row.json);
   const basis = await part2BasisOf(tx, part2, patients);
-  const disclosedTo = new Map<string, { basis: string; consentId: string | null; resources: string[] }>();
+  const disclosed: { reference: string; patientId: string; basis: Part2Basis }[] = [];
   const lines = present.map((row) => {
     const outside = (row.part2Patients ?? []).filter((p) => ['consent', 'emergency'].includes(basis.get(p)?.kind ?? ''));
     if (outside.length === 0) return row.json;
     const resource = JSON.parse(row.json) as Resource;
-    for (const patient of outside) {
-      const b = basis.get(patient)!;
-      const entry = disclosedTo.get(patient) ?? { basis: b.kind, consentId: b.kind === 'consent' ? b.consentId : null, resources: [] };
-      entry.resources.push(`${resource.resourceType}/${resource.id}`);
-      disclosedTo.set(patient, entry);
-    }
+    for (const patientId of outside) disclosed.push({ reference: `${resource.resourceType}/${resource.id}`, patientId, basis: basis.get(patientId)! });
     return JSON.stringify(withDisclosureLabel(resource));
   });
-  if (disclosedTo.size > 0) await recordExportDisclosures(tx, access, jobId, disclosedTo);
+  if (disclosed.length > 0) await tx.query(insertDisclosuresSql(disclosureRecords(access, disclosed, exportRequestLine(jobId))));
   return lines;
-}
-
-async function recordExportDisclosures(
-  tx: Repository, access: AccessContext, jobId: string, disclosedTo: Map<string, { basis: string; consentId: string | null; resources: string[] }>,
-): Promise<void> {
-  const { principal } = access;
-  const purpose = access.policy.part2.kind === 'restricted' ? access.policy.part2.purposes[0] ?? 'unknown' : 'unknown';
-  const rows = [...disclosedTo.entries()].map(([patient, d]) => ({
-    patient_id: patient, basis: d.basis, consent_id: d.consentId, purpose: d.basis === 'emergency' ? 'ETREAT' : purpose, resources: d.resources,
-  }));
-  await tx.query(sql`INSERT INTO part2_disclosure (patient_id, recipient, client_id, username, purpose, basis, consent_id, resources, request)
-    SELECT d.patient_id, ${principal.organization ?? principal.fhirUser ?? `client:${principal.clientId ?? 'unknown'}`}, ${principal.clientId ?? null},
-           ${principal.username ?? null}, d.purpose, d.basis, d.consent_id, ARRAY(SELECT jsonb_array_elements_text(d.resources)), ${exportRequestLine(jobId)}
-      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS d(patient_id text, basis text, consent_id text, purpose text, resources jsonb)`);
 }
 
 /** The manifest's extension: the §2.32 notice, when the export disclosed Part 2 records. */
