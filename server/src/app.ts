@@ -15,6 +15,7 @@ import { smartApps } from './http/smart-apps';
 import { fhirEndpoint } from './http/fhir-endpoint';
 import { metricsRegistry, recordMetrics } from './http/metrics';
 import { assignRequestId, requestIdOf } from './http/request-id';
+import { checkRequestUrl } from './http/url-guard';
 import { writeOutcome } from './http/response-writer';
 import type { Logger } from './logger';
 import { createRepository } from './create-repository';
@@ -35,6 +36,7 @@ export function createApp(options: AppOptions): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(assignRequestId);
+  app.use(checkRequestUrl); // before any router decodes the path
   app.use(recordMetrics);
   app.use(compressResponses());
   app.use((req, res, next) => {

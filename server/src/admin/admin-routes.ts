@@ -10,6 +10,7 @@ import { findClient } from '../auth/clients';
 import { invalidTokenError } from '../auth/fhir-authentication';
 import { clientIp } from '../auth/oauth-http';
 import { createRepository } from '../create-repository';
+import { checkParsedJson } from '../json-limits';
 import { forbidden, notFound } from '../errors';
 import { addClient, addUser, describeClient, describeUser, disableClient, listClients, listUsers, registrationFromJson } from './admin-commands';
 
@@ -17,7 +18,7 @@ type AdminHandler = (server: AuthServer, req: Request, res: Response, admin: { c
 
 export function adminRoutes(server: AuthServer): Router {
   const router = express.Router();
-  router.use(express.json({ limit: '256kb' }));
+  router.use(express.json({ limit: '256kb' }), checkParsedJson);
   const run = (action: string, handler: AdminHandler) => (req: Request, res: Response, next: NextFunction) => {
     res.setHeader('Cache-Control', 'no-store');
     const record = (outcome: '0' | '4', agent: { clientId?: string; userId?: string }, description?: string) => server.audit.record({

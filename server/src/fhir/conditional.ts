@@ -7,11 +7,13 @@ import { findConditionalMatches } from '../search/execute-search';
 import { parseSearchQuery } from '../search/parse-search';
 import type { RowFilter } from '../search/sql/context';
 import type { Repository, StoredVersion } from '../store/repository';
+import { checkParameterText } from './request-text';
 
 export function parseQueryString(text: string): Record<string, string[]> {
   const query: Record<string, string[]> = {};
   const queryPart = text.includes('?') ? text.slice(text.indexOf('?') + 1) : text;
   for (const [key, value] of new URLSearchParams(queryPart)) (query[key] ??= []).push(value);
+  checkParameterText(query);
   return query;
 }
 
