@@ -1,0 +1,33 @@
+/**
+ * A Parameters body is checked against base R4 before an operation reads it, so a handler never meets a shape it
+ * does not expect (`parameter: [null]`, `valueCoding: "x"`, `valueCodeableConcept: {coding: "x"}`): each problem is
+ * a 400 naming the parameter. Resources carried in `parameter.resource` are the operation's own business (e.g.
+ * $validate reports on an invalid one), so only their being a resource is checked here.
+ */
+import type { Parameters, ParametersParameter, Resource } from '@medplum/fhirtypes';
+import { badRequest, FhirError, outcome } from '../errors';
+import { validateFully } from '../validation/validate-resource';
+
+/** Stands in for a carried resource while the Parameters around it is validated. */
+const STUB: Resource = { resourceType: 'Basic', code: { text: 'carried resource' } };
+
+export function checkParametersShape(body: Parameters): void {
+  if (body.parameter !== undefined && !Array.isArray(body.parameter)) throw badRequest('Parameters.parameter must be an array', ['Parameters.parameter']);
+  const stubbed = { ...body, parameter: body.parameter?.map((p, i) => withStubs(p, `Parameters.parameter[${i}]`)) } as Parameters;
+  const report = validateFully(stubbed);
+  if (report.failureStatus === 400) throw new FhirError(400, outcome(...report.issues.filter((i) => i.severity === 'error' || i.severity === 'fatal')));
+}
+
+function withStubs(parameter: unknown, where: string): unknown {
+  if (typeof parameter !== 'object' || parameter === null || Array.isArray(parameter)) throw badRequest(`${where} must be an object with a name`, [where]);
+  const { resource, part, ...rest } = parameter as ParametersParameter & Record<string, unknown>;
+  if (resource !== undefined && (typeof resource !== 'object' || resource === null || Array.isArray(resource) || typeof resource.resourceType !== 'string')) {
+    throw badRequest(`${where}.resource must be a FHIR resource (a JSON object with a resourceType)`, [`${where}.resource`]);
+  }
+  if (part !== undefined && !Array.isArray(part)) throw badRequest(`${where}.part must be an array`, [`${where}.part`]);
+  return {
+    ...rest,
+    ...(resource !== undefined ? { resource: STUB } : {}),
+    ...(part !== undefined ? { part: part.map((p, i) => withStubs(p, `${where}.part[${i}]`)) } : {}),
+  };
+}
