@@ -1,5 +1,6 @@
 /** The pg connection pool, configured once for the whole server. */
-import { Pool, types } from 'pg';
+import { Pool, PoolClient, types } from 'pg';
+import { badRequest } from '../errors';
 
 // bigint (res_id, seq, counts) stays a string: JavaScript numbers cannot hold every int8.
 types.setTypeParser(types.builtins.INT8, (value) => value);
@@ -11,6 +12,38 @@ export function createPool(connectionString: string, max = 20): Pool {
   // A connection that drops (database restart, admin kill) must not crash the process: an idle client is replaced
   // by the pool, and a checked-out one fails its query, which the request turns into an OperationOutcome.
   pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    refuseUnstorableValues(client);
+  });
+  refuseUnstorableValues(pool);
   return pool;
+}
+
+/**
+ * The last line of defence for text PostgreSQL cannot take: a NUL character in a bound string fails inside the
+ * server with "invalid byte sequence" (a 500). Every request layer checks its own input and names the parameter;
+ * whatever slips past them is refused here, before the statement is sent, as a 400.
+ */
+function refuseUnstorableValues(target: Pool | PoolClient): void {
+  const query = target.query.bind(target) as (...args: unknown[]) => unknown;
+  (target as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    const [config, values] = args;
+    const bound = Array.isArray(values) ? values : (config as { values?: unknown } | null)?.values;
+    if (Array.isArray(bound) && bound.some(holdsNul)) {
+      const err = badRequest('A value in the request contains a NUL character (\\u0000), which cannot be stored or searched');
+      const callback = args.find((arg) => typeof arg === 'function') as ((err: Error) => void) | undefined;
+      if (callback) {
+        setImmediate(() => callback(err));
+        return undefined;
+      }
+      return Promise.reject(err);
+    }
+    return query(...args);
+  };
+}
+
+function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\0');
+  return Array.isArray(value) && value.some((item) => typeof item === 'string' && item.includes('\0'));
 }
