@@ -103,13 +103,33 @@ export class AuditLog {
           await this.pool.query(text, values);
           for (const waiting of batch) waiting.settle();
         } catch (err) {
-          for (const waiting of batch) waiting.settle(err);
+          if (batch.length > 1 && isRowProblem(err)) await this.insertOneByOne(batch);
+          else for (const waiting of batch) waiting.settle(err);
         }
       }
     } finally {
       this.flushing = false;
     }
   }
+
+  /** A row the database refused must not fail the other requests that shared its statement. */
+  private async insertOneByOne(batch: Waiting[]): Promise<void> {
+    for (const waiting of batch) {
+      const { text, values } = insertStatement([waiting.row]).toQuery();
+      try {
+        await this.pool.query(text, values);
+        waiting.settle();
+      } catch (err) {
+        waiting.settle(err);
+      }
+    }
+  }
+}
+
+/** Data exceptions (22xxx), constraint violations (23xxx) and size limits (54xxx) are about a row, not the database. */
+function isRowProblem(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && /^(22|23|54)/.test(code);
 }
 
 function insertStatement(rows: AuditRow[]): Sql {
@@ -138,14 +158,32 @@ interface AuditRow {
   content: string;
 }
 
+/**
+ * Refusals are recorded with what the request sent, hostile text included: every string is made storable (NUL and
+ * unpaired surrogates become U+FFFD) and indexed values are kept short, so no request can make its own audit row, or
+ * the rows that share its commit, fail.
+ */
 function toRow(record: AuditRecord): AuditRow {
   const id = randomUUID();
   const recorded = new Date();
   const content = buildAuditEvent(id, recorded, record);
+  const agent = record.agent.fhirUser ?? (record.agent.userId ? `User/${record.agent.userId}` : null);
   return {
-    id, recorded, typeCode: content.type?.code ?? 'rest', action: record.action, outcome: record.outcome,
-    agent: record.agent.fhirUser ?? (record.agent.userId ? `User/${record.agent.userId}` : null), clientId: record.agent.clientId ?? null,
-    patients: JSON.stringify(record.patients), entities: JSON.stringify(record.entities), sourceIp: record.sourceIp ?? null,
-    content: JSON.stringify(content),
+    id, recorded, typeCode: storable(content.type?.code ?? 'rest'), action: record.action, outcome: record.outcome,
+    agent: agent === null ? null : indexable(agent), clientId: record.agent.clientId === undefined ? null : indexable(record.agent.clientId),
+    patients: JSON.stringify(record.patients.map(indexable)), entities: JSON.stringify(record.entities.map(indexable)),
+    sourceIp: record.sourceIp === undefined ? null : indexable(record.sourceIp),
+    content: JSON.stringify(content, (_key, value: unknown) => (typeof value === 'string' ? storable(value) : value)),
   };
+}
+
+const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function storable(text: string): string {
+  return text.replace(UNSTORABLE, '\uFFFD');
+}
+
+/** Values in btree/GIN-indexed columns (agent, patients, entities) stay far below PostgreSQL's index-entry limit. */
+function indexable(text: string): string {
+  return storable(text.length > 256 ? `${text.slice(0, 256)}…` : text);
 }
