@@ -11,7 +11,7 @@ import type { Repository } from '../store/repository';
 import { checkBundleRules } from '../validation/check-bundle-rules';
 import { checkBundleEntries, toEntryRequest } from './bundle-entries';
 import { collectConditionalReferences, isResource, resolveConditionalReference, rewriteReferences } from './bundle-references';
-import { findConditionalTargets, parseQueryString } from './conditional';
+import { findConditionalTargets, lockConditionalWrites, parseQueryString } from './conditional';
 import { dispatch } from './router';
 import type { FhirContext, FhirRequest, FhirResponse, RouteParams } from './types';
 
@@ -50,6 +50,7 @@ async function runBatch(requests: FhirRequest[], ctx: FhirContext): Promise<Fhir
 async function runTransaction(requests: FhirRequest[], entries: BundleEntry[], ctx: FhirContext): Promise<FhirResponse[]> {
   return ctx.repo.transaction(async (tx) => {
     const txCtx = { ...ctx, repo: tx };
+    await lockConditionalWrites(tx, conditionalWriteTypes(requests)); // all of them, sorted, before any row lock
     // Criteria resolve only to resources the caller may see (ctx.searchRowFilter): others must look absent.
     const mapping = await assignIds(tx, requests, entries, ctx.searchRowFilter);
     await addConditionalReferences(tx, requests, mapping, ctx.searchRowFilter);
@@ -65,6 +66,14 @@ async function runTransaction(requests: FhirRequest[], entries: BundleEntry[], c
     }
     return responses;
   });
+}
+
+/** The types this transaction writes conditionally: POST with If-None-Exist, and PUT/PATCH/DELETE by criteria. */
+function conditionalWriteTypes(requests: FhirRequest[]): string[] {
+  const conditional = (r: FhirRequest) => (r.method === 'POST'
+    ? Boolean(r.headers.ifNoneExist)
+    : ['PUT', 'PATCH', 'DELETE'].includes(r.method) && !r.path.includes('/') && Object.keys(r.query).length > 0);
+  return requests.filter(conditional).map((r) => r.path).filter((type) => /^[A-Z][A-Za-z]{0,63}$/.test(type));
 }
 
 /** Gives each POST its id up front and maps every fullUrl to `Type/id`, so references can be rewritten first. */
