@@ -318,6 +318,11 @@ describe('A.8 refresh tokens, D.5.4, D.6 revocation', () => {
       .send({ grant_type: 'refresh_token', refresh_token: narrower.body.refresh_token, client_id: flow.clientId, scope: 'user/*.cruds' });
     expect(wider.status).toBe(400);
     expect(wider.body.error).toBe('invalid_scope');
+    // A refused refresh does not consume the token: the app can still refresh with what it is allowed.
+    const after = await request(server.app).post('/auth/token').type('form')
+      .send({ grant_type: 'refresh_token', refresh_token: narrower.body.refresh_token, client_id: flow.clientId });
+    expect(after.status).toBe(200);
+    expect(after.body.refresh_token).toEqual(expect.any(String));
   });
 
   test('replaying a used refresh token revokes the whole grant', async () => {
