@@ -3,6 +3,7 @@ import express, { NextFunction, Request, Response } from 'express';
 import type { Pool } from 'pg';
 import './fhir/routes';
 import type { AuthOverrides } from './auth/auth-settings';
+import { refusalRecord, wasAudited } from './audit/refusal-audit';
 import { createAuth } from './auth/create-auth';
 import { notFound } from './errors';
 import { mapError } from './http/error-mapper';
@@ -75,12 +76,19 @@ export function createApp(options: AppOptions): express.Express {
   app.use('/apps', smartApps()); // our SMART apps: static and public, they sign in through /auth like any app
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(notFound(`Nothing at ${req.path}`)));
+  auth.server.audit.onRefusalNotRecorded = (err, record) => options.logger.error({ err, requestId: record.requestId }, 'refusal not audited');
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const requestId = requestIdOf(res);
     const mapped = mapError(err, requestId);
     if (mapped.internal) options.logger.error({ err, requestId, method: req.method, url: req.originalUrl }, 'unhandled error');
-    if (res.headersSent) return res.end();
-    writeOutcome(res, mapped.status, mapped.outcome, mapped.headers);
+    const respond = () => {
+      if (res.headersSent) return res.end();
+      writeOutcome(res, mapped.status, mapped.outcome, mapped.headers);
+    };
+    // Refusals before (or outside) the FHIR access guard are audited here: bad URLs and bodies, unknown paths, …
+    if (wasAudited(err)) return respond();
+    const description = mapped.outcome.issue?.[0]?.diagnostics ?? 'refused';
+    void auth.server.audit.recordRefusal(refusalRecord(req, res, mapped.status, description)).then(respond);
   });
   return app;
 }

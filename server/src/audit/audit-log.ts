@@ -18,6 +18,8 @@ export interface AuditLogOptions {
   maxBatch?: number;
   /** How long an event waits for room in a full queue before its request gets a 503. */
   maxWaitMs?: number;
+  /** How long a refusal waits for its event's commit before it is answered anyway (recordRefusal). */
+  refusalWaitMs?: number;
 }
 
 interface Waiting {
@@ -39,15 +41,31 @@ export class AuditLog {
   private readonly maxQueue: number;
   private readonly maxBatch: number;
   private readonly maxWaitMs: number;
+  private readonly refusalWaitMs: number;
+  /** Told when a refusal's event could not be written (app.ts logs it); the refusal is answered all the same. */
+  onRefusalNotRecorded?: (err: unknown, record: AuditRecord) => void;
 
   constructor(private readonly pool: Pool, options: AuditLogOptions = {}) {
     this.maxQueue = options.maxQueue ?? 10_000;
     this.maxBatch = options.maxBatch ?? 500;
     this.maxWaitMs = options.maxWaitMs ?? 5_000;
+    this.refusalWaitMs = options.refusalWaitMs ?? 2_000;
   }
 
   async record(record: AuditRecord, tx?: Repository): Promise<void> {
     await this.recordMany([record], tx);
+  }
+
+  /**
+   * The event of a refused request. Unlike record() it never throws — an audit failure must not turn a 4xx into a
+   * 500 — and waits for the commit at most refusalWaitMs: nothing was disclosed, so a refusal need not wait for a
+   * slow or absent database (the event stays queued and is written when it can be).
+   */
+  async recordRefusal(record: AuditRecord): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const written = this.record(record).catch((err: unknown) => this.onRefusalNotRecorded?.(err, record));
+    await Promise.race([written, new Promise<void>((resolve) => { timer = setTimeout(resolve, this.refusalWaitMs); })]);
+    clearTimeout(timer);
   }
 
   /** Several events in one statement (e.g. every entry of a transaction Bundle, just before it commits). */
