@@ -35,7 +35,9 @@ export function checkJsonBody(body: unknown, root: string): void {
       const depth = frame.depth + 1;
       if (depth > MAX_JSON_DEPTH) throw badRequest(`${pathOf(frame, root)}: nested deeper than ${MAX_JSON_DEPTH} levels, the limit for a request body`, [pathOf(frame, root)]);
       if (Array.isArray(value)) {
-        if (value.length > MAX_JSON_ARRAY) {
+        // A batch/transaction's entries have their own, lower limit with its own message (fhir/bundle-entries.ts).
+        const bundleEntries = root === 'Bundle' && frame.parent?.parent === undefined && frame.key === 'entry';
+        if (value.length > MAX_JSON_ARRAY && !bundleEntries) {
           throw payloadTooLarge(`${pathOf(frame, root)} has ${value.length} items; at most ${MAX_JSON_ARRAY} are accepted in one array`);
         }
         for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], depth, parent: frame, key: i });
