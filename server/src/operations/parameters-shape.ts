@@ -13,9 +13,24 @@ const STUB: Resource = { resourceType: 'Basic', code: { text: 'carried resource'
 
 export function checkParametersShape(body: Parameters): void {
   if (body.parameter !== undefined && !Array.isArray(body.parameter)) throw badRequest('Parameters.parameter must be an array', ['Parameters.parameter']);
-  const stubbed = { ...body, parameter: body.parameter?.map((p, i) => withStubs(p, `Parameters.parameter[${i}]`)) } as Parameters;
-  const errors = validateFully(stubbed).issues.filter((i) => (i.severity === 'error' || i.severity === 'fatal') && !isEmptinessRule(i));
+  const errors: OperationOutcomeIssue[] = [];
+  (body.parameter ?? []).forEach((parameter, index) => {
+    // One parameter at a time, so each problem names its parameter: Parameters.parameter[2].valueCoding
+    const stubbed = { resourceType: 'Parameters', parameter: [withStubs(parameter, `Parameters.parameter[${index}]`)] } as Parameters;
+    for (const problem of validateFully(stubbed).issues) {
+      if ((problem.severity === 'error' || problem.severity === 'fatal') && !isEmptinessRule(problem)) errors.push(atIndex(problem, index));
+    }
+  });
   if (errors.length > 0) throw new FhirError(400, outcome(...errors));
+}
+
+function atIndex(problem: OperationOutcomeIssue, index: number): OperationOutcomeIssue {
+  const name = (text: string) => text.replace(/Parameters\.parameter(\[0\])?/g, `Parameters.parameter[${index}]`);
+  return {
+    ...problem,
+    ...(problem.diagnostics ? { diagnostics: name(problem.diagnostics) } : {}),
+    ...(problem.expression ? { expression: problem.expression.map(name) } : {}),
+  };
 }
 
 /** R4 JSON has no empty arrays or strings, but `parameter: []` harms no handler and clients send it: not a shape error. */
