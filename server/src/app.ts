@@ -22,6 +22,9 @@ import type { Logger } from './logger';
 import { createRepository } from './create-repository';
 import { migrationsApplied } from './store/migrate';
 
+/** /readyz answers within this, database or not. */
+const READY_DEADLINE_MS = 2_000;
+
 export interface AppOptions {
   pool: Pool;
   baseUrl: string;
@@ -53,9 +56,16 @@ export function createApp(options: AppOptions): express.Express {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', (_req, res) => {
-    migrationsApplied(options.pool)
-      .then((ready) => res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'migrations pending' }))
-      .catch(() => res.status(503).json({ status: 'database unreachable' }));
+    // Answers within its own deadline, whatever the database does (a frozen one never answers).
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), READY_DEADLINE_MS); });
+    Promise.race([migrationsApplied(options.pool), deadline])
+      .then((ready) => {
+        if (ready === 'late') res.status(503).setHeader('Retry-After', '5').json({ status: 'database not answering' });
+        else res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'migrations pending' });
+      })
+      .catch(() => res.status(503).setHeader('Retry-After', '5').json({ status: 'database unreachable' }))
+      .finally(() => clearTimeout(timer));
   });
   app.get('/metrics', (_req, res, next) => {
     metricsRegistry.metrics().then((text) => res.type(metricsRegistry.contentType).send(text)).catch(next);
