@@ -3,6 +3,7 @@ import express, { NextFunction, Request, Response } from 'express';
 import type { Pool } from 'pg';
 import './fhir/routes';
 import type { AuthOverrides } from './auth/auth-settings';
+import { refusalRecord, wasAudited } from './audit/refusal-audit';
 import { createAuth } from './auth/create-auth';
 import { notFound } from './errors';
 import { mapError } from './http/error-mapper';
@@ -15,10 +16,14 @@ import { smartApps } from './http/smart-apps';
 import { fhirEndpoint } from './http/fhir-endpoint';
 import { metricsRegistry, recordMetrics } from './http/metrics';
 import { assignRequestId, requestIdOf } from './http/request-id';
+import { checkRequestUrl } from './http/url-guard';
 import { writeOutcome } from './http/response-writer';
 import type { Logger } from './logger';
 import { createRepository } from './create-repository';
 import { migrationsApplied } from './store/migrate';
+
+/** /readyz answers within this, database or not. */
+const READY_DEADLINE_MS = 2_000;
 
 export interface AppOptions {
   pool: Pool;
@@ -41,6 +46,7 @@ export function createApp(options: AppOptions): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(assignRequestId);
+  app.use(checkRequestUrl); // before any router decodes the path
   app.use(recordMetrics);
   app.use(compressResponses());
   app.use((req, res, next) => {
@@ -56,9 +62,16 @@ export function createApp(options: AppOptions): express.Express {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', (_req, res) => {
-    migrationsApplied(options.pool)
-      .then((ready) => res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'migrations pending' }))
-      .catch(() => res.status(503).json({ status: 'database unreachable' }));
+    // Answers within its own deadline, whatever the database does (a frozen one never answers).
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), READY_DEADLINE_MS); });
+    Promise.race([migrationsApplied(options.pool), deadline])
+      .then((ready) => {
+        if (ready === 'late') res.status(503).setHeader('Retry-After', '5').json({ status: 'database not answering' });
+        else res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'migrations pending' });
+      })
+      .catch(() => res.status(503).setHeader('Retry-After', '5').json({ status: 'database unreachable' }))
+      .finally(() => clearTimeout(timer));
   });
   app.get('/metrics', (_req, res, next) => {
     metricsRegistry.metrics().then((text) => res.type(metricsRegistry.contentType).send(text)).catch(next);
@@ -79,12 +92,19 @@ export function createApp(options: AppOptions): express.Express {
   app.use('/apps', smartApps()); // our SMART apps: static and public, they sign in through /auth like any app
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(notFound(`Nothing at ${req.path}`)));
+  auth.server.audit.onRefusalNotRecorded = (err, record) => options.logger.error({ err, requestId: record.requestId }, 'refusal not audited');
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const requestId = requestIdOf(res);
     const mapped = mapError(err, requestId);
     if (mapped.internal) options.logger.error({ err, requestId, method: req.method, url: req.originalUrl }, 'unhandled error');
-    if (res.headersSent) return res.end();
-    writeOutcome(res, mapped.status, mapped.outcome, mapped.headers);
+    const respond = () => {
+      if (res.headersSent) return res.end();
+      writeOutcome(res, mapped.status, mapped.outcome, mapped.headers);
+    };
+    // Refusals before (or outside) the FHIR access guard are audited here: bad URLs and bodies, unknown paths, …
+    if (wasAudited(err)) return respond();
+    const description = mapped.outcome.issue?.[0]?.diagnostics ?? 'refused';
+    void auth.server.audit.recordRefusal(refusalRecord(req, res, mapped.status, description)).then(respond);
   });
   return app;
 }

@@ -17,6 +17,7 @@ import { loadFhirDefinitions } from './fhir/definitions';
 import { logger } from './logger';
 import { openDatabase } from './store/database';
 import { migrate } from './store/migrate';
+import { answerClientErrors } from './http/client-errors';
 
 const DRAIN_DEADLINE_MS = Number(process.env.DRAIN_DEADLINE_MS ?? 25_000);
 
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
   // Part 2 relabelling left open by a previous run (or queued by the migration that introduced labels) carries on.
   ensureRelabelWorker(createRepository(database.pool), (err) => logger.error({ err }, 'part 2 relabelling failed'));
   const server = createServer(app);
+  answerClientErrors(server); // what Node's HTTP parser refuses is an OperationOutcome too
   server.listen(config.port, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

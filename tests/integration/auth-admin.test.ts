@@ -128,6 +128,15 @@ describe('npm run admin (DATABASE_URL)', () => {
     await expect(admin(['add-user', '--username', 'x', '--password', 'short', '--fhir-user', 'Practitioner/1'], { DATABASE_URL: databaseUrl })).rejects.toMatchObject({ code: 1 });
   }, 120_000);
 
+  test('a CLI run with another BASE_URL never rewrites the built-in apps\' redirect URIs (only the serving process registers them)', async () => {
+    const before = await server.pool.query(`SELECT client_id, redirect_uris, launch_uri FROM auth_client WHERE client_id IN ('group-documentation', 'patient-portal') ORDER BY client_id`);
+    expect(before.rows[0].redirect_uris[0]).toBe(`${TEST_BASE_URL}/apps/group-documentation/`);
+    await admin(['add-client', '--id', 'cli-backend-2', '--type', 'backend', '--jwks', 'https://keys.example/jwks.json', '--scope', 'system/*.rs'], { DATABASE_URL: databaseUrl });
+    await admin(['token', '--client', 'cli-backend-2'], { DATABASE_URL: databaseUrl, BASE_URL: 'http://somewhere-else.example:9999' });
+    const after = await server.pool.query(`SELECT client_id, redirect_uris, launch_uri FROM auth_client WHERE client_id IN ('group-documentation', 'patient-portal') ORDER BY client_id`);
+    expect(after.rows).toEqual(before.rows);
+  }, 120_000);
+
   test('the jwks of add-client may be a URL (registered as jwks_uri)', async () => {
     await admin(['add-client', '--id', 'cli-url', '--type', 'backend', '--jwks', 'https://keys.example/jwks.json', '--scope', 'system/*.read'], { DATABASE_URL: databaseUrl });
     const { rows } = await server.pool.query('SELECT jwks_uri, jwks FROM auth_client WHERE client_id = $1', ['cli-url']);

@@ -4,7 +4,9 @@
  * and what is not supported (_contained=true) reported by default and refused under Prefer: handling=strict.
  */
 import type { Bundle, BundleEntry, OperationOutcome, Resource } from '@medplum/fhirtypes';
-import { MAX_COUNT, MAX_INCLUDES } from '../../server/src/search/search-request';
+import {
+  MAX_COUNT, MAX_FILTERS, MAX_INCLUDE_PARAMS, MAX_INCLUDES, MAX_SORT_KEYS, MAX_VALUES_PER_FILTER,
+} from '../../server/src/search/search-request';
 import { startTestServer, TestServer } from '../support/test-server';
 
 jest.setTimeout(180_000);
@@ -163,5 +165,30 @@ describe('_summary on search results', () => {
     expect([text.text !== undefined, text.name, text.photo]).toEqual([true, undefined, undefined]);
     const full = await only('false');
     expect([full.text !== undefined, full.photo !== undefined]).toEqual([true, true]);
+  });
+});
+
+describe('what one search may ask for is bounded, and the limit is named', () => {
+  const refused = async (url: string, limit: number, form = false) => {
+    const res = form
+      ? await server.http.post('/fhir/Patient/_search').set('Content-Type', 'application/x-www-form-urlencoded').send(url)
+      : await server.http.get(`/fhir/${url}`);
+    expect(res.status).toBe(400);
+    expect(res.body.resourceType).toBe('OperationOutcome');
+    expect(res.body.issue[0].diagnostics).toContain(`at most ${limit}`);
+  };
+
+  test(`_sort keys (${MAX_SORT_KEYS}), _include/_revinclude values (${MAX_INCLUDE_PARAMS})`, async () => {
+    expect((await server.http.get(`/fhir/Patient?_sort=${Array(MAX_SORT_KEYS).fill('name').join(',')}`)).status).toBe(200);
+    await refused(`Patient?_sort=${Array(MAX_SORT_KEYS + 1).fill('name').join(',')}`, MAX_SORT_KEYS);
+    await refused(`Patient?${Array(MAX_INCLUDE_PARAMS + 1).fill('_include=Patient:organization').join('&')}`, MAX_INCLUDE_PARAMS);
+  });
+
+  test(`search parameters (${MAX_FILTERS}) and values of one parameter (${MAX_VALUES_PER_FILTER}), in a URL or a form`, async () => {
+    await refused(`Patient?${Array(MAX_FILTERS + 1).fill('gender=female').join('&')}`, MAX_FILTERS);
+    await refused(`_id=${Array.from({ length: MAX_VALUES_PER_FILTER + 1 }, (_, i) => `p${i}`).join(',')}`, MAX_VALUES_PER_FILTER, true);
+    const chained = await server.http.post('/fhir/Observation/_search').set('Content-Type', 'application/x-www-form-urlencoded')
+      .send(`subject:Patient.name=${Array.from({ length: MAX_VALUES_PER_FILTER + 1 }, (_, i) => `n${i}`).join(',')}`);
+    expect([chained.status, chained.body.issue?.[0].expression]).toEqual([400, ['name']]);
   });
 });

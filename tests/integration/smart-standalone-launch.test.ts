@@ -7,7 +7,7 @@ import { createHash, createPublicKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { exchangeCode, runBrowserFlow, BrowserFlow, FlowResult } from '../support/auth-browser';
-import { createUser } from '../../server/src/auth/users';
+import { checkLogin, createUser } from '../../server/src/auth/users';
 import { APP_REDIRECT, Clinic, createClinic, PASSWORD } from '../support/auth-fixtures';
 import { authServerOf, TEST_APP_CLIENT } from '../support/auth-tokens';
 import { FHIR_BASE, startTestServer, TEST_BASE_URL, TestServer } from '../support/test-server';
@@ -200,18 +200,28 @@ describe('authorization request checks', () => {
     expect(result.page?.status).toBe(400);
   });
 
-  test('login: a wrong password shows the login page again; five failures lock the account', async () => {
+  test('login: a wrong password shows the login page again; five failures from one address block that address for that username only', async () => {
     const auth = authServerOf(server.app);
     const victim = await createUser(auth.pool, { username: `victim-${Date.now()}`, password: PASSWORD, fhirUser: `Patient/${clinic.patientA}` });
     for (let i = 0; i < 5; i++) {
       const wrong = await runBrowserFlow(server.app, patientFlow({ username: victim.username, password: 'wrong password' }));
       expect(wrong.page?.status).toBe(401);
+      expect(wrong.page?.html).toMatch(/Wrong username or password/);
     }
-    const locked = await runBrowserFlow(server.app, patientFlow({ username: victim.username, password: PASSWORD }));
-    expect(locked.page?.status).toBe(401);
-    expect(locked.page?.html).toMatch(/locked/);
-    const { rows } = await auth.pool.query('SELECT password_hash FROM auth_user WHERE user_id = $1', [victim.userId]);
+    // This address may not try this username for a while, even with the right password …
+    const blocked = await runBrowserFlow(server.app, patientFlow({ username: victim.username, password: PASSWORD }));
+    expect(blocked.page?.status).toBe(429);
+    expect(blocked.page?.html).toMatch(/Too many failed sign-in attempts/);
+    expect(blocked.page?.html).not.toMatch(/account|locked/i);
+    // … but the real user, from their own device, is not locked out,
+    expect((await checkLogin(auth.pool, victim.username, PASSWORD, 5, 900, '198.51.100.7')).ok).toBe(true);
+    // and a username that does not exist is answered exactly the same way, so the answers reveal nothing.
+    const ghost = `ghost-${Date.now()}`;
+    for (let i = 0; i < 5; i++) expect((await runBrowserFlow(server.app, patientFlow({ username: ghost, password: 'wrong password' }))).page?.status).toBe(401);
+    expect((await runBrowserFlow(server.app, patientFlow({ username: ghost, password: 'wrong password' }))).page?.status).toBe(429);
+    const { rows } = await auth.pool.query('SELECT password_hash, locked_until FROM auth_user WHERE user_id = $1', [victim.userId]);
     expect(rows[0].password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(rows[0].locked_until).toBeNull();
   });
 
   test('a second app in the same browser skips the password (session), but still asks for consent', async () => {
@@ -318,6 +328,11 @@ describe('A.8 refresh tokens, D.5.4, D.6 revocation', () => {
       .send({ grant_type: 'refresh_token', refresh_token: narrower.body.refresh_token, client_id: flow.clientId, scope: 'user/*.cruds' });
     expect(wider.status).toBe(400);
     expect(wider.body.error).toBe('invalid_scope');
+    // A refused refresh does not consume the token: the app can still refresh with what it is allowed.
+    const after = await request(server.app).post('/auth/token').type('form')
+      .send({ grant_type: 'refresh_token', refresh_token: narrower.body.refresh_token, client_id: flow.clientId });
+    expect(after.status).toBe(200);
+    expect(after.body.refresh_token).toEqual(expect.any(String));
   });
 
   test('replaying a used refresh token revokes the whole grant', async () => {

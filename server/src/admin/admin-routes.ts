@@ -4,12 +4,14 @@
  */
 import express, { NextFunction, Request, Response, Router } from 'express';
 import { verifyAuditChain } from '../audit/audit-chain';
+import { markAudited } from '../audit/refusal-audit';
 import { InvalidToken, verifyAccessToken } from '../auth/access-token';
 import type { AuthServer } from '../auth/auth-server';
 import { findClient } from '../auth/clients';
 import { invalidTokenError } from '../auth/fhir-authentication';
 import { clientIp } from '../auth/oauth-http';
 import { createRepository } from '../create-repository';
+import { checkParsedJson } from '../json-limits';
 import { forbidden, notFound } from '../errors';
 import { addClient, addUser, describeClient, describeUser, disableClient, listClients, listUsers, registrationFromJson } from './admin-commands';
 
@@ -17,23 +19,23 @@ type AdminHandler = (server: AuthServer, req: Request, res: Response, admin: { c
 
 export function adminRoutes(server: AuthServer): Router {
   const router = express.Router();
-  router.use(express.json({ limit: '256kb' }));
+  router.use(express.json({ limit: '256kb' }), checkParsedJson);
   const run = (action: string, handler: AdminHandler) => (req: Request, res: Response, next: NextFunction) => {
     res.setHeader('Cache-Control', 'no-store');
-    const record = (outcome: '0' | '4', agent: { clientId?: string; userId?: string }, description?: string) => server.audit.record({
-      kind: 'admin', subtype: action, action: 'E', outcome, outcomeDescription: description, agent, sourceIp: clientIp(req), patients: [], entities: [],
-      query: `${req.method} ${req.originalUrl}`,
+    const event = (outcome: '0' | '4', agent: { clientId?: string; userId?: string }, description?: string) => ({
+      kind: 'admin' as const, subtype: action, action: 'E' as const, outcome, outcomeDescription: description, agent, sourceIp: clientIp(req),
+      patients: [], entities: [], query: `${req.method} ${req.originalUrl}`,
     });
     let admin: { clientId: string; userId?: string } | undefined;
     requireAdmin(server, req)
       .then(async (who) => {
         admin = who;
         await handler(server, req, res, who);
-        await record('0', who);
+        await server.audit.record(event('0', who));
       })
       .catch(async (err: unknown) => {
-        await record('4', admin ?? {}, (err as Error).message).catch(() => undefined);
-        next(err);
+        await server.audit.recordRefusal(event('4', admin ?? {}, (err as Error).message));
+        next(markAudited(err));
       });
   };
   router.get('/clients', run('list-clients', async (s, _req, res) => {

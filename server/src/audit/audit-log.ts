@@ -19,6 +19,8 @@ export interface AuditLogOptions {
   maxBatch?: number;
   /** How long an event waits for room in a full queue before its request gets a 503. */
   maxWaitMs?: number;
+  /** How long a refusal waits for its event's commit before it is answered anyway (recordRefusal). */
+  refusalWaitMs?: number;
 }
 
 interface Waiting {
@@ -40,15 +42,31 @@ export class AuditLog {
   private readonly maxQueue: number;
   private readonly maxBatch: number;
   private readonly maxWaitMs: number;
+  private readonly refusalWaitMs: number;
+  /** Told when a refusal's event could not be written (app.ts logs it); the refusal is answered all the same. */
+  onRefusalNotRecorded?: (err: unknown, record: AuditRecord) => void;
 
   constructor(private readonly pool: Pool, options: AuditLogOptions = {}) {
     this.maxQueue = options.maxQueue ?? 10_000;
     this.maxBatch = options.maxBatch ?? 500;
     this.maxWaitMs = options.maxWaitMs ?? 5_000;
+    this.refusalWaitMs = options.refusalWaitMs ?? 2_000;
   }
 
   async record(record: AuditRecord, tx?: Repository): Promise<void> {
     await this.recordMany([record], tx);
+  }
+
+  /**
+   * The event of a refused request. Unlike record() it never throws — an audit failure must not turn a 4xx into a
+   * 500 — and waits for the commit at most refusalWaitMs: nothing was disclosed, so a refusal need not wait for a
+   * slow or absent database (the event stays queued and is written when it can be).
+   */
+  async recordRefusal(record: AuditRecord): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const written = this.record(record).catch((err: unknown) => this.onRefusalNotRecorded?.(err, record));
+    await Promise.race([written, new Promise<void>((resolve) => { timer = setTimeout(resolve, this.refusalWaitMs); })]);
+    clearTimeout(timer);
   }
 
   /** Several events in one statement (e.g. every entry of a transaction Bundle, just before it commits). */
@@ -104,13 +122,33 @@ export class AuditLog {
           await this.pool.query(text, values);
           for (const waiting of batch) waiting.settle();
         } catch (err) {
-          for (const waiting of batch) waiting.settle(err);
+          if (batch.length > 1 && isRowProblem(err)) await this.insertOneByOne(batch);
+          else for (const waiting of batch) waiting.settle(err);
         }
       }
     } finally {
       this.flushing = false;
     }
   }
+
+  /** A row the database refused must not fail the other requests that shared its statement. */
+  private async insertOneByOne(batch: Waiting[]): Promise<void> {
+    for (const waiting of batch) {
+      const { text, values } = insertStatement([waiting.row]).toQuery();
+      try {
+        await this.pool.query(text, values);
+        waiting.settle();
+      } catch (err) {
+        waiting.settle(err);
+      }
+    }
+  }
+}
+
+/** Data exceptions (22xxx), constraint violations (23xxx) and size limits (54xxx) are about a row, not the database. */
+function isRowProblem(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && /^(22|23|54)/.test(code);
 }
 
 /** The events' INSERT; with the 42 CFR Part 2 disclosures they record, one statement for both. */
@@ -148,15 +186,33 @@ interface AuditRow {
   disclosures: DisclosureRecord[];
 }
 
+/**
+ * Refusals are recorded with what the request sent, hostile text included: every string is made storable (NUL and
+ * unpaired surrogates become U+FFFD) and indexed values are kept short, so no request can make its own audit row, or
+ * the rows that share its commit, fail.
+ */
 function toRow(record: AuditRecord): AuditRow {
   const id = randomUUID();
   const recorded = new Date();
   const content = buildAuditEvent(id, recorded, record);
+  const agent = record.agent.fhirUser ?? (record.agent.userId ? `User/${record.agent.userId}` : null);
   return {
-    id, recorded, typeCode: content.type?.code ?? 'rest', action: record.action, outcome: record.outcome,
-    agent: record.agent.fhirUser ?? (record.agent.userId ? `User/${record.agent.userId}` : null), clientId: record.agent.clientId ?? null,
-    patients: JSON.stringify(record.patients), entities: JSON.stringify(record.entities), sourceIp: record.sourceIp ?? null,
-    content: JSON.stringify(content),
+    id, recorded, typeCode: storable(content.type?.code ?? 'rest'), action: record.action, outcome: record.outcome,
+    agent: agent === null ? null : indexable(agent), clientId: record.agent.clientId === undefined ? null : indexable(record.agent.clientId),
+    patients: JSON.stringify(record.patients.map(indexable)), entities: JSON.stringify(record.entities.map(indexable)),
+    sourceIp: record.sourceIp === undefined ? null : indexable(record.sourceIp),
+    content: JSON.stringify(content, (_key, value: unknown) => (typeof value === 'string' ? storable(value) : value)),
     disclosures: record.disclosures ?? [],
   };
+}
+
+const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function storable(text: string): string {
+  return text.replace(UNSTORABLE, '\uFFFD');
+}
+
+/** Values in btree/GIN-indexed columns (agent, patients, entities) stay far below PostgreSQL's index-entry limit. */
+function indexable(text: string): string {
+  return storable(text.length > 256 ? `${text.slice(0, 256)}…` : text);
 }

@@ -12,6 +12,7 @@ const STATEMENTS = [
   `DELETE FROM auth_assertion_jti WHERE expires_at < now()`,
   `DELETE FROM auth_token WHERE expires_at < now() - interval '1 day'`,
   `DELETE FROM auth_refresh_token WHERE expires_at < now() - interval '1 day'`,
+  `DELETE FROM auth_login_throttle WHERE window_start < now() - interval '1 day' AND (blocked_until IS NULL OR blocked_until < now())`,
 ];
 
 export async function removeExpiredAuthState(pool: Pool): Promise<void> {

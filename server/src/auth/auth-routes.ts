@@ -3,6 +3,7 @@
  * the browser flow (authorize, login, patient picker, consent) and the launcher. Mounted by app.ts before /fhir.
  */
 import express, { NextFunction, Request, Response, Router } from 'express';
+import { checkParsedJson } from '../json-limits';
 import type { AuthServer } from './auth-server';
 import { browserFlowRoutes } from './browser-flow-routes';
 import { cors } from './cors';
@@ -36,7 +37,7 @@ export function authRoutes(server: AuthServer): Router {
   router.post('/auth/token', form, tokenEndpoint(server));
   router.post('/auth/introspect', form, introspectionEndpoint(server));
   router.post('/auth/revoke', form, revocationEndpoint(server));
-  router.post('/auth/launch', express.json({ limit: '64kb' }), launchEndpoint(server));
+  router.post('/auth/launch', express.json({ limit: '64kb' }), checkParsedJson, launchEndpoint(server));
   router.use('/auth', browserFlowRoutes(server));
   router.use((err: unknown, _req: Request, _res: Response, next: NextFunction) => next(err));
   return router;

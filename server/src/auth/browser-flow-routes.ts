@@ -4,7 +4,7 @@
  * the database, bound to this browser by the flow cookie.
  */
 import express, { NextFunction, Request, Response, Router } from 'express';
-import type { AuditOutcome } from '../audit/audit-record';
+import type { AuditOutcome, AuditRecord } from '../audit/audit-record';
 import type { UserReach } from './access-policy';
 import type { AuthServer } from './auth-server';
 import { AuthorizationRequest, completeAuthorizationRequest, loadAuthorizationRequest, setRequestPatient, setRequestUser } from './authorization-requests';
@@ -65,6 +65,7 @@ async function handleFlowError(server: AuthServer, req: Request, res: Response, 
 function stringParams(source: unknown): Record<string, string | undefined> {
   const params: Record<string, string | undefined> = {};
   for (const [key, value] of Object.entries((source ?? {}) as Record<string, unknown>)) {
+    if (typeof value === 'string' && (value.includes('\0') || key.includes('\0'))) throw new AuthorizePageError(`parameter ${key.replace(/\0/g, '')} contains a NUL character`);
     if (typeof value === 'string') params[key] = value;
     else if (value !== undefined) throw new AuthorizePageError(`parameter ${key} must appear once`);
   }
@@ -92,11 +93,17 @@ async function login(server: AuthServer, req: Request, res: Response): Promise<v
   const { request, client } = await currentRequest(server, req, req.body);
   const { username, password } = stringParams(req.body);
   const { settings, pool } = server;
-  const result = await checkLogin(pool, username ?? '', password ?? '', settings.failedLoginsBeforeLock, settings.lockSeconds);
+  const result = await checkLogin(pool, username ?? '', password ?? '', settings.failedLoginsBeforeLock, settings.lockSeconds, clientIp(req) ?? 'unknown');
   if (!result.ok) {
-    await audit(server, req, 'login', '4', `login refused (${result.reason}) for ${username ?? ''}`, result.user);
-    const message = result.reason === 'locked' ? 'Too many failed attempts: this account is locked for a while.' : 'Wrong username or password.';
-    res.status(401).type('html').send(loginPage(request.requestId, client.name, message));
+    // The same answer whether or not the username exists; throttling is per address and username, never the account.
+    await server.audit.recordRefusal(loginEvent(req, `login refused (${result.reason}) for ${username ?? ''}`, result.user));
+    if (result.reason === 'throttled') {
+      const minutes = Math.ceil(settings.lockSeconds / 60);
+      res.status(429).setHeader('Retry-After', String(settings.lockSeconds));
+      res.type('html').send(loginPage(request.requestId, client.name, `Too many failed sign-in attempts from this device for this username. Try again in ${minutes} minutes.`));
+      return;
+    }
+    res.status(401).type('html').send(loginPage(request.requestId, client.name, 'Wrong username or password.'));
     return;
   }
   await audit(server, req, 'login', '0', 'password login', result.user);
@@ -195,6 +202,13 @@ async function consent(server: AuthServer, req: Request, res: Response): Promise
   const code = await issueAuthorizationCode(server.pool, server.settings, request, granted);
   await audit(server, req, 'authorize', '0', `approved ${granted.join(' ')}`, undefined, request);
   res.redirect(303, redirectWith(request.redirectUri, { code, state: request.state }));
+}
+
+function loginEvent(req: Request, description: string, user?: User): AuditRecord {
+  return {
+    kind: 'login', subtype: 'password', action: 'E', outcome: '4', outcomeDescription: description,
+    agent: { userId: user?.userId, username: user?.username, fhirUser: user?.fhirUser }, sourceIp: clientIp(req), patients: [], entities: [],
+  };
 }
 
 async function audit(server: AuthServer, req: Request, kind: 'login' | 'authorize', outcome: AuditOutcome, description: string, user?: User, request?: AuthorizationRequest): Promise<void> {

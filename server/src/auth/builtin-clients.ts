@@ -1,6 +1,7 @@
 /**
- * Our own SMART apps (smart-apps/*), registered as public clients at every start so their redirect URIs follow
- * BASE_URL. Each app is served at /apps/<app>/, with its SMART launch URL at /apps/<app>/launch.html.
+ * Our own SMART apps (smart-apps/*), registered as public clients at every start of the server so their redirect
+ * URIs follow its BASE_URL (never by the admin CLI: see AuthServerOptions). Each app is served at /apps/<app>/,
+ * with its SMART launch URL at /apps/<app>/launch.html.
  */
 import type { AuthSettings } from './auth-settings';
 import { registerClient } from './clients';

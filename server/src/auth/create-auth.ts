@@ -21,7 +21,7 @@ export interface AuthComponents {
 
 export function createAuth(pool: Pool, baseUrl: string, overrides: AuthOverrides = {}, env: NodeJS.ProcessEnv = process.env): AuthComponents {
   const audit = new AuditLog(pool);
-  const server = new AuthServer(pool, readAuthSettings(baseUrl, env, overrides), audit);
+  const server = new AuthServer(pool, readAuthSettings(baseUrl, env, overrides), audit, { registerBuiltinApps: true });
   startAuditSealer(pool);
   startAuthHousekeeping(pool);
   const routes = express.Router();

@@ -9,6 +9,7 @@ import { FhirError, forbidden, issue, methodNotAllowed, notFound, outcome } from
 import { readAuditEvent, searchAuditEvents } from '../audit/audit-search';
 import { discloseResponse, type DisclosureRecord } from '../audit/part2-disclosures';
 import { fhirAuditRecord } from '../audit/fhir-interaction-audit';
+import { markAudited } from '../audit/refusal-audit';
 import type { FhirContext, FhirRequest, FhirResponse, HistoryRowFilter, Interaction, Route, RouteParams } from '../fhir/types';
 import type { RowFilter } from '../search/sql/context';
 import { accessFilter } from '../store/access-filter';
@@ -41,8 +42,9 @@ export async function guardedDispatch(route: Route, params: RouteParams, req: Fh
     return response;
   } catch (err) {
     const status = err instanceof FhirError ? err.status : 500;
-    await recordAudit(access, route.interaction, params, req, { status, message: err instanceof FhirError ? err.message : 'internal error' });
-    throw err;
+    // A refusal is audited without ever turning into another error (audit/refusal-audit.ts).
+    await access.audit?.recordRefusal(fhirAuditRecord(access, route.interaction, params, req, { status, message: err instanceof FhirError ? err.message : 'internal error' }));
+    throw markAudited(err);
   }
 }
 

@@ -4,6 +4,7 @@
  * WWW-Authenticate, except on metadata and discovery, which stay open.
  */
 import type { NextFunction, Request, Response } from 'express';
+import { markAudited } from '../audit/refusal-audit';
 import { FhirError, issue, outcome } from '../errors';
 import { AccessContext, anonymousAccess, unenforcedAccess } from './access-context';
 import { compileAccessPolicy } from './access-policy';
@@ -36,11 +37,11 @@ async function authenticate(server: AuthServer, req: Request): Promise<AccessCon
   } catch (err) {
     if (!(err instanceof InvalidToken)) throw err;
     if (open) return anonymousAccess(server.audit, ip);
-    await server.audit.record({
+    await server.audit.recordRefusal({
       kind: 'token', subtype: 'bearer', action: 'E', outcome: '4', outcomeDescription: err.description,
       agent: {}, sourceIp: ip, patients: [], entities: [], query: `${req.method} ${req.originalUrl}`,
     });
-    throw invalidTokenError(server, err.description);
+    throw markAudited(invalidTokenError(server, err.description));
   }
 }
 

@@ -41,7 +41,7 @@ export function interactionNeeds(interaction: Interaction, params: RouteParams, 
   const read = READS[interaction];
   if (interaction === 'search-compartment') {
     // Routed as `:type/:id/:type`: the path names the compartment (Patient/123) and the searched type.
-    const [compartmentType, id, searched] = req.path.split('/').map(decodeURIComponent);
+    const [compartmentType, id, searched] = req.path.split('/');
     return { resourceType: searched, permissions: ['s'], instance: { resourceType: compartmentType, id }, writes: false, conditional: false };
   }
   if (interaction === 'operation' && ADMIN_OPERATIONS.has(params.operation ?? '')) {

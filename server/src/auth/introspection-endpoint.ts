@@ -32,6 +32,10 @@ async function handleIntrospection(server: AuthServer, req: Request, res: Respon
     res.status(200).json(answer);
   } catch (err) {
     if (!(err instanceof OAuthError)) throw err;
+    await server.audit.recordRefusal({
+      kind: 'introspect', subtype: 'refused', action: 'E', outcome: '4', outcomeDescription: `${err.code}: ${err.description}`,
+      agent: {}, sourceIp: clientIp(req), patients: [], entities: [],
+    });
     sendOAuthError(res, err, req);
   }
 }

@@ -12,6 +12,8 @@ export function readForm(req: Request): FormBody {
   const form: FormBody = {};
   for (const [key, value] of Object.entries(body)) {
     if (typeof value !== 'string') throw new InvalidRequest(`parameter ${key} must appear once`);
+    // PostgreSQL cannot store or compare NUL: refuse it here, naming the parameter, before any lookup.
+    if (key.includes('\0') || value.includes('\0')) throw new InvalidRequest(`parameter ${key.replace(/\0/g, '')} contains a NUL character`);
     form[key] = value;
   }
   return form;

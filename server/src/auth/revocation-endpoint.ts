@@ -32,6 +32,10 @@ async function handleRevocation(server: AuthServer, req: Request, res: Response)
     res.status(200).json({});
   } catch (err) {
     if (!(err instanceof OAuthError)) throw err;
+    await server.audit.recordRefusal({
+      kind: 'revoke', subtype: 'refused', action: 'E', outcome: '4', outcomeDescription: `${err.code}: ${err.description}`,
+      agent: {}, sourceIp: clientIp(req), patients: [], entities: [],
+    });
     sendOAuthError(res, err, req);
   }
 }

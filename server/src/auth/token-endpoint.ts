@@ -57,7 +57,8 @@ async function auditToken(
   server: AuthServer, req: Request, form: FormBody, caller: AuthenticatedClient | undefined,
   outcome: AuditOutcome, description?: string, response?: TokenResponse,
 ): Promise<void> {
-  await server.audit.record({
+  // A refusal's event never turns the OAuth error into a 500 (audit/refusal-audit.ts); a grant's must be durable.
+  await server.audit[outcome === '0' ? 'record' : 'recordRefusal']({
     kind: 'token',
     subtype: form.grant_type ?? 'unknown',
     action: 'E',

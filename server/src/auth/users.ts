@@ -1,10 +1,12 @@
 /**
  * Users who log in at the authorize endpoint: practitioners, patients and related persons, each linked to their
- * FHIR resource (fhirUser), and administrators. Passwords are scrypt hashes; repeated failures lock the account.
+ * FHIR resource (fhirUser), and administrators. Passwords are scrypt hashes; repeated failures are throttled by
+ * client address and username (login-throttle.ts), never by locking the account.
  */
 import { randomUUID } from 'node:crypto';
 import { badRequest } from '../errors';
 import type { Db } from './db';
+import { clearLoginFailures, isLoginBlocked, recordLoginFailure } from './login-throttle';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password-hash';
 
 export interface User {
@@ -66,32 +68,25 @@ export async function listUsers(db: Db): Promise<User[]> {
   return rows.map(toUser);
 }
 
-export type LoginResult = { ok: true; user: User } | { ok: false; reason: 'invalid' | 'locked' | 'disabled'; user?: User };
+export type LoginResult = { ok: true; user: User } | { ok: false; reason: 'invalid' | 'throttled' | 'disabled'; user?: User };
 
 /**
- * Checks a username and password. Unknown usernames cost the same hash as known ones. After
- * `maxFailures` consecutive failures the account is locked for `lockSeconds` (even for the right password).
+ * Checks a username and password. Unknown usernames cost the same hash as known ones. Repeated failures are
+ * throttled per (client address, username typed) and per address (login-throttle.ts), never by locking the
+ * account: a blocked attempt is refused before the password is checked, whether or not the username exists.
  */
-export async function checkLogin(db: Db, username: string, password: string, maxFailures: number, lockSeconds: number): Promise<LoginResult> {
-  const { rows } = await db.query<UserRow & { password_hash: string; locked: boolean }>(
-    `SELECT ${COLUMNS}, password_hash, coalesce(locked_until > now(), false) AS locked FROM auth_user WHERE username = $1`,
-    [username],
-  );
+export async function checkLogin(
+  db: Db, username: string, password: string, maxFailures: number, lockSeconds: number, sourceIp = 'unknown',
+): Promise<LoginResult> {
+  if (await isLoginBlocked(db, sourceIp, username)) return { ok: false, reason: 'throttled' };
+  const { rows } = await db.query<UserRow & { password_hash: string }>(`SELECT ${COLUMNS}, password_hash FROM auth_user WHERE username = $1`, [username]);
   const row = rows[0];
   const passwordOk = await verifyPassword(password, row?.password_hash ?? (await dummyPasswordHash()));
-  if (!row) return { ok: false, reason: 'invalid' };
-  const user = toUser(row);
-  if (row.locked) return { ok: false, reason: 'locked', user };
-  if (user.disabled) return { ok: false, reason: 'disabled', user };
-  if (!passwordOk) {
-    const { rows: after } = await db.query<{ locked: boolean }>(
-      `UPDATE auth_user SET failed_logins = failed_logins + 1,
-         locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(secs => $3) ELSE locked_until END
-       WHERE user_id = $1 RETURNING coalesce(locked_until > now(), false) AS locked`,
-      [user.userId, maxFailures, lockSeconds],
-    );
-    return { ok: false, reason: after[0]?.locked ? 'locked' : 'invalid', user };
+  const user = row ? toUser(row) : undefined;
+  if (!user || !passwordOk || user.disabled) {
+    await recordLoginFailure(db, sourceIp, username, { maxFailures, lockSeconds });
+    return { ok: false, reason: user?.disabled && passwordOk ? 'disabled' : 'invalid', user };
   }
-  await db.query('UPDATE auth_user SET failed_logins = 0, locked_until = NULL WHERE user_id = $1', [user.userId]);
+  await clearLoginFailures(db, sourceIp, username);
   return { ok: true, user };
 }

@@ -9,21 +9,21 @@ import { badRequest, FhirError, issue, outcome } from '../errors';
 import type { RowFilter } from '../search/sql/context';
 import type { Repository } from '../store/repository';
 import { checkBundleRules } from '../validation/check-bundle-rules';
+import { checkBundleEntries, toEntryRequest } from './bundle-entries';
 import { collectConditionalReferences, isResource, resolveConditionalReference, rewriteReferences } from './bundle-references';
-import { findConditionalTargets, parseQueryString } from './conditional';
+import { findConditionalTargets, lockConditionalWrites, parseQueryString } from './conditional';
 import { dispatch } from './router';
-import type { FhirContext, FhirRequest, FhirResponse, HttpMethod, RouteParams } from './types';
+import type { FhirContext, FhirRequest, FhirResponse, RouteParams } from './types';
 
 const ORDER: Record<string, number> = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3, HEAD: 3 };
-const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
 
 export async function processBundle(req: FhirRequest, _params: RouteParams, ctx: FhirContext): Promise<FhirResponse> {
   const bundle = req.body as Bundle;
   if (!isResource(bundle) || bundle.resourceType !== 'Bundle') throw badRequest('POST to the FHIR base takes a Bundle of type batch or transaction');
   if (bundle.type !== 'batch' && bundle.type !== 'transaction') throw badRequest(`Bundle.type must be batch or transaction, not ${bundle.type ?? '(none)'}`, ['Bundle.type']);
+  const entries = checkBundleEntries(bundle.entry);
   const bundleProblems = checkBundleRules(bundle as unknown as Record<string, unknown>, 'Bundle').filter((i) => i.severity === 'error');
   if (bundleProblems.length > 0) throw new FhirError(400, outcome(...bundleProblems));
-  const entries = bundle.entry ?? [];
   const requests = entries.map((entry, index) => toEntryRequest(entry, index, req.headers.prefer));
   const responses = bundle.type === 'transaction' ? await runTransaction(requests, entries, ctx) : await runBatch(requests, ctx);
   const result: Bundle = {
@@ -32,30 +32,6 @@ export async function processBundle(req: FhirRequest, _params: RouteParams, ctx:
     entry: responses.map((response) => toResponseEntry(response, ctx)),
   };
   return { status: 200, body: result };
-}
-
-function toEntryRequest(entry: BundleEntry, index: number, prefer: string | undefined): FhirRequest {
-  const where = [`Bundle.entry[${index}]`];
-  const method = entry.request?.method;
-  if (!method || !METHODS.has(method)) throw badRequest(`Entry ${index}: request.method is missing or invalid`, where);
-  const url = entry.request?.url;
-  if (!url) throw badRequest(`Entry ${index}: request.url is missing`, where);
-  const [path, queryString] = url.replace(/^\//, '').split('?', 2);
-  if (path === '' && method === 'POST') throw badRequest(`Entry ${index}: nested batch/transaction Bundles are not allowed`, where);
-  return {
-    method: method as HttpMethod,
-    path,
-    query: queryString ? parseQueryString(queryString) : {},
-    body: entry.resource,
-    headers: {
-      ifMatch: entry.request?.ifMatch,
-      ifNoneMatch: entry.request?.ifNoneMatch,
-      ifModifiedSince: entry.request?.ifModifiedSince,
-      ifNoneExist: entry.request?.ifNoneExist,
-      prefer,
-      contentType: (entry.resource as { contentType?: string } | undefined)?.contentType,
-    },
-  };
 }
 
 async function runBatch(requests: FhirRequest[], ctx: FhirContext): Promise<FhirResponse[]> {
@@ -74,6 +50,7 @@ async function runBatch(requests: FhirRequest[], ctx: FhirContext): Promise<Fhir
 async function runTransaction(requests: FhirRequest[], entries: BundleEntry[], ctx: FhirContext): Promise<FhirResponse[]> {
   return ctx.repo.transaction(async (tx) => {
     const txCtx = { ...ctx, repo: tx };
+    await lockConditionalWrites(tx, conditionalWriteTypes(requests)); // all of them, sorted, before any row lock
     // Criteria resolve only to resources the caller may see (ctx.searchRowFilter): others must look absent.
     const mapping = await assignIds(tx, requests, entries, ctx.searchRowFilter);
     await addConditionalReferences(tx, requests, mapping, ctx.searchRowFilter);
@@ -89,6 +66,14 @@ async function runTransaction(requests: FhirRequest[], entries: BundleEntry[], c
     }
     return responses;
   });
+}
+
+/** The types this transaction writes conditionally: POST with If-None-Exist, and PUT/PATCH/DELETE by criteria. */
+function conditionalWriteTypes(requests: FhirRequest[]): string[] {
+  const conditional = (r: FhirRequest) => (r.method === 'POST'
+    ? Boolean(r.headers.ifNoneExist)
+    : ['PUT', 'PATCH', 'DELETE'].includes(r.method) && !r.path.includes('/') && Object.keys(r.query).length > 0);
+  return requests.filter(conditional).map((r) => r.path).filter((type) => /^[A-Z][A-Za-z]{0,63}$/.test(type));
 }
 
 /** Gives each POST its id up front and maps every fullUrl to `Type/id`, so references can be rewritten first. */

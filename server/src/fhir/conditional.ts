@@ -1,17 +1,23 @@
 /**
- * Finding the target of a conditional create/update/delete/patch. The search runs under an advisory lock on the
- * (type, criteria) pair for the rest of the transaction, so concurrent identical conditional writes never duplicate.
+ * Finding the target of a conditional create/update/delete/patch. The search runs under a transaction-scoped
+ * advisory lock on the resource TYPE, held until the write commits: two conditional writes whose criteria could
+ * match the same resource (`identifier=X` and `identifier=X&name=Y`) serialise whatever their criteria, in every
+ * process on the database, and the second one's search (READ COMMITTED: a fresh snapshot per statement) sees what
+ * the first committed. A lock per criteria string could not know which criteria overlap. Transaction-scoped locks
+ * work through PgBouncer in transaction mode. The cost: conditional writes of one type run one at a time.
  */
 import { badRequest } from '../errors';
 import { findConditionalMatches } from '../search/execute-search';
 import { parseSearchQuery } from '../search/parse-search';
 import type { RowFilter } from '../search/sql/context';
 import type { Repository, StoredVersion } from '../store/repository';
+import { checkParameterText } from './request-text';
 
 export function parseQueryString(text: string): Record<string, string[]> {
   const query: Record<string, string[]> = {};
   const queryPart = text.includes('?') ? text.slice(text.indexOf('?') + 1) : text;
   for (const [key, value] of new URLSearchParams(queryPart)) (query[key] ??= []).push(value);
+  checkParameterText(query);
   return query;
 }
 
@@ -31,7 +37,15 @@ export async function findConditionalTargets(
     throw badRequest(`Conditional criteria use unknown or unsupported parameter(s): ${request.unknown.join(', ')}`);
   }
   if (request.filters.length === 0) throw badRequest('Conditional interaction needs search criteria');
-  const key = Object.keys(query).sort().map((k) => `${k}=${[...query[k]].sort().join('&')}`).join('&');
-  await repo.lock(`${resourceType}?${key}`);
+  await lockConditionalWrites(repo, [resourceType]);
   return findConditionalMatches(repo, request, 2, { rowFilter });
+}
+
+/**
+ * Takes the conditional-write locks of these types for the rest of the transaction, in one fixed (sorted) order so
+ * that a transaction Bundle locking several types up front cannot deadlock with another. Re-taking one it already
+ * holds is free.
+ */
+export async function lockConditionalWrites(repo: Repository, resourceTypes: string[]): Promise<void> {
+  for (const type of [...new Set(resourceTypes)].sort()) await repo.lock(`conditional-write:${type}`);
 }

@@ -15,8 +15,9 @@ export async function readResource(req: FhirRequest, params: RouteParams, ctx: F
 export async function vreadResource(req: FhirRequest, params: RouteParams, ctx: FhirContext): Promise<FhirResponse> {
   const resourceType = assertResourceType(params.resourceType);
   const id = assertValidId(params.id);
-  const versionId = Number(params.versionId);
-  if (!Number.isInteger(versionId) || versionId < 1) throw notFound(`${resourceType}/${id}/_history/${params.versionId} not found`);
+  // Versions are positive PostgreSQL integers: `1e10`, `99999999999` or `0x1` name no version (and must not reach SQL).
+  const versionId = /^\d{1,9}$/.test(params.versionId ?? '') ? Number(params.versionId) : 0;
+  if (versionId < 1) throw notFound(`${resourceType}/${id}/_history/${params.versionId} not found`);
   const version = await ctx.repo.readVersion(resourceType, id, versionId);
   if (!version) throw notFound(`${resourceType}/${id}/_history/${versionId} not found`);
   requireLive(version, resourceType, id);

@@ -5,6 +5,7 @@
 import { guardedDispatch } from '../auth/fhir-access-guard';
 import { methodNotAllowed, notFound } from '../errors';
 import { applyPreferReturn } from './prefer';
+import { checkParameterText } from './request-text';
 import type { FhirContext, FhirRequest, FhirResponse, Handler, HttpMethod, Interaction, Route, RouteParams } from './types';
 
 export type { Route } from './types';
@@ -45,7 +46,7 @@ function matchSegments(pattern: string[], segments: string[]): RouteParams | und
   const params: RouteParams = {};
   for (let i = 0; i < pattern.length; i++) {
     const p = pattern[i];
-    const s = decodeURIComponent(segments[i]);
+    const s = segments[i]; // decoded once, when the request was made (fhir/request-text.ts)
     if (p === ':type') {
       if (!/^[A-Z]/.test(s)) return undefined;
       params.resourceType = s;
@@ -64,6 +65,7 @@ function matchSegments(pattern: string[], segments: string[]): RouteParams | und
 
 /** Runs one request through the route table: the same path for HTTP requests and Bundle entries. */
 export async function dispatch(req: FhirRequest, ctx: FhirContext): Promise<FhirResponse> {
+  checkParameterText(req.query);
   const { route, params } = matchRoute(req.method, req.path);
   const response = await guardedDispatch(route, params, req, ctx); // scopes, row access and audit: auth/fhir-access-guard.ts
   return WRITE_INTERACTIONS.has(route.interaction) ? applyPreferReturn(response, req.headers.prefer) : response;

@@ -31,7 +31,7 @@ export async function searchSystem(req: FhirRequest, _params: RouteParams, ctx: 
  * segments never match it); the compartment type is therefore read from the path's first segment.
  */
 export async function searchCompartment(req: FhirRequest, _params: RouteParams, ctx: FhirContext): Promise<FhirResponse> {
-  const [compartmentType, rawId, rawType] = req.path.split('/').map(decodeURIComponent);
+  const [compartmentType, rawId, rawType] = req.path.split('/');
   if (!SUPPORTED_COMPARTMENTS.includes(compartmentType)) {
     throw badRequest(`Compartment search is supported for ${SUPPORTED_COMPARTMENTS.join(', ')}, not ${compartmentType}`);
   }

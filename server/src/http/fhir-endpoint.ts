@@ -2,9 +2,11 @@
 import express, { Request, Response, Router } from 'express';
 import type { AccessContext } from '../auth/access-context';
 import { dispatch } from '../fhir/router';
+import { decodeFhirPath } from '../fhir/request-text';
 import type { FhirContext, FhirRequest, HttpMethod } from '../fhir/types';
 import type { Repository } from '../store/repository';
 import { checkAcceptable, checkRequestContentType, isJsonBodyType } from './content-negotiation';
+import { checkParsedJson } from '../json-limits';
 import { requestIdOf } from './request-id';
 import { writeFhirResponse } from './response-writer';
 
@@ -25,6 +27,7 @@ export function fhirEndpoint(options: FhirEndpointOptions): Router {
   });
   router.use(express.json({ type: (req) => isJsonBodyType(req.headers['content-type']), limit: options.bodyLimit, strict: false }));
   router.use(express.urlencoded({ extended: false, limit: options.bodyLimit }));
+  router.use((req, res, next) => (isJsonBodyType(req.headers['content-type']) ? checkParsedJson(req, res, next) : next()));
   router.all('/{*path}', (req, res, next) => {
     handle(req, res, options).catch(next);
   });
@@ -69,7 +72,7 @@ export function toFhirRequest(req: Request): FhirRequest {
   }
   return {
     method: req.method.toUpperCase() as HttpMethod,
-    path: decodeURI(req.path).replace(/^\/+|\/+$/g, ''),
+    path: decodeFhirPath(req.path),
     query,
     body,
     headers: {

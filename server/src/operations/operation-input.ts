@@ -7,6 +7,7 @@ import type {
 } from '@medplum/fhirtypes';
 import { badRequest } from '../errors';
 import type { FhirRequest } from '../fhir/types';
+import { checkParametersShape } from './parameters-shape';
 
 const INSTANT_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const INTEGER_TYPES = new Set(['integer', 'positiveInt', 'unsignedInt']);
@@ -134,6 +135,7 @@ function fromBody(body: unknown, definition: OperationDefinition, bodyParameter:
     if (!Array.isArray(parameters) || parameters.some((p) => typeof p?.name !== 'string')) {
       throw badRequest('Every Parameters.parameter needs a name', ['Parameters.parameter']);
     }
+    checkParametersShape(resource as Parameters);
     return parameters;
   }
   if (bodyParameter) return [{ name: bodyParameter, resource }];

@@ -45,7 +45,7 @@ export function compileFastPath(resourceType: string, expression: string): FastE
     for (const path of paths) {
       const values = walk(resource, path);
       if (!values) return undefined;
-      results.push(...values);
+      for (const value of values) results.push(value); // not push(...values): a huge array would overflow the call stack
     }
     return paths.length > 1 ? withoutDuplicates(results) : results;
   };

@@ -107,8 +107,9 @@ function parseValue(code: string, type: ParamFilter['type'], modifier: string | 
   }
 }
 
+/** A decimal PostgreSQL's numeric reads as the same number: no hex/binary forms, at most 100 characters, |exponent| < 1000. */
 export function isDecimal(text: string): boolean {
-  return /^[-+]?(\d+(\.\d+)?|\.\d+)([eE][-+]?\d+)?$/.test(text);
+  return text.length <= 100 && /^[-+]?(\d+(\.\d+)?|\.\d+)([eE][-+]?\d{1,3})?$/.test(text);
 }
 
 export function splitPrefix(value: string): { prefix?: Prefix; raw: string } {

@@ -6,7 +6,10 @@ import { isResourceType } from '@medplum/core';
 import { badRequest } from '../errors';
 import { isRowParam, lookupParam, parseFilter } from './parse-filter';
 import { getSearchParam } from './registry';
-import { DEFAULT_COUNT, IncludeTarget, MAX_COUNT, SearchRequest, SortRule } from './search-request';
+import {
+  DEFAULT_COUNT, IncludeTarget, MAX_COUNT, MAX_FILTERS, MAX_INCLUDE_PARAMS, MAX_SORT_KEYS, MAX_VALUES_PER_FILTER, SearchFilter,
+  SearchRequest, SortRule,
+} from './search-request';
 
 export interface ParseOptions {
   /** Our FHIR base URL (absolute references to it are local). */
@@ -36,7 +39,24 @@ export function parseSearchQuery(resourceType: string, query: Record<string, str
       else if (reason !== '') reportUnknown(request, name, reason);
     }
   }
+  checkSearchLimits(request);
   return request;
+}
+
+/** A search costs SQL in proportion to what it asks: bounded here, with the limit named (docs/operations.md). */
+function checkSearchLimits(request: SearchRequest): void {
+  if (request.sort.length > MAX_SORT_KEYS) throw badRequest(`_sort has ${request.sort.length} keys; at most ${MAX_SORT_KEYS} are allowed`, ['_sort']);
+  const includes = request.include.length + request.revinclude.length;
+  if (includes > MAX_INCLUDE_PARAMS) throw badRequest(`${includes} _include/_revinclude values; at most ${MAX_INCLUDE_PARAMS} are allowed in one search`, ['_include']);
+  if (request.filters.length > MAX_FILTERS) throw badRequest(`${request.filters.length} search parameters; at most ${MAX_FILTERS} are allowed in one search`);
+  for (const filter of request.filters) {
+    const { code, values } = innermost(filter);
+    if (values > MAX_VALUES_PER_FILTER) throw badRequest(`${code} has ${values} values; at most ${MAX_VALUES_PER_FILTER} are allowed in one parameter`, [code]);
+  }
+}
+
+function innermost(filter: SearchFilter): { code: string; values: number } {
+  return filter.kind === 'param' ? { code: filter.code, values: filter.values.length } : innermost(filter.next);
 }
 
 /** The types whose parameters a filter may use: the searched type, the `_type` list, or (all types) Resource. */

@@ -92,3 +92,10 @@ export const MAX_INCLUDES = 1000;
 export const MAX_INCLUDE_ITERATIONS = 3;
 /** Chains longer than this are refused. */
 export const MAX_CHAIN_DEPTH = 3;
+/** Keys in `_sort` (each adds a join and a sort column). */
+export const MAX_SORT_KEYS = 8;
+/** `_include` and `_revinclude` values in one search (each is a query per page). */
+export const MAX_INCLUDE_PARAMS = 20;
+/** Search parameters (filters) in one search, and values OR-ed in one parameter: each becomes SQL. */
+export const MAX_FILTERS = 64;
+export const MAX_VALUES_PER_FILTER = 1000;

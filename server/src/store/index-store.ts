@@ -1,8 +1,10 @@
 /**
  * The search-index rows of one resource as data-modifying statements (for WITH … clauses), so the repository can
  * write a resource, its history row and all its index rows in one round trip. All statements of one WITH share a
- * snapshot, so deleting the old rows and inserting the new ones in the same statement is safe.
+ * snapshot, so deleting the old rows and inserting the new ones in the same statement is safe. Long texts are
+ * written in their bounded index form (index-keys.ts), which the search side computes the same way.
  */
+import { indexKey, indexPrefix } from './index-keys';
 import { IndexRows } from './index-rows';
 import { join, raw, Sql, sql } from './sql';
 
@@ -33,19 +35,23 @@ const instant = <T>(name: string, pick: (row: T) => unknown): Column<T> => ({ na
 
 type Rows = IndexRows;
 const COLUMNS: { [K in Exclude<keyof Rows, 'present'>]: { table: string; columns: Column<Rows[K][number]>[] } } = {
-  string: { table: 'idx_string', columns: [text('param', (r) => r.param), text('value_norm', (r) => r.valueNorm), text('value_exact', (r) => r.valueExact), grp] },
-  token: { table: 'idx_token', columns: [text('param', (r) => r.param), text('system', (r) => r.system), text('code', (r) => r.code), text('text_norm', (r) => r.textNorm), grp] },
+  string: { table: 'idx_string', columns: [text('param', (r) => r.param), text('value_norm', (r) => indexPrefix(r.valueNorm)), text('value_exact', (r) => r.valueExact), grp] },
+  token: {
+    table: 'idx_token',
+    columns: [text('param', (r) => r.param), text('system', (r) => indexKey(r.system)), text('code', (r) => indexKey(r.code)), text('text_norm', (r) => r.textNorm), grp],
+  },
   date: { table: 'idx_date', columns: [text('param', (r) => r.param), instant('low', (r) => r.low), instant('high', (r) => r.high), grp] },
   number: { table: 'idx_number', columns: [text('param', (r) => r.param), numeric('value', (r) => r.value), numeric('low', (r) => r.low), numeric('high', (r) => r.high), grp] },
   quantity: {
     table: 'idx_quantity',
-    columns: [text('param', (r) => r.param), text('system', (r) => r.system), text('code', (r) => r.code), text('unit', (r) => r.unit),
+    columns: [text('param', (r) => r.param), text('system', (r) => indexKey(r.system)), text('code', (r) => indexKey(r.code)), text('unit', (r) => indexKey(r.unit)),
       numeric('value', (r) => r.value), numeric('low', (r) => r.low), numeric('high', (r) => r.high), grp],
   },
-  uri: { table: 'idx_uri', columns: [text('param', (r) => r.param), text('value', (r) => r.value), grp] },
+  uri: { table: 'idx_uri', columns: [text('param', (r) => r.param), text('value', (r) => indexKey(r.value)), grp] },
   reference: {
     table: 'idx_reference',
-    columns: [text('param', (r) => r.param), text('target_type', (r) => r.targetType), text('target_id', (r) => r.targetId), text('target_url', (r) => r.targetUrl), grp],
+    columns: [text('param', (r) => r.param), text('target_type', (r) => indexKey(r.targetType)), text('target_id', (r) => indexKey(r.targetId)),
+      text('target_url', (r) => indexKey(r.targetUrl)), grp],
   },
 };
 

@@ -1,5 +1,7 @@
 /** The pg connection pool, configured once for the whole server. */
-import { Pool, types } from 'pg';
+import { Pool, PoolClient, types } from 'pg';
+import { badRequest } from '../errors';
+import { DatabaseWatchdog } from './db-watchdog';
 
 // bigint (res_id, seq, counts) stays a string: JavaScript numbers cannot hold every int8.
 types.setTypeParser(types.builtins.INT8, (value) => value);
@@ -11,6 +13,57 @@ export function createPool(connectionString: string, max = 20): Pool {
   // A connection that drops (database restart, admin kill) must not crash the process: an idle client is replaced
   // by the pool, and a checked-out one fails its query, which the request turns into an OperationOutcome.
   pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  // A frozen database (it accepts connections but never answers) is told from a slow query and answered with a 503
+  // within seconds, instead of after the connect or statement timeout (db-watchdog.ts).
+  const watchdog = new DatabaseWatchdog(pool, { connectionString, application_name: 'iop-fhir-watchdog' });
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    refuseUnstorableValues(client);
+    watchdog.watch(client);
+  });
+  refuseUnstorableValues(pool);
+  failFastWhileFrozen(pool, watchdog);
   return pool;
+}
+
+/** While the watchdog finds the database frozen, asking for a connection fails at once (503) instead of waiting. */
+function failFastWhileFrozen(pool: Pool, watchdog: DatabaseWatchdog): void {
+  const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
+  (pool as unknown as { connect: (...args: unknown[]) => unknown }).connect = (...args: unknown[]) => {
+    if (!watchdog.isFrozen) return connect(...args);
+    const callback = args.find((arg) => typeof arg === 'function') as ((err: Error) => void) | undefined;
+    if (callback) {
+      setImmediate(() => callback(watchdog.frozenError()));
+      return undefined;
+    }
+    return Promise.reject(watchdog.frozenError());
+  };
+}
+
+/**
+ * The last line of defence for text PostgreSQL cannot take: a NUL character in a bound string fails inside the
+ * server with "invalid byte sequence" (a 500). Every request layer checks its own input and names the parameter;
+ * whatever slips past them is refused here, before the statement is sent, as a 400.
+ */
+function refuseUnstorableValues(target: Pool | PoolClient): void {
+  const query = target.query.bind(target) as (...args: unknown[]) => unknown;
+  (target as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    const [config, values] = args;
+    const bound = Array.isArray(values) ? values : (config as { values?: unknown } | null)?.values;
+    if (Array.isArray(bound) && bound.some(holdsNul)) {
+      const err = badRequest('A value in the request contains a NUL character (\\u0000), which cannot be stored or searched');
+      const callback = args.find((arg) => typeof arg === 'function') as ((err: Error) => void) | undefined;
+      if (callback) {
+        setImmediate(() => callback(err));
+        return undefined;
+      }
+      return Promise.reject(err);
+    }
+    return query(...args);
+  };
+}
+
+function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\0');
+  return Array.isArray(value) && value.some((item) => typeof item === 'string' && item.includes('\0'));
 }

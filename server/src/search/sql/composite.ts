@@ -4,7 +4,7 @@
  */
 import { badRequest } from '../../errors';
 import { raw, Sql, sql } from '../../store/sql';
-import { splitPrefix } from '../parse-filter';
+import { isDecimal, splitPrefix } from '../parse-filter';
 import type { CompositeComponent, RegisteredParam } from '../registry';
 import type { ParamFilter, SearchValue } from '../search-request';
 import { splitUnescaped } from '../values';
@@ -44,7 +44,7 @@ function compositeValueMatch(ctx: BuildContext, scope: Scope, code: string, comp
     from.push(sql`JOIN ${raw(tableOf(component))} ${raw(alias)} ON ${col(alias, 'res_id')} = ${col(aliases[0], 'res_id')}
       AND ${col(alias, 'grp')} = ${col(aliases[0], 'grp')} AND ${col(alias, 'param')} = ${component.code}`);
   });
-  components.forEach((component, i) => where.push(componentMatch(ctx, component, aliases[i], parts[i])));
+  components.forEach((component, i) => where.push(componentMatch(ctx, code, component, aliases[i], parts[i])));
   return sql`EXISTS (SELECT 1 FROM ${from.reduce((a, b) => sql`${a} ${b}`)} WHERE ${where.reduce((a, b) => sql`${a} AND ${b}`)})`;
 }
 
@@ -54,9 +54,12 @@ function tableOf(component: CompositeComponent): IndexTable {
   return table;
 }
 
-function componentMatch(ctx: BuildContext, component: CompositeComponent, alias: string, text: string): Sql {
+function componentMatch(ctx: BuildContext, code: string, component: CompositeComponent, alias: string, text: string): Sql {
   const ordered = component.type === 'date' || component.type === 'number' || component.type === 'quantity';
   const value: SearchValue = ordered ? splitPrefix(text) : { raw: text };
+  if ((component.type === 'number' || component.type === 'quantity') && !isDecimal(splitUnescaped(value.raw, '|')[0])) {
+    throw badRequest(`Invalid ${component.type} in ${code} (component ${component.code}): ${JSON.stringify(text.slice(0, 100))}`, [code]);
+  }
   switch (component.type) {
     case 'token': return tokenValueMatch(alias, value);
     case 'string': return stringValueMatch(alias, value);

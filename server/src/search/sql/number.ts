@@ -4,8 +4,10 @@
  * system is given). Units are compared as written: no UCUM conversion.
  */
 import { badRequest } from '../../errors';
+import { indexKey } from '../../store/index-keys';
 import { Sql, sql } from '../../store/sql';
 import type { ParamFilter, SearchValue } from '../search-request';
+import { isDecimal } from '../parse-filter';
 import { splitUnescaped, unescapeValue } from '../values';
 import { BuildContext, col, indexExists, orOf, Scope } from './context';
 
@@ -22,7 +24,8 @@ export function numberValueMatch(n: string, value: SearchValue): Sql {
 }
 
 export function quantityValueMatch(q: string, value: SearchValue): Sql {
-  const [number, system, code] = splitUnescaped(value.raw, '|').map(unescapeValue);
+  const [number, ...unit] = splitUnescaped(value.raw, '|').map(unescapeValue);
+  const [system, code] = unit.map((text) => indexKey(text)); // as the index stores them (store/index-keys.ts)
   const comparison = compareRange(col(q, 'low'), col(q, 'high'), value.prefix ?? 'eq', number);
   if (system === undefined) return comparison;
   if (code === undefined || code === '') {
@@ -38,7 +41,8 @@ export function quantityValueMatch(q: string, value: SearchValue): Sql {
  * (JavaScript floats would lose the last digit of values like 178.69452709041775).
  */
 export function precisionRange(text: string): { lo: Sql; hi: Sql } {
-  if (!Number.isFinite(Number(text))) throw badRequest(`Invalid number in search: ${text}`);
+  // The one place a search number becomes SQL: refuse what numeric would not read (0x10, 1e99999) with a 400.
+  if (!isDecimal(text) || !Number.isFinite(Number(text))) throw badRequest(`Invalid number in search: ${JSON.stringify(text.slice(0, 100))}`);
   const [mantissa, exponent = '0'] = text.toLowerCase().split('e');
   const decimals = (mantissa.includes('.') ? mantissa.split('.')[1].length : 0) - Number(exponent);
   const half = `5e${-(decimals + 1)}`;

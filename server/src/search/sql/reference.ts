@@ -3,6 +3,7 @@
  * canonicals (`url` or `url|version`), `:Type`, and `:identifier` (a token over Reference.identifier).
  * Local references are stored as (target_type, target_id) with no URL.
  */
+import { indexKey } from '../../store/index-keys';
 import { Sql, sql } from '../../store/sql';
 import type { ParamFilter, SearchValue } from '../search-request';
 import { unescapeValue } from '../values';
@@ -22,7 +23,7 @@ export function referenceCondition(ctx: BuildContext, scope: Scope, filter: Para
 export function referenceValueMatch(ctx: BuildContext, f: string, value: SearchValue, typeModifier?: string): Sql {
   const reference = unescapeValue(value.raw);
   const local = LOCAL.exec(reference);
-  if (!local) return sql`${col(f, 'target_url')} = ${reference}`;
+  if (!local) return sql`${col(f, 'target_url')} = ${indexKey(reference)}`;
   const [, type, id] = local;
   if (type && typeModifier && type !== typeModifier) return sql`FALSE`;
   const targetType = type ?? typeModifier;

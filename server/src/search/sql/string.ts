@@ -3,6 +3,7 @@
  * (lower case, accents removed) on both sides; :exact compares the value as written.
  */
 import { badRequest } from '../../errors';
+import { indexPrefix } from '../../store/index-keys';
 import { Sql, sql } from '../../store/sql';
 import { normalizeString } from '../normalize';
 import type { ParamFilter, SearchValue } from '../search-request';
@@ -17,9 +18,9 @@ export function stringValueMatch(s: string, value: SearchValue, modifier?: strin
   const text = unescapeValue(value.raw);
   switch (modifier) {
     case undefined:
-      return sql`${col(s, 'value_norm')} LIKE ${escapeLike(normalizeString(text)) + '%'}`;
+      return sql`${col(s, 'value_norm')} LIKE ${escapeLike(indexPrefix(normalizeString(text))) + '%'}`;
     case 'contains':
-      return sql`${col(s, 'value_norm')} LIKE ${'%' + escapeLike(normalizeString(text)) + '%'}`;
+      return sql`${col(s, 'value_norm')} LIKE ${'%' + escapeLike(indexPrefix(normalizeString(text))) + '%'}`;
     case 'exact':
       return sql`${col(s, 'value_exact')} = ${text}`;
     default:

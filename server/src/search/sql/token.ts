@@ -4,6 +4,7 @@
  * exactly (case-sensitive), as the spec asks unless a code system says otherwise.
  */
 import { badRequest } from '../../errors';
+import { indexKey } from '../../store/index-keys';
 import { Sql, sql } from '../../store/sql';
 import type { ParamFilter, SearchValue } from '../search-request';
 import type { CodeSet } from '../terminology/code-set';
@@ -38,12 +39,17 @@ export function tokenCondition(ctx: BuildContext, scope: Scope, filter: ParamFil
 
 /** One value against the token row `t` (also used for composite components and `:identifier`). */
 export function tokenValueMatch(t: string, value: SearchValue): Sql {
-  const { system, code } = splitSystem(value.raw);
+  const { system, code } = indexKeys(splitSystem(value.raw));
   if (system === undefined) return sql`${col(t, 'code')} = ${code}`;
   if (system === '' && code === '') throw badRequest('A token value of "|" matches nothing: give a system, a code or both');
   if (system === '') return sql`(${col(t, 'code')} = ${code} AND ${col(t, 'system')} IS NULL)`;
   if (code === '') return sql`${col(t, 'system')} = ${system}`;
   return sql`(${col(t, 'code')} = ${code} AND ${col(t, 'system')} = ${system})`;
+}
+
+/** System and code as the index stores them (store/index-keys.ts). */
+function indexKeys({ system, code }: { system?: string; code: string }): { system?: string; code: string } {
+  return { system: system === undefined ? undefined : indexKey(system), code: indexKey(code) };
 }
 
 /** :text — the display/text of the code, with string semantics: starts with, per word, case/accent-insensitive. */
@@ -54,7 +60,7 @@ function textMatch(t: string, value: SearchValue): Sql {
 
 /** :of-type — `typeSystem|typeCode|value`, indexed as system = typeSystem, code = "typeCode|value". */
 function ofTypeMatch(t: string, value: SearchValue): Sql {
-  const { system, code } = splitSystem(value.raw);
+  const { system, code } = indexKeys(splitSystem(value.raw));
   if (system === undefined || !code.includes('|')) throw badRequest(`:of-type takes system|code|value, not "${value.raw}"`);
   return system === '' ? sql`${col(t, 'code')} = ${code}` : sql`(${col(t, 'code')} = ${code} AND ${col(t, 'system')} = ${system})`;
 }
@@ -70,7 +76,7 @@ export function codeSetMatch(t: string, set: CodeSet): Sql {
   const parts: Sql[] = [];
   for (const [system, codes] of set.codes) {
     const systemCondition = system === '' ? sql`${col(t, 'system')} IS NULL` : sql`${col(t, 'system')} = ${system}`;
-    parts.push(sql`(${systemCondition} AND ${col(t, 'code')} = ANY(${[...codes]}::text[]))`);
+    parts.push(sql`(${systemCondition} AND ${col(t, 'code')} = ANY(${[...codes].map(indexKey)}::text[]))`);
   }
   for (const system of set.wholeSystems) {
     const excluded = [...(set.excluded.get(system) ?? [])];
@@ -84,7 +90,7 @@ export function codeSetMatch(t: string, set: CodeSet): Sql {
 /** :below — the code or any descendant; :above — the code or any ancestor (from the CodeSystem on this server). */
 function hierarchyMatch(ctx: BuildContext, t: string, value: SearchValue, direction: 'above' | 'below'): Sql {
   const { system, code } = splitSystem(value.raw);
-  if (!system) return sql`${col(t, 'code')} = ${code}`;
+  if (!system) return sql`${col(t, 'code')} = ${indexKey(code)}`;
   const codes = ctx.terminology.hierarchy(system, code, direction) ?? [code];
-  return sql`(${col(t, 'system')} = ${system} AND ${col(t, 'code')} = ANY(${codes}::text[]))`;
+  return sql`(${col(t, 'system')} = ${indexKey(system)} AND ${col(t, 'code')} = ANY(${codes.map(indexKey)}::text[]))`;
 }

@@ -3,6 +3,7 @@
  * URI is the search value or one of its parent paths (so both are index lookups, not scans).
  */
 import { badRequest } from '../../errors';
+import { indexKey } from '../../store/index-keys';
 import { Sql, sql } from '../../store/sql';
 import type { ParamFilter, SearchValue } from '../search-request';
 import { unescapeValue } from '../values';
@@ -16,11 +17,11 @@ export function uriValueMatch(u: string, value: SearchValue, modifier?: string):
   const uri = unescapeValue(value.raw);
   switch (modifier) {
     case undefined:
-      return sql`${col(u, 'value')} = ${uri}`;
+      return sql`${col(u, 'value')} = ${indexKey(uri)}`;
     case 'below':
-      return sql`(${col(u, 'value')} = ${uri} OR ${col(u, 'value')} LIKE ${escapeLike(uri.replace(/\/$/, '')) + '/%'})`;
+      return sql`(${col(u, 'value')} = ${indexKey(uri)} OR ${col(u, 'value')} LIKE ${escapeLike(uri.replace(/\/$/, '')) + '/%'})`;
     case 'above':
-      return sql`${col(u, 'value')} = ANY(${parentPaths(uri)}::text[])`;
+      return sql`${col(u, 'value')} = ANY(${parentPaths(uri).map(indexKey)}::text[])`;
     default:
       throw badRequest(`Modifier :${modifier} is not supported on uri parameters`);
   }
