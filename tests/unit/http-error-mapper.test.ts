@@ -15,6 +15,7 @@ test.each([
   ['ECONNRESET', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })],
   ['pool exhausted', new Error('timeout exceeded when trying to connect')],
   ['terminated mid-query', new Error('Connection terminated unexpectedly')],
+  ['frozen (store/db-watchdog.ts)', new Error('Connection terminated: the database is not answering')],
 ])('%s is a 503 with Retry-After', (_name, err) => {
   const mapped = mapError(err, 'req-1');
   expect(mapped.status).toBe(503);
@@ -29,4 +30,12 @@ test('an unknown error is a 500 carrying only the request id', () => {
   expect(mapped.internal).toBe(true);
   expect(JSON.stringify(mapped.outcome)).not.toContain('secret');
   expect(JSON.stringify(mapped.outcome)).toContain('req-2');
+});
+
+test('a router that cannot decode a path is a 400; too many form parameters a 413 naming the limit', () => {
+  const uri = Object.assign(new URIError("Failed to decode param '%zz'"), { status: 400 });
+  expect([mapError(uri, 'r').status, mapError(uri, 'r').internal]).toEqual([400, false]);
+  const many = Object.assign(new Error('too many parameters'), { status: 413, expose: true, type: 'parameters.too.many' });
+  expect(mapError(many, 'r').status).toBe(413);
+  expect(mapError(many, 'r').outcome.issue[0].diagnostics).toMatch(/1,000/);
 });

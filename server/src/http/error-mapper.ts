@@ -25,6 +25,8 @@ export function mapError(err: unknown, requestId: string): MappedError {
   if (isDatabaseUnavailable(err)) {
     return { status: 503, outcome: outcome(issue('error', 'transient', `The database is unavailable; retry shortly (request id ${requestId})`)), headers: RETRY, internal: false };
   }
+  // A router that could not decode a path parameter (url-guard.ts refuses these first; this is the backstop).
+  if (err instanceof URIError) return { status: 400, outcome: outcome(issue('error', 'invalid', 'Malformed percent-encoding in the URL')), headers: {}, internal: false };
   return {
     status: 500,
     outcome: outcome(issue('fatal', 'exception', `Internal server error (request id ${requestId})`)),
@@ -75,6 +77,8 @@ function asHttpError(err: unknown): { status: number; outcome: OperationOutcome 
       return { status: 400, outcome: outcome(issue('error', 'structure', 'Malformed JSON in the request body')) };
     case 'entity.too.large':
       return { status: 413, outcome: outcome(issue('error', 'too-costly', 'Request body is larger than the server accepts')) };
+    case 'parameters.too.many':
+      return { status: 413, outcome: outcome(issue('error', 'too-costly', 'More form parameters than the server accepts (1,000)')) };
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return { status: 415, outcome: outcome(issue('error', 'not-supported', 'Unsupported request body encoding or charset')) };
