@@ -2,8 +2,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Pool } from 'pg';
+import { SERVER_SOURCE_DIR } from '../repo-root';
 
-const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
+const MIGRATIONS_DIR = path.join(SERVER_SOURCE_DIR, 'store', 'migrations');
 const MIGRATION_LOCK = 72_011_001;
 
 export function listMigrations(): { name: string; sql: string }[] {
