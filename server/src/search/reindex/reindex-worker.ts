@@ -1,10 +1,9 @@
 /**
- * The reindex worker: in every server process, a loop that picks up search parameters other processes added and
- * runs reindex batches until no job is open, then waits. Jobs live in PostgreSQL, so any process can finish a job
- * another one started, and a restart resumes it.
+ * The reindex worker: a loop in a server process that runs reindex batches until no job is open, then waits. Jobs
+ * live in PostgreSQL, so any process can finish a job another one started, and a restart resumes it. (The search
+ * parameters other processes add reach this one by notification, param-sync.ts, not by this loop.)
  */
 import type { Repository } from '../../store/repository';
-import { syncSearchParameters } from './param-sync';
 import { DEFAULT_BATCH_SIZE, recordReindexFailure, runReindexBatch } from './reindex-job';
 
 export interface ReindexWorkerOptions {
@@ -29,10 +28,7 @@ export function startReindexWorker(repo: Repository, options: ReindexWorkerOptio
   let running: Promise<void> = Promise.resolve();
 
   /** One batch; true when there was work (so the next round starts at once). */
-  const round = async (): Promise<boolean> => {
-    await syncSearchParameters(repo);
-    return (await runReindexBatch(repo, options.batchSize ?? DEFAULT_BATCH_SIZE)) !== undefined;
-  };
+  const round = async (): Promise<boolean> => (await runReindexBatch(repo, options.batchSize ?? DEFAULT_BATCH_SIZE)) !== undefined;
   const schedule = (delay: number) => {
     // unref: an idle worker never keeps the process alive on its own
     if (!stopped && !draining) timer = setTimeout(loop, delay).unref();
