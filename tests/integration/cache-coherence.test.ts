@@ -2,7 +2,8 @@
  * Two server processes on one database behave as one: process A is this test's server, process B a real server
  * process started on the same database (`server/src/main.ts`, WORKERS=1). What one process changes through its
  * caches' notifications takes effect on the other within one second (polled, never slept): a PUT of a billing
- * ConceptMap, a new SearchParameter, a revoked token, a disabled client. A revoked token passes on the other
+ * ConceptMap, a new SearchParameter (searched, indexed, listed in the CapabilityStatement), a revoked token, a
+ * disabled client. A revoked token passes on the other
  * process at most until the notification arrives there, never after, and never on the revoking process. A lost
  * listening connection (its backend terminated) is followed by a full reload: what changed meanwhile without a
  * notification is picked up.
@@ -106,8 +107,12 @@ test('a SearchParameter made active on A is searched and indexed by B', async ()
     return !bundle.entry?.some((e) => e.search?.mode === 'outcome'); // an unknown parameter is reported and ignored
   };
   expect(await known()).toBe(false);
+  await fetch(`${b.origin}/fhir/metadata`); // B builds and caches its CapabilityStatement before the parameter exists
   expect((await a.http.put(`/fhir/SearchParameter/${param.id}`).set('Content-Type', FHIR_JSON).send(param)).status).toBe(201);
   await within(BOUND_MS, known);
+  // B's CapabilityStatement (built once, then cached) lists it too.
+  const metadata = (await (await fetch(`${b.origin}/fhir/metadata`)).json()) as { rest: { resource: { type: string; searchParam?: { name: string }[] }[] }[] };
+  expect(metadata.rest[0].resource.find((r) => r.type === 'Patient')!.searchParam!.map((p) => p.name)).toContain('cache-cohort');
   // B indexes by it on write: A finds what B wrote.
   const created = await onB('/fhir/Patient', adminToken, { method: 'POST', body: JSON.stringify({ resourceType: 'Patient', extension: [{ url: extension, valueCode: 'blue' }] }) });
   expect(created.status).toBe(201);
