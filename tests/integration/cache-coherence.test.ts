@@ -3,7 +3,7 @@
  * process started on the same database (`server/src/main.ts`, WORKERS=1). What one process changes through its
  * caches' notifications takes effect on the other within one second (polled, never slept): a PUT of a billing
  * ConceptMap, a new SearchParameter (searched, indexed, listed in the CapabilityStatement), a revoked token, a
- * disabled client. A revoked token passes on the other
+ * disabled client, a PractitionerRole written or deactivated (what its practitioner reaches), a disabled user. A revoked token passes on the other
  * process at most until the notification arrives there, never after, and never on the revoking process. A lost
  * listening connection (its backend terminated) is followed by a full reload: what changed meanwhile without a
  * notification is picked up.
@@ -11,6 +11,7 @@
 import type { Claim, ConceptMap, Parameters, SearchParameter } from '@medplum/fhirtypes';
 import request from 'supertest';
 import { readShippedConceptMaps } from '../support/billing-maps-from-files';
+import { createUser } from '../../server/src/auth/users';
 import { mintToken, TEST_APP_CLIENT } from '../support/auth-tokens';
 import { jwksOf, makeKey } from '../support/auth-keys';
 import { startServerProcess, type ServerProcess } from '../support/server-process';
@@ -148,6 +149,28 @@ test('a client disabled on A: its tokens stop working on B', async () => {
   expect((await onB('/fhir/Patient?_count=1', token)).status).toBe(200); // now cached on B
   await a.http.delete('/admin/clients/cache-probe').expect(204);
   await within(BOUND_MS, async () => (await onB('/fhir/Patient?_count=1', token)).status === 401);
+});
+
+test('a PractitionerRole written on A changes what its practitioner reaches on B; a user disabled on A is refused by B', async () => {
+  const create = async (resource: object) => (await a.http.post(`/fhir/${(resource as { resourceType: string }).resourceType}`).set('Content-Type', FHIR_JSON).send(resource).expect(201)).body.id as string;
+  const org = await create({ resourceType: 'Organization', name: 'Cache site' });
+  const patient = await create({ resourceType: 'Patient', name: [{ family: 'Reach' }] });
+  await create({ resourceType: 'EpisodeOfCare', status: 'active', patient: { reference: `Patient/${patient}` }, managingOrganization: { reference: `Organization/${org}` } });
+  const practitioner = await create({ resourceType: 'Practitioner', name: [{ family: 'Reach' }] });
+  const username = `reach-${Date.now()}`;
+  await createUser(a.pool, { username, password: 'a long password', fhirUser: `Practitioner/${practitioner}` });
+  const token = await mintToken(a.app, 'user/*.rs', { username });
+  const readOnB = async () => (await onB(`/fhir/Patient/${patient}`, token)).status;
+  expect(await readOnB()).toBe(404); // no role yet; B now holds this token's reach
+
+  const role = { resourceType: 'PractitionerRole', practitioner: { reference: `Practitioner/${practitioner}` }, organization: { reference: `Organization/${org}` } };
+  const roleId = await create(role);
+  await within(BOUND_MS, async () => (await readOnB()) === 200);
+  await a.http.put(`/fhir/PractitionerRole/${roleId}`).set('Content-Type', FHIR_JSON).send({ ...role, id: roleId, active: false }).expect(200);
+  await within(BOUND_MS, async () => (await readOnB()) === 404);
+
+  await a.http.delete(`/admin/users/${username}`).expect(204);
+  await within(BOUND_MS, async () => (await readOnB()) === 401);
 });
 
 test('after B loses its listening connection it reloads every cache: what changed unannounced meanwhile takes effect', async () => {
