@@ -92,7 +92,21 @@ function runInOrder(subscriber: CacheSubscriber, work: () => void | Promise<void
     }
   };
   const before = pending.get(subscriber);
-  const done = before ? before.then(start) : start();
+  if (!before) {
+    // Nothing queued: a synchronous cache (tokens, reach) is updated before this call returns.
+    let result: void | Promise<void>;
+    try {
+      result = work();
+    } catch (err) {
+      return Promise.resolve(failed(err));
+    }
+    return result instanceof Promise ? queued(subscriber, result.then(() => true, failed)) : Promise.resolve(true);
+  }
+  return queued(subscriber, before.then(start));
+}
+
+/** Keeps `done` as the subscriber's pending work until it settles. */
+function queued(subscriber: CacheSubscriber, done: Promise<boolean>): Promise<boolean> {
   const settled = done.then(() => undefined);
   pending.set(subscriber, settled);
   void settled.then(() => {
