@@ -5,7 +5,8 @@
  * Environment (all optional): BENCH_OPS requests per CRUD phase (default 500), BENCH_BUNDLES patient bundles to
  * ingest (default 50, all), BENCH_CONCURRENCY (default "1,8"), BENCH_SEARCH=0 to skip the search benchmark,
  * BENCH_EXPORT=0 to skip the Bulk Data export benchmark, BENCH_BEARER_TOKEN sent as Authorization on every FHIR request
- * (default: a token minted for a bench backend client).
+ * (default: a token minted for a bench backend client), WORKERS server processes (as for the server; default one per
+ * core).
  *
  * Search benchmark hook: when bench/search-bench.ts exists, its `runSearchBench(context)` runs after the ingest,
  * against the loaded data. `context` is a SearchBenchContext (below); the same values are also in the environment
@@ -108,7 +109,7 @@ async function main(): Promise<void> {
     const bulkExport = process.env.BENCH_EXPORT === '0' ? undefined
       : await runExportBench({ fhirBase: server.fhirBase, databaseUrl: database.url, bearerToken: process.env.BENCH_BEARER_TOKEN, log });
     const memory = {
-      measuredAs: `VmRSS/VmHWM of the server process (pid ${server.pid}, a child started from server/src/main.ts), MiB`,
+      measuredAs: `VmRSS/VmHWM of the server (pid ${server.pid}, the compiled build with WORKERS=${server.workers}), summed over its processes, MiB`,
       rssMiBAfterStart,
       rssMiBPeak: server.peakRssMiB(),
       rssMiBEnd: server.rssMiB(),
@@ -119,7 +120,7 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       durationSeconds: Math.round((Date.now() - started) / 1000),
       machine: machine(database.postgresVersion, database.kind, loadAtStart),
-      settings: { ...settings, crudResource: 'Patient (Synthea, ~3.5 kB)', latency: 'per request (CRUD) or per bundle (ingest), ms' },
+      settings: { ...settings, serverWorkers: server.workers, crudResource: 'Patient (Synthea, ~3.5 kB)', latency: 'per request (CRUD) or per bundle (ingest), ms' },
       serverMemory: memory,
       crud,
       ingest,

@@ -4,7 +4,7 @@
  * client, throughput at the highest concurrency, and the p50 ratio between the largest and smallest size.
  *
  * Run inside `npm run bench` (bench/run.ts calls runSearchBench with its server and database), or alone:
- * `npx tsx bench/search-bench.ts` (its own database and server). Environment: BENCH_SEARCH_PATIENTS (patients,
+ * `npm run build && npx tsx bench/search-bench.ts` (its own database and server). Environment: BENCH_SEARCH_PATIENTS (patients,
  * comma-separated, ascending; default "10000,100000"; e.g. "2000,10000" for a quick run), BENCH_SEARCH_OPS
  * (requests per query and phase; default 200). Per query it reports the server over HTTP, the server's own page
  * statement run directly (so HTTP/JSON overhead and database time can be told apart), the hand-written SQL, and

@@ -1,20 +1,25 @@
 /**
- * The server under test runs as its own process (`server/src/main.ts`, the same entry as `npm start`) against the
- * bench database, so its memory is measured apart from the load generator: VmRSS from /proc/<pid>/status.
+ * The server under test runs as `npm start` runs it — the compiled build (`npm run bench` builds it first),
+ * with WORKERS server processes (the same setting and default as the server: one per core) — against the bench
+ * database, so its memory is measured apart from the load generator: VmRSS from /proc/<pid>/status, summed over the
+ * primary and its workers.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readConfig } from '../server/src/config';
 import { findFreePort } from '../server/src/store/embedded-postgres';
 
 export interface ServerChild {
   pid: number;
+  /** Server processes answering requests (WORKERS; 1 means the process itself). */
+  workers: number;
   /** FHIR base, e.g. http://127.0.0.1:40123/fhir */
   fhirBase: string;
   origin: string;
   rssMiB(): number;
-  /** Peak resident set since the process started (VmHWM). */
+  /** Peak resident set of each process since it started (VmHWM), summed. */
   peakRssMiB(): number;
   stop(): Promise<void>;
 }
@@ -24,7 +29,10 @@ const ROOT = path.resolve(__dirname, '..');
 export async function startServerChild(databaseUrl: string, log: (line: string) => void): Promise<ServerChild> {
   const port = await findFreePort();
   const origin = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/src/main.ts')], {
+  const entry = path.join(ROOT, 'dist/server/src/main.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run the bench with npm run bench (it builds first), or npm run build`);
+  const workers = readConfig(process.env).workers;
+  const child = spawn(process.execPath, ['--enable-source-maps', entry], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), BASE_URL: origin, DEMO: '0', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -33,13 +41,14 @@ export async function startServerChild(databaseUrl: string, log: (line: string) 
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await waitUntilReady(origin, child, exited);
   const pid = child.pid;
-  log(`server: pid ${pid} listening on ${origin} (node --import tsx server/src/main.ts)`);
+  log(`server: pid ${pid} listening on ${origin} (node dist/server/src/main.js, WORKERS=${workers}: ${workers === 1 ? 'one process' : `a primary and ${workers} worker processes`})`);
   return {
     pid,
+    workers,
     fhirBase: `${origin}/fhir`,
     origin,
-    rssMiB: () => readStatusMiB(pid, 'VmRSS'),
-    peakRssMiB: () => readStatusMiB(pid, 'VmHWM'),
+    rssMiB: () => sumOverTree(pid, 'VmRSS'),
+    peakRssMiB: () => sumOverTree(pid, 'VmHWM'),
     stop: () => stopChild(child, exited),
   };
 }
@@ -71,6 +80,20 @@ async function stopChild(child: ChildProcess, exited: Promise<number | null>): P
   if ((await Promise.race([exited, timeout])) === 'timeout') {
     child.kill('SIGKILL');
     await exited;
+  }
+}
+
+/** The field summed over the process and its children (a cluster primary and its workers). */
+function sumOverTree(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const pids = [pid, ...childrenOf(pid)];
+  return Math.round(pids.reduce((sum, p) => sum + (readStatusMiB(p, field) || 0), 0) * 10) / 10;
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
   }
 }
 

@@ -4,6 +4,8 @@ import type { Pool } from 'pg';
 import './fhir/routes';
 import type { AuthOverrides } from './auth/auth-settings';
 import { refusalRecord, wasAudited } from './audit/refusal-audit';
+import { startAuditSealer } from './audit/audit-sealer';
+import { startAuthHousekeeping } from './auth/auth-housekeeping';
 import { createAuth } from './auth/create-auth';
 import { notFound } from './errors';
 import { mapError } from './http/error-mapper';
@@ -39,6 +41,11 @@ export interface AppOptions {
    * meta.lastUpdated keep the real clock.
    */
   clock?: () => Date;
+  /**
+   * Seal the audit chain and remove expired authorization state in this app's process (default). The server
+   * process entry turns it off and leaves it to the process that leads the background work (process/background-work.ts).
+   */
+  backgroundWork?: boolean;
 }
 
 export function createApp(options: AppOptions): express.Express {
@@ -59,7 +66,7 @@ export function createApp(options: AppOptions): express.Express {
   });
 
   app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+    res.json({ status: 'ok', pid: process.pid }); // which of the server processes sharing the port answered
   });
   app.get('/readyz', (_req, res) => {
     // Answers within its own deadline, whatever the database does (a frozen one never answers).
@@ -80,12 +87,16 @@ export function createApp(options: AppOptions): express.Express {
   const repo = createRepository(options.pool, options.onStatement);
   app.use('/fhir/profiles', profilePages()); // public implementation-guide pages, before the FHIR API and its auth
   const auth = createAuth(options.pool, options.baseUrl, options.auth); // discovery, /auth/*, /admin/*, and bearer auth on /fhir
+  if (options.backgroundWork !== false) {
+    startAuditSealer(options.pool); // both stop with the pool
+    startAuthHousekeeping(options.pool);
+  }
   app.locals.auth = auth.server; // tests mint tokens with it
   app.use(auth.routes);
   app.use('/fhir', ...auth.fhir);
   const exportWorker = new ExportWorker(repo, options.pool, { onError: (err, jobId) => options.logger.error({ err, jobId }, 'bulk export failed') });
   registerExportWorker(repo, exportWorker);
-  app.locals.exportWorker = exportWorker; // main.ts resumes open exports at start and stops the worker at shutdown
+  app.locals.exportWorker = exportWorker; // the process entry resumes open exports at start and stops the worker at shutdown
   app.use('/fhir/bulk-export', bulkExportRoutes(repo, `${options.baseUrl}/fhir`));
   app.use('/fhir', fhirEndpoint({ repo, baseUrl: `${options.baseUrl}/fhir`, bodyLimit: options.bodyLimit ?? '16mb', clock: options.clock }));
 

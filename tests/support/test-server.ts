@@ -14,6 +14,7 @@ import { createRepository } from '../../server/src/create-repository';
 import { loadFhirDefinitions } from '../../server/src/fhir/definitions';
 import { stopRelabelWorker } from '../../server/src/jobs/part2-relabel';
 import { stopReindexWorker } from '../../server/src/search/reindex/reindex-worker';
+import { startCacheListener, stopCacheListener } from '../../server/src/store/cache-invalidation';
 import { createPool } from '../../server/src/store/pool';
 import { mintAdminToken, mintToken, TokenContext } from './auth-tokens';
 import { TEMPLATE_DB, withDatabase } from './test-databases';
@@ -71,6 +72,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       if (!text.startsWith('INSERT INTO audit_event')) statements.push(text);
     },
   });
+  // As in the server: caches follow the database through this file's own listening connection.
+  const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
+  await startCacheListener({ pool, log: logger });
   const adminToken = await mintAdminToken(app);
   return {
     app,
@@ -85,6 +89,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       // Writing an active SearchParameter (e.g. storeConformance) starts this process's reindex worker on this pool.
       await stopReindexWorker();
       await stopRelabelWorker(); // writing a HealthcareService or the SUD ValueSet queues Part 2 relabelling
+      await stopCacheListener();
 
       await pool.end();
       const cleanup = new Client({ connectionString: adminUrl });

@@ -14,7 +14,7 @@ import { readConfig } from '../config';
 import { Repository } from '../store/repository';
 import { FhirError } from '../errors';
 import { openAdminDatabase } from './admin-database';
-import { addClient, addUser, describeClient, describeUser, disableClient, listClients, listUsers, mintBackendToken } from './admin-commands';
+import { addClient, addUser, describeClient, describeUser, disableClient, disableUser, listClients, listUsers, mintBackendToken } from './admin-commands';
 
 const HELP = `Usage: npm run admin -- <command> [options]
 
@@ -28,6 +28,7 @@ const HELP = `Usage: npm run admin -- <command> [options]
   add-user --username NAME --password PW --fhir-user Practitioner/ID|Patient/ID|RelatedPerson/ID [--admin]
   add-user --username NAME --password PW --admin
   list-users
+  disable-user --username NAME   (their tokens stop working at once)
   verify-audit
   token --client BACKEND_CLIENT_ID [--scope "system/*.rs"] [--purpose HPAYMT] [--seconds N]   (prints an access token for scripts)
 
@@ -100,6 +101,10 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'list-users':
         for (const u of await listUsers(pool)) console.log(`${u.username}\t${u.fhirUser ?? '-'}${u.isAdmin ? ' (admin)' : ''}${u.disabled ? ' (disabled)' : ''}`);
+        return 0;
+      case 'disable-user':
+        if (!(await disableUser(pool, one(options, 'username')!))) throw new Error('no such active user');
+        console.log('disabled');
         return 0;
       case 'verify-audit': {
         const result = await verifyAuditChain(new Repository(pool, { extractIndex: refuseIndexing }));

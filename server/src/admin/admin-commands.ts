@@ -1,16 +1,16 @@
 /**
  * What administrators can do, shared by the command line (admin-cli.ts) and the admin API (admin-routes.ts):
- * register and list clients, create and list users, verify the audit chain, mint a backend token for scripts.
+ * register, list and disable clients, create, list and disable users, verify the audit chain, mint a backend token for scripts.
  */
 import type { JsonWebKey } from 'node:crypto';
+import type { Pool } from 'pg';
 import { badRequest } from '../errors';
 import type { AuthServer } from '../auth/auth-server';
 import { Client, CLIENT_TYPES, ClientRegistration, ClientType, disableClient, findClient, listClients, registerClient } from '../auth/clients';
-import type { Db } from '../auth/db';
 import { NO_LAUNCH_CONTEXT } from '../auth/launch-context';
 import { permittedScopes, splitScopes } from '../auth/scopes';
 import { issueTokens, TokenResponse } from '../auth/token-issuer';
-import { createUser, listUsers, User } from '../auth/users';
+import { createUser, disableUser, listUsers, User } from '../auth/users';
 
 /** A client as shown to administrators: never the secret hash. */
 export function describeClient(client: Client): Record<string, unknown> {
@@ -50,12 +50,12 @@ function optional(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
-export async function addClient(db: Db, registration: ClientRegistration): Promise<{ client: Client; secret?: string }> {
+export async function addClient(db: Pool, registration: ClientRegistration): Promise<{ client: Client; secret?: string }> {
   if (await findClient(db, registration.clientId)) throw badRequest(`A client with id ${registration.clientId} already exists`);
   return registerClient(db, registration);
 }
 
-export { createUser as addUser, disableClient, listClients, listUsers };
+export { createUser as addUser, disableClient, disableUser, listClients, listUsers };
 
 /**
  * A backend access token minted directly (no assertion round trip), for scripts and benchmarks run by someone

@@ -13,7 +13,7 @@ import { clientIp } from '../auth/oauth-http';
 import { createRepository } from '../create-repository';
 import { checkParsedJson } from '../json-limits';
 import { forbidden, notFound } from '../errors';
-import { addClient, addUser, describeClient, describeUser, disableClient, listClients, listUsers, registrationFromJson } from './admin-commands';
+import { addClient, addUser, describeClient, describeUser, disableClient, disableUser, listClients, listUsers, registrationFromJson } from './admin-commands';
 
 type AdminHandler = (server: AuthServer, req: Request, res: Response, admin: { clientId: string; userId?: string }) => Promise<void>;
 
@@ -64,6 +64,10 @@ export function adminRoutes(server: AuthServer): Router {
       fhirUser: typeof body.fhir_user === 'string' ? body.fhir_user : undefined, isAdmin: body.admin === true,
     });
     res.status(201).json(describeUser(user));
+  }));
+  router.delete('/users/:username', run('disable-user', async (s, req, res) => {
+    if (!(await disableUser(s.pool, String(req.params.username)))) throw notFound(`No active user ${req.params.username}`);
+    res.status(204).end();
   }));
   router.get('/audit/verify', run('verify-audit', async (s, _req, res) => {
     res.json(await verifyAuditChain(createRepository(s.pool)));

@@ -5,7 +5,7 @@
  */
 import type { AuthSettings } from './auth-settings';
 import { registerClient } from './clients';
-import type { Db } from './db';
+import type { Pool } from 'pg';
 
 interface BuiltinApp {
   clientId: string;
@@ -21,7 +21,7 @@ export const BUILTIN_APPS: BuiltinApp[] = [
   { clientId: 'outcomes-dashboard', name: 'IOP outcomes dashboard', scope: `${CONTEXT} user/*.rs patient/*.rs` },
 ];
 
-export async function registerBuiltinClients(db: Db, settings: AuthSettings): Promise<void> {
+export async function registerBuiltinClients(db: Pool, settings: AuthSettings): Promise<void> {
   for (const app of BUILTIN_APPS) {
     const base = `${settings.issuer}/apps/${app.clientId}/`;
     await registerClient(db, {

@@ -1,10 +1,13 @@
 /**
- * The public keys of a client that authenticates with a signed assertion: registered inline, or fetched from its
- * JWKS URL (cached for a few minutes; refetched once when an unknown kid shows up, at most every 30 s).
+ * The public keys of a client that authenticates with a signed assertion: registered inline (read with the client,
+ * never cached), or fetched from its JWKS URL. Fetched sets are cached for a few minutes and refetched once when an
+ * unknown kid shows up (at most every 30 s): they are the client's state, not ours. Invalidation: re-registering
+ * or disabling a client (iop_access_tokens, `client:…`) and a lost listener forget every fetched set.
  */
 import { createPublicKey, JsonWebKey, KeyObject } from 'node:crypto';
 import type { Client } from './clients';
 import { InvalidClient } from './oauth-errors';
+import { CHANNELS, subscribeCache } from '../store/cache-invalidation';
 
 interface CachedSet {
   keys: JsonWebKey[];
@@ -14,6 +17,15 @@ interface CachedSet {
 const CACHE_MS = 5 * 60_000;
 const REFETCH_MIN_MS = 30_000;
 const cache = new Map<string, CachedSet>();
+
+subscribeCache({
+  name: 'client-jwks',
+  channels: [CHANNELS.accessTokens],
+  onMessage: (_channel, payload) => {
+    if (payload.startsWith('client:')) cache.clear();
+  },
+  reload: () => cache.clear(),
+});
 
 export type JwksFetcher = (url: string) => Promise<unknown>;
 

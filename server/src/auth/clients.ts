@@ -1,10 +1,15 @@
 /**
  * Registered SMART clients: public apps, confidential apps (client secret or JWKS), and backend services.
  * Client secrets are stored only as hashes; a generated secret is returned once, at registration.
+ * Not cached: read where used (token requests, authorization pages). Re-registering or disabling a client notifies
+ * iop_access_tokens (`client:<id>`), so every process verifies its tokens again and forgets fetched JWKS.
  */
 import type { JsonWebKey } from 'node:crypto';
 import { PURPOSES_OF_USE } from '../domain/purpose-of-use';
 import { badRequest } from '../errors';
+import type { Pool } from 'pg';
+import { CHANNELS, notify } from '../store/cache-invalidation';
+import { inPgTransaction } from '../store/pg-transaction';
 import type { Db } from './db';
 import { parseResourceScopes, splitScopes } from './scopes';
 import { hashSecret, newSecret } from './secrets';
@@ -95,8 +100,11 @@ export async function listClients(db: Db): Promise<Client[]> {
   return rows.map(toClient);
 }
 
-/** Registers (or, with `replace`, re-registers) a client. Returns the client secret when one was generated. */
-export async function registerClient(db: Db, input: ClientRegistration, replace = false): Promise<{ client: Client; secret?: string }> {
+/**
+ * Registers (or, with `replace`, re-registers) a client. Returns the client secret when one was generated. A
+ * re-registration may change what its tokens carry (admin, organisation) or end a disable: they are verified again.
+ */
+export async function registerClient(db: Pool, input: ClientRegistration, replace = false): Promise<{ client: Client; secret?: string }> {
   checkRegistration(input);
   await checkOrganizationExists(db, input.organization);
   const secret = input.type === 'confidential-symmetric' ? input.secret ?? newSecret() : undefined;
@@ -111,17 +119,38 @@ export async function registerClient(db: Db, input: ClientRegistration, replace 
        jwks = EXCLUDED.jwks, jwks_uri = EXCLUDED.jwks_uri, launch_uri = EXCLUDED.launch_uri, is_admin = EXCLUDED.is_admin,
        organization = EXCLUDED.organization, purposes = EXCLUDED.purposes, disabled_at = NULL`
     : '';
-  const { rows } = await db.query<ClientRow>(
-    `INSERT INTO auth_client (client_id, client_type, name, secret_hash, redirect_uris, allowed_scopes, jwks, jwks_uri, launch_uri, is_admin, organization, purposes)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ${conflict} RETURNING ${COLUMNS}`,
-    values,
-  );
-  return { client: toClient(rows[0]), secret };
+  return inPgTransaction(db, async (tx) => {
+    const before = replace ? await lockClient(tx.client, input.clientId) : undefined;
+    const { rows } = await tx.client.query<ClientRow>(
+      `INSERT INTO auth_client (client_id, client_type, name, secret_hash, redirect_uris, allowed_scopes, jwks, jwks_uri, launch_uri, is_admin, organization, purposes)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ${conflict} RETURNING ${COLUMNS}`,
+      values,
+    );
+    const client = toClient(rows[0]);
+    if (before && changesTokensOrKeys(before, client)) await notify(tx, CHANNELS.accessTokens, `client:${input.clientId}`);
+    return { client, secret };
+  });
 }
 
-export async function disableClient(db: Db, clientId: string): Promise<boolean> {
-  const result = await db.query('UPDATE auth_client SET disabled_at = now() WHERE client_id = $1 AND disabled_at IS NULL', [clientId]);
-  return (result.rowCount ?? 0) > 0;
+async function lockClient(db: Db, clientId: string): Promise<Client | undefined> {
+  const { rows } = await db.query<ClientRow>(`SELECT ${COLUMNS} FROM auth_client WHERE client_id = $1 FOR UPDATE`, [clientId]);
+  return rows[0] && toClient(rows[0]);
+}
+
+/** What verified tokens carry (admin, organisation) or where its keys come from; re-registering the same is silent. */
+function changesTokensOrKeys(before: Client, after: Client): boolean {
+  return before.isAdmin !== after.isAdmin || before.organization !== after.organization || before.jwksUri !== after.jwksUri
+    || JSON.stringify(before.jwks ?? null) !== JSON.stringify(after.jwks ?? null);
+}
+
+/** Disables a client: its tokens stop working at once on every process, and it can get no new ones. */
+export async function disableClient(db: Pool, clientId: string): Promise<boolean> {
+  return inPgTransaction(db, async (tx) => {
+    const result = await tx.client.query('UPDATE auth_client SET disabled_at = now() WHERE client_id = $1 AND disabled_at IS NULL', [clientId]);
+    if (!result.rowCount) return false;
+    await notify(tx, CHANNELS.accessTokens, `client:${clientId}`);
+    return true;
+  });
 }
 
 /** What a registration must carry for its type; a client that could never authenticate is refused up front. */

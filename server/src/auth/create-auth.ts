@@ -3,10 +3,8 @@ import express, { RequestHandler, Router } from 'express';
 import type { Pool } from 'pg';
 import { adminRoutes } from '../admin/admin-routes';
 import { AuditLog } from '../audit/audit-log';
-import { startAuditSealer } from '../audit/audit-sealer';
 import { AuthOverrides, readAuthSettings } from './auth-settings';
 import { authRoutes } from './auth-routes';
-import { startAuthHousekeeping } from './auth-housekeeping';
 import { AuthServer } from './auth-server';
 import { cors } from './cors';
 import { fhirAuthentication } from './fhir-authentication';
@@ -22,8 +20,6 @@ export interface AuthComponents {
 export function createAuth(pool: Pool, baseUrl: string, overrides: AuthOverrides = {}, env: NodeJS.ProcessEnv = process.env): AuthComponents {
   const audit = new AuditLog(pool);
   const server = new AuthServer(pool, readAuthSettings(baseUrl, env, overrides), audit, { registerBuiltinApps: true });
-  startAuditSealer(pool);
-  startAuthHousekeeping(pool);
   const routes = express.Router();
   routes.use(authRoutes(server));
   routes.use('/admin', adminRoutes(server));

@@ -13,6 +13,7 @@ import type { AuthServer } from './auth-server';
 import { clientIp } from './oauth-http';
 import { part2AccessOf } from './part2-requester';
 import { loadUserReach } from './user-reach';
+import { cachedAccess, rememberAccess, tokenCacheStamp } from './verified-token-cache';
 
 const OPEN_PATHS = /^\/(metadata|\.well-known\/.*)$/;
 
@@ -46,22 +47,24 @@ async function authenticate(server: AuthServer, req: Request): Promise<AccessCon
 }
 
 export async function accessFromToken(server: AuthServer, token: VerifiedToken, sourceIp?: string): Promise<AccessContext> {
+  const cached = cachedAccess(token);
+  if (cached) return { ...cached, sourceIp, audit: server.audit, enforced: true };
+  const stamp = tokenCacheStamp();
   const admin = token.userIsAdmin || (token.clientIsAdmin && !token.userId);
   const userReach = token.userId ? await loadUserReach(server.pool, token.fhirUser, token.userIsAdmin, token.jti) : undefined;
   const part2 = part2AccessOf({
     admin, backend: !token.userId, fhirUser: token.fhirUser, userReach, clientOrganization: token.clientOrganization, purpose: token.purpose,
   });
   const policy = compileAccessPolicy({ scopes: token.scopes, patient: token.patient, backend: !token.userId, userReach, admin, part2 });
-  return {
+  const access = {
     principal: { clientId: token.clientId, userId: token.userId, username: token.username, fhirUser: token.fhirUser, organization: token.clientOrganization, purpose: token.purpose },
     scopes: token.scopes,
     policy,
     patient: token.patient,
     encounter: token.encounter,
-    sourceIp,
-    audit: server.audit,
-    enforced: true,
   };
+  rememberAccess(token, access, stamp);
+  return { ...access, sourceIp, audit: server.audit, enforced: true };
 }
 
 export function invalidTokenError(server: AuthServer, description: string): FhirError {

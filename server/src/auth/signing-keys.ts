@@ -1,6 +1,8 @@
 /**
  * Our signing key: an RSA key generated on first start and stored in the database, so every replica signs and
  * verifies with the same key. Access tokens and id_tokens are RS256 JWTs carrying its `kid`.
+ * Held in memory per process; invalidation is a version check, not a notification: a token whose kid this process
+ * does not hold reloads the keys. (Nothing rotates or retires keys yet; a retirement would need a notification.)
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, JsonWebKey, KeyObject, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';

@@ -3,9 +3,9 @@
  * revocation), a rotating refresh token for offline_access/online_access, and an OpenID id_token.
  */
 import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
 import type { AuthSettings } from './auth-settings';
 import type { Client } from './clients';
-import type { Db } from './db';
 import type { LaunchContext } from './launch-context';
 import { hashSecret, newSecret } from './secrets';
 import type { SigningKeys } from './signing-keys';
@@ -44,7 +44,7 @@ export interface TokenResponse {
 }
 
 export interface TokenIssuer {
-  db: Db;
+  db: Pool;
   keys: SigningKeys;
   settings: AuthSettings;
 }

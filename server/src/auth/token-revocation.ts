@@ -1,18 +1,31 @@
-/** Revoking what we issued: one access token, or a whole grant (its refresh tokens and every access token). */
-import type { Db } from './db';
+/**
+ * Revoking what we issued: one access token, or a whole grant (its refresh tokens and every access token). Each
+ * revocation notifies iop_access_tokens in its own transaction, so no process serves the token from its cache
+ * afterwards (verified-token-cache.ts).
+ */
+import type { Pool } from 'pg';
+import { CHANNELS, notify } from '../store/cache-invalidation';
+import { inPgTransaction } from '../store/pg-transaction';
 
-export async function revokeGrant(db: Db, grantId: string): Promise<void> {
-  await db.query('UPDATE auth_refresh_token SET revoked_at = now() WHERE grant_id = $1 AND revoked_at IS NULL', [grantId]);
-  await db.query('UPDATE auth_token SET revoked_at = now() WHERE grant_id = $1 AND revoked_at IS NULL', [grantId]);
+export async function revokeGrant(db: Pool, grantId: string): Promise<void> {
+  await inPgTransaction(db, async (tx) => {
+    await tx.client.query('UPDATE auth_refresh_token SET revoked_at = now() WHERE grant_id = $1 AND revoked_at IS NULL', [grantId]);
+    await tx.client.query('UPDATE auth_token SET revoked_at = now() WHERE grant_id = $1 AND revoked_at IS NULL', [grantId]);
+    await notify(tx, CHANNELS.accessTokens, `grant:${grantId}`);
+  });
 }
 
-export async function revokeAccessToken(db: Db, jti: string, clientId: string): Promise<boolean> {
-  const result = await db.query('UPDATE auth_token SET revoked_at = now() WHERE jti = $1 AND client_id = $2 AND revoked_at IS NULL', [jti, clientId]);
-  return (result.rowCount ?? 0) > 0;
+export async function revokeAccessToken(db: Pool, jti: string, clientId: string): Promise<boolean> {
+  return inPgTransaction(db, async (tx) => {
+    const result = await tx.client.query('UPDATE auth_token SET revoked_at = now() WHERE jti = $1 AND client_id = $2 AND revoked_at IS NULL', [jti, clientId]);
+    if (!result.rowCount) return false;
+    await notify(tx, CHANNELS.accessTokens, `jti:${jti}`);
+    return true;
+  });
 }
 
 /** Returns the grant of the refresh token when it belonged to this client (then the whole grant is revoked). */
-export async function revokeRefreshToken(db: Db, tokenHash: string, clientId: string): Promise<boolean> {
+export async function revokeRefreshToken(db: Pool, tokenHash: string, clientId: string): Promise<boolean> {
   const { rows } = await db.query<{ grant_id: string }>(
     'SELECT grant_id FROM auth_refresh_token WHERE token_hash = $1 AND client_id = $2', [tokenHash, clientId],
   );

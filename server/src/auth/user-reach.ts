@@ -2,31 +2,60 @@
  * What a signed-in user may reach under user/ scopes, read from their FHIR resources: a patient their own
  * compartment; a related person the patients they are linked to; a practitioner the programs (HealthcareService)
  * of their active PractitionerRoles, or — for a role that names no program — its organisation with every
- * sub-organisation. Cached briefly per access token, so a new
- * token always sees the current roles.
+ * sub-organisation, and which of those programs are 42 CFR Part 2 programs.
+ * Cached per access token (or export job, or authorization request) while the cache listener listens. Invalidation:
+ * a write of a PractitionerRole, HealthcareService, Organization or RelatedPerson notifies iop_user_reach in its
+ * transaction and every process drops every reach; a lost listener drops them too, and while none listens, nothing
+ * is cached.
  */
 import { PART2_PROGRAM_FLAG } from '../domain/part2-labelling';
+import type { Repository, StoredVersion } from '../store/repository';
+import { CHANNELS, listeningEpoch, notify, subscribeCache } from '../store/cache-invalidation';
 import type { Db } from './db';
 import type { UserReach } from './access-policy';
 
-const CACHE_MS = 30_000;
-const cache = new Map<string, { reach: UserReach; at: number }>();
+/** The resource types a reach is read from. */
+export const REACH_TYPES = new Set(['PractitionerRole', 'HealthcareService', 'Organization', 'RelatedPerson']);
+/** Not a freshness bound (notifications are): how long an unused entry may hold memory. */
+const IDLE_MS = 10 * 60_000;
+const cache = new Map<string, { reach: UserReach; at: number; epoch: number }>();
+/** Counts invalidations, so a lookup that raced one is not cached. */
+let generation = 0;
+
+subscribeCache({
+  name: 'user-reach',
+  channels: [CHANNELS.userReach],
+  onMessage: () => clearUserReachCache(),
+  reload: () => clearUserReachCache(),
+});
 
 export async function loadUserReach(db: Db, fhirUser: string | undefined, isAdmin: boolean, cacheKey: string): Promise<UserReach> {
   if (isAdmin) return { kind: 'admin' };
   if (!fhirUser) return { kind: 'none', reason: 'the user is not linked to a FHIR resource' };
   const now = Date.now();
+  const epoch = listeningEpoch();
   const cached = cache.get(cacheKey);
-  if (cached && now - cached.at < CACHE_MS) return cached.reach;
+  if (cached && epoch !== undefined && cached.epoch === epoch) {
+    cached.at = now;
+    return cached.reach;
+  }
+  const before = generation;
   const reach = await lookUpReach(db, fhirUser);
-  if (cache.size > 10_000) for (const [key, entry] of cache) if (now - entry.at >= CACHE_MS) cache.delete(key);
-  cache.set(cacheKey, { reach, at: now });
+  if (epoch === undefined || epoch !== listeningEpoch() || before !== generation) return reach;
+  if (cache.size > 10_000) for (const [key, entry] of cache) if (now - entry.at >= IDLE_MS) cache.delete(key);
+  cache.set(cacheKey, { reach, at: now, epoch });
   return reach;
 }
 
-/** Forget cached reaches (tests, and after changing PractitionerRoles through the admin API). */
+/** Forget cached reaches (every process does on a change of the resources they are read from). */
 export function clearUserReachCache(): void {
+  generation++;
   cache.clear();
+}
+
+/** In a write's transaction: a change to a resource reaches are read from reaches every process. */
+export async function notifyReachWrite(tx: Repository, written: StoredVersion): Promise<void> {
+  if (REACH_TYPES.has(written.resourceType)) await notify(tx, CHANNELS.userReach, `${written.resourceType}/${written.id}`);
 }
 
 async function lookUpReach(db: Db, fhirUser: string): Promise<UserReach> {

@@ -4,7 +4,10 @@
  * client address and username (login-throttle.ts), never by locking the account.
  */
 import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
 import { badRequest } from '../errors';
+import { CHANNELS, notify } from '../store/cache-invalidation';
+import { inPgTransaction } from '../store/pg-transaction';
 import type { Db } from './db';
 import { clearLoginFailures, isLoginBlocked, recordLoginFailure } from './login-throttle';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password-hash';
@@ -66,6 +69,21 @@ export async function findUserById(db: Db, userId: string): Promise<User | undef
 export async function listUsers(db: Db): Promise<User[]> {
   const { rows } = await db.query<UserRow>(`SELECT ${COLUMNS} FROM auth_user ORDER BY username`);
   return rows.map(toUser);
+}
+
+/**
+ * Disables a user: they can no longer sign in or refresh, and their access tokens stop working at once on every
+ * process (notified on iop_access_tokens in this transaction). Returns the user, or undefined if none was active.
+ */
+export async function disableUser(db: Pool, username: string): Promise<User | undefined> {
+  return inPgTransaction(db, async (tx) => {
+    const { rows } = await tx.client.query<UserRow>(
+      `UPDATE auth_user SET disabled_at = now() WHERE username = $1 AND disabled_at IS NULL RETURNING ${COLUMNS}`, [username],
+    );
+    if (!rows[0]) return undefined;
+    await notify(tx, CHANNELS.accessTokens, `user:${rows[0].user_id}`);
+    return toUser(rows[0]);
+  });
 }
 
 export type LoginResult = { ok: true; user: User } | { ok: false; reason: 'invalid' | 'throttled' | 'disabled'; user?: User };

@@ -9,8 +9,7 @@ import { addSearchParameter } from '../search/registry';
 import { isTerminologyResource, terminology } from '../terminology/terminology-store';
 import { registerProfile } from '../validation/profile-registry';
 import { readConformanceFiles, type ConformanceFile, type ConformanceProblem } from './read-conformance-files';
-
-const REPO_ROOT = path.resolve(__dirname, '../../..');
+import { REPO_ROOT } from '../repo-root';
 
 /** profiles/ and terminology/ at the top of the repository. */
 export const DEFAULT_CONFORMANCE_DIRECTORIES = [path.join(REPO_ROOT, 'profiles'), path.join(REPO_ROOT, 'terminology')];

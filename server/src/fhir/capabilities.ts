@@ -1,12 +1,13 @@
 /**
  * The CapabilityStatement, generated from the route table and the search-parameter registry: what it lists is
- * exactly what the router serves.
+ * exactly what the router serves. Cached until the registry changes (a SearchParameter added on any process reaches
+ * this one's registry by notification, and its generation moves on).
  */
 import { smartRestSecurity } from '../auth/discovery';
 import { getResourceTypes } from '@medplum/core';
 import type { CapabilityStatement, CapabilityStatementRestResource, OperationDefinition } from '@medplum/fhirtypes';
 import { operationsForType, systemOperations } from '../operations/registry';
-import { searchParamsFor } from '../search/registry';
+import { registryGeneration, searchParamsFor } from '../search/registry';
 import { listOwnProfiles } from '../validation/profile-registry';
 import { listRoutes } from './router';
 import type { FhirContext, FhirRequest, FhirResponse, Interaction, RouteParams } from './types';
@@ -18,10 +19,13 @@ const TYPE_LEVEL: Partial<Record<Interaction, TypeInteraction>> = {
   'history-instance': 'history-instance', 'history-type': 'history-type', create: 'create', 'search-type': 'search-type',
 };
 
-let cached: { baseUrl: string; statement: CapabilityStatement } | undefined;
+let cached: { baseUrl: string; generation: number; statement: CapabilityStatement } | undefined;
 
 export async function capabilities(_req: FhirRequest, _params: RouteParams, ctx: FhirContext): Promise<FhirResponse> {
-  if (cached?.baseUrl !== ctx.baseUrl) cached = { baseUrl: ctx.baseUrl, statement: buildCapabilityStatement(ctx.baseUrl) };
+  const generation = registryGeneration();
+  if (cached?.baseUrl !== ctx.baseUrl || cached.generation !== generation) {
+    cached = { baseUrl: ctx.baseUrl, generation, statement: buildCapabilityStatement(ctx.baseUrl) };
+  }
   return { status: 200, body: cached.statement };
 }
 

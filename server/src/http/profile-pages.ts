@@ -8,8 +8,8 @@ import path from 'node:path';
 import express, { Router } from 'express';
 import type { ElementDefinition, Resource, StructureDefinition } from '@medplum/fhirtypes';
 import { notFound } from '../errors';
+import { REPO_ROOT } from '../repo-root';
 
-const REPO_ROOT = path.resolve(__dirname, '../../..');
 const FOLDERS = { profiles: 'profiles', examples: 'profiles/examples', templates: 'profiles/questionnaires', terminology: 'terminology' };
 const PAGE_TYPES = ['ValueSet', 'CodeSystem', 'ConceptMap', 'Questionnaire', 'SearchParameter'] as const;
 

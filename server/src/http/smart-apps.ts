@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { Response, Router } from 'express';
+import { REPO_ROOT } from '../repo-root';
 
-const REPO_ROOT = path.resolve(__dirname, '../../..');
 export const SMART_APPS_DIR = path.join(REPO_ROOT, 'smart-apps');
 
 /** Scripts only from us; FHIR calls may go to another EHR's server (EHR launch), so connect-src stays open. */

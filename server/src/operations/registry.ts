@@ -18,6 +18,7 @@ import { methodNotAllowed, notFound } from '../errors';
 import { assertResourceType, assertValidId } from '../fhir/resource-types';
 import type { FhirContext, FhirRequest, FhirResponse, Handler, HttpMethod } from '../fhir/types';
 import { parseOperationInput, type OperationInput } from './operation-input';
+import { SERVER_SOURCE_DIR } from '../repo-root';
 
 export type OperationLevel = 'system' | 'type' | 'instance';
 
@@ -84,7 +85,7 @@ export function systemOperations(): OperationDefinition[] {
  * 35 MB to parse for a handful of definitions); add an id there to use another one.
  */
 export function r4OperationDefinition(id: string): OperationDefinition {
-  r4Definitions ??= new Map((JSON.parse(readFileSync(path.join(__dirname, 'r4-operation-definitions.json'), 'utf8')) as OperationDefinition[])
+  r4Definitions ??= new Map((JSON.parse(readFileSync(path.join(SERVER_SOURCE_DIR, 'operations', 'r4-operation-definitions.json'), 'utf8')) as OperationDefinition[])
     .map((d) => [d.id!, d]));
   const definition = r4Definitions.get(id);
   if (!definition) throw new Error(`No R4 OperationDefinition ${id} in r4-operation-definitions.json`);

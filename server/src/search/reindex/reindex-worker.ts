@@ -1,11 +1,10 @@
 /**
- * The reindex worker: in every server process, a loop that picks up search parameters other processes added and
- * runs reindex batches until no job is open, then waits. Jobs live in PostgreSQL, so any process can finish a job
- * another one started, and a restart resumes it.
+ * The reindex worker: a loop in a server process that runs reindex batches until no job is open, then waits. Jobs
+ * live in PostgreSQL, so any process can finish a job another one started, and a restart resumes it. (The search
+ * parameters other processes add reach this one by notification, param-sync.ts, not by this loop.)
  */
 import type { Repository } from '../../store/repository';
 import { startBatchLoop } from '../../jobs/batch-loop';
-import { syncSearchParameters } from './param-sync';
 import { DEFAULT_BATCH_SIZE, recordReindexFailure, runReindexBatch } from './reindex-job';
 
 export interface ReindexWorkerOptions {
@@ -23,10 +22,7 @@ export interface ReindexWorker {
 }
 
 export function startReindexWorker(repo: Repository, options: ReindexWorkerOptions = {}): ReindexWorker {
-  const round = async () => {
-    await syncSearchParameters(repo);
-    return (await runReindexBatch(repo, options.batchSize ?? DEFAULT_BATCH_SIZE)) !== undefined ? 'more' as const : 'idle' as const;
-  };
+  const round = async () => ((await runReindexBatch(repo, options.batchSize ?? DEFAULT_BATCH_SIZE)) !== undefined ? 'more' as const : 'idle' as const);
   return startBatchLoop(round, options.intervalMs ?? 2000, async (err) => {
     options.onError?.(err);
     await recordReindexFailure(repo, err instanceof Error ? err.message : String(err));

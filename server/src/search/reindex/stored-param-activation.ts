@@ -1,8 +1,8 @@
 /**
  * A SearchParameter resource written with status `active` takes effect: checked (a definition the indexer cannot
  * use refuses the write with 422), recorded in search_param_state and a reindex job queued for its base types, all
- * in the write's transaction; registered in this process once that commits, and in other processes by their
- * worker's sync. Drafts and retired ones are only stored. Progress: GET SearchParameter/$reindex?url=<its url>.
+ * in the write's transaction; registered in this process once that commits, and in the others when the
+ * notification sent in that transaction reaches them (param-sync.ts). Drafts and retired ones are only stored. Progress: GET SearchParameter/$reindex?url=<its url>.
  */
 import { isResourceType, parseFhirPath } from '@medplum/core';
 import type { SearchParameter } from '@medplum/fhirtypes';
