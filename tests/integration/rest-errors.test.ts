@@ -85,7 +85,7 @@ describe('every error is an OperationOutcome with the right status', () => {
 
 describe('operational endpoints', () => {
   test('/healthz, /readyz and /metrics answer', async () => {
-    expect((await server.http.get('/healthz')).body).toEqual({ status: 'ok' });
+    expect((await server.http.get('/healthz')).body).toEqual({ status: 'ok', pid: expect.any(Number) }); // which process answered
     expect((await server.http.get('/readyz')).body).toEqual({ status: 'ready' });
     const metrics = await server.http.get('/metrics');
     expect(metrics.status).toBe(200);
