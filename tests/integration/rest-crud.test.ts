@@ -71,6 +71,10 @@ describe('update', () => {
     expect(stale.status).toBe(412);
     expect(stale.body.resourceType).toBe('OperationOutcome');
     expect((await server.http.get(`/fhir/Patient/${created.id}`)).body.meta.versionId).toBe('1');
+    // R4 http.html: a versionId is any id, so a well-formed weak ETag naming another version is a 412, not a 400.
+    const named = await server.http.put(`/fhir/Patient/${created.id}`).set('Content-Type', 'application/fhir+json')
+      .set('If-Match', 'W/"outdated-version"').send({ ...patient, id: created.id, gender: 'male' });
+    expect(named.status).toBe(412);
     const ok = await server.http.put(`/fhir/Patient/${created.id}`).set('Content-Type', 'application/fhir+json')
       .set('If-Match', 'W/"1"').send({ ...patient, id: created.id, gender: 'male' });
     expect(ok.status).toBe(200);
@@ -157,5 +161,20 @@ describe('conditional reads and Prefer', () => {
     expect(text.body.name).toBeUndefined();
     const pretty = await server.http.get(`/fhir/Patient/${created.id}?_pretty=true`);
     expect(pretty.text).toContain('\n  "resourceType": "Patient"');
+  });
+});
+
+describe('R4 JSON never contains empty arrays (json.html)', () => {
+  test('a searchset with no matches, _summary=count and an operation with no outputs omit the empty lists', async () => {
+    const none = await server.http.get('/fhir/Patient?family=no-such-family-xyz').expect(200);
+    expect(none.body.type).toBe('searchset');
+    expect(none.body).not.toHaveProperty('entry');
+    const count = await server.http.get('/fhir/Patient?_summary=count').expect(200);
+    expect(count.body).not.toHaveProperty('entry');
+    expect(count.body.total).toBeGreaterThanOrEqual(0);
+    const patient = await createPatient();
+    const disclosures = await server.http.get(`/fhir/Patient/${patient.id}/$disclosures`).expect(200);
+    expect(disclosures.body.resourceType).toBe('Parameters');
+    expect(disclosures.body).not.toHaveProperty('parameter');
   });
 });

@@ -15,14 +15,23 @@ export function parseEtag(value: string): number {
   return Number(m[1]);
 }
 
-/** Under the row lock: the If-Match version must be the current one. */
+/**
+ * Under the row lock: the If-Match version must be the current one. A well-formed ETag naming any other version —
+ * a versionId is any FHIR id, e.g. W/"outdated-version" — is a 412 (R4 http.html); only a malformed one is a 400.
+ */
 export function checkIfMatch(ifMatch: string | undefined, current: StoredVersion | undefined): void {
   if (!ifMatch) return;
-  const expected = parseEtag(ifMatch);
+  const expected = ifMatchVersion(ifMatch);
   if (!current || current.deleted) throw preconditionFailed(`If-Match ${ifMatch}: the resource does not exist`);
-  if (current.versionId !== expected) {
-    throw preconditionFailed(`Version conflict: If-Match ${etag(expected)} but the current version is ${etag(current.versionId)}`);
+  if (expected !== String(current.versionId)) {
+    throw preconditionFailed(`Version conflict: If-Match ${ifMatch.trim()} but the current version is ${etag(current.versionId)}`);
   }
+}
+
+function ifMatchVersion(value: string): string {
+  const m = /^(?:W\/)?"([A-Za-z0-9\-.]{1,64})"$/.exec(value.trim()) ?? /^(\d{1,9})$/.exec(value.trim());
+  if (!m) throw badRequest(`Invalid ETag in If-Match: ${value} (expected W/"versionId")`);
+  return /^\d+$/.test(m[1]) ? String(Number(m[1])) : m[1];
 }
 
 export function requireLive(version: StoredVersion | undefined, resourceType: string, id: string): StoredVersion {

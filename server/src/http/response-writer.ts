@@ -21,11 +21,25 @@ export function writeFhirResponse(res: Response, response: FhirResponse, options
     res.end();
     return;
   }
-  let body: Resource = response.body;
+  let body: Resource = withoutEmptyLists(response.body);
   if (body.resourceType !== 'Bundle' && body.resourceType !== 'OperationOutcome' && (options.summary || options.elements)) {
     body = summarizeResource(body, options.summary, options.elements);
   }
   sendJson(res, body, options);
+}
+
+/**
+ * R4 JSON never holds an empty array: a searchset or history page with no entries (or `_summary=count`) omits
+ * `entry`, and an operation with no outputs omits `parameter`. Builders may produce the empty lists; this is the one
+ * place that leaves them out.
+ */
+function withoutEmptyLists(body: Resource): Resource {
+  const lists = body.resourceType === 'Bundle' ? ['entry', 'link'] : body.resourceType === 'Parameters' ? ['parameter'] : [];
+  const empty = lists.filter((key) => Array.isArray((body as unknown as Record<string, unknown>)[key]) && ((body as unknown as Record<string, unknown[]>)[key]).length === 0);
+  if (empty.length === 0) return body;
+  const copy = { ...body } as unknown as Record<string, unknown>;
+  for (const key of empty) delete copy[key];
+  return copy as unknown as Resource;
 }
 
 export function writeOutcome(res: Response, status: number, outcome: OperationOutcome, headers: Record<string, string> = {}, pretty = false): void {
