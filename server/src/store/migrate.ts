@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Pool, PoolClient } from 'pg';
+import { inPgTransaction } from './pg-transaction';
 import { SERVER_SOURCE_DIR } from '../repo-root';
 
 const MIGRATIONS_DIR = path.join(SERVER_SOURCE_DIR, 'store', 'migrations');
@@ -43,19 +44,10 @@ export async function migrate(pool: Pool): Promise<string[]> {
 }
 
 async function inLockedTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inPgTransaction(pool, async ({ client }) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+    return fn(client);
+  });
 }
 
 /** True when every migration file has been applied (used by /readyz). */
