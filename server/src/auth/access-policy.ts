@@ -48,7 +48,7 @@ export type Part2Access =
   };
 
 /** Sees no Part 2 information of anyone: the default when nothing is known about the requester (fail closed). */
-export const NO_PART2_ACCESS: Part2Access = { kind: 'restricted', ownPatients: [], programIds: [], recipients: [], purposes: [] };
+export const NO_PART2_ACCESS: Extract<Part2Access, { kind: 'restricted' }> = { kind: 'restricted', ownPatients: [], programIds: [], recipients: [], purposes: [] };
 
 export interface AccessPolicy {
   /** A token was presented (or auth is off). Without one only the CapabilityStatement and discovery are open. */

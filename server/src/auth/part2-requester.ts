@@ -5,10 +5,7 @@
  * treatment, and others by consent or break-glass; a related person by consent, for a family request; a backend
  * client by consent to the organisation it is registered for, for the purpose its token was issued for.
  */
-import type { Part2Access, UserReach } from './access-policy';
-
-type Restricted = Extract<Part2Access, { kind: 'restricted' }>;
-const NOTHING: Restricted = { kind: 'restricted', ownPatients: [], programIds: [], recipients: [], purposes: [] };
+import { NO_PART2_ACCESS as NOTHING, type Part2Access, type UserReach } from './access-policy';
 
 export interface Part2Requester {
   admin: boolean;
