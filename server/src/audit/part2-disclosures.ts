@@ -8,11 +8,14 @@
  */
 import type { Bundle, BundleEntry, OperationOutcome, Parameters, Resource } from '@medplum/fhirtypes';
 import type { AccessContext } from '../auth/access-context';
+import type { Part2Access } from '../auth/access-policy';
 import { carriesPart2Label, withDisclosureLabel } from '../domain/part2-labelling';
 import type { FhirResponse } from '../fhir/types';
 import type { Repository } from '../store/repository';
 import { part2BasisOfResources, type Part2Basis } from '../store/part2-basis';
-import { Sql, sql } from '../store/sql';
+import { join, Sql, sql } from '../store/sql';
+
+type RestrictedPart2Access = Extract<Part2Access, { kind: 'restricted' }>;
 
 /** §2.32(a)(2), the abbreviated statement: sent as a header with every response that discloses Part 2 records. */
 export const PART2_NOTICE_SHORT = '42 CFR part 2 prohibits unauthorized use or disclosure of these records.';
@@ -55,14 +58,24 @@ export async function discloseResponse(
   if (access.policy.part2.kind === 'unrestricted' || response.status >= 300) return unchanged;
   const labelled = resourcesIn(response.body).filter((r) => r.id && carriesPart2Label(r));
   if (labelled.length === 0) return unchanged;
-  const bases = await part2BasisOfResources(repo, access.policy.part2, labelled.map((r) => ({ resourceType: r.resourceType, id: r.id! })));
-  const outside = bases.filter((b) => b.basis.kind === 'consent' || b.basis.kind === 'emergency');
-  if (outside.length === 0) return unchanged;
-  const disclosed = new Set(outside.map((b) => b.reference));
-  const key = (r: Resource) => `${r.resourceType}/${r.id}`;
+  const key = (r: { resourceType: string; id?: string }) => `${r.resourceType}/${r.id}`;
+  let disclosed: Set<string>;
+  let disclosures: DisclosureRecord[];
+  const part2 = access.policy.part2;
+  if (onlyByConsent(part2)) {
+    // The filter let each of these rows through for no reason but a consent: all of them are disclosed, and the
+    // audit statement itself names the patients and consents (no round trip of its own).
+    disclosed = new Set(labelled.map(key));
+    disclosures = [consentDisclosure(access, part2, [...disclosed], request.request)];
+  } else {
+    const bases = await part2BasisOfResources(repo, part2, labelled.map((r) => ({ resourceType: r.resourceType, id: r.id! })));
+    const outside = bases.filter((b) => b.basis.kind === 'consent' || b.basis.kind === 'emergency');
+    if (outside.length === 0) return unchanged;
+    disclosed = new Set(outside.map((b) => b.reference));
+    disclosures = disclosureRecords(access, outside, request.request);
+  }
   const relabel = (r: Resource | undefined) => (r && disclosed.has(key(r)) ? withDisclosureLabel(r) : r);
   const headers = { ...(response.headers ?? {}), [PART2_NOTICE_HEADER]: PART2_NOTICE_SHORT };
-  const disclosures = disclosureRecords(access, outside, request.request);
   const body = response.body!;
   if (body.resourceType === 'Bundle') {
     const bundle = body as Bundle;
@@ -87,8 +100,47 @@ export function noticeOutcome(): OperationOutcome {
   return { resourceType: 'OperationOutcome', issue: [{ severity: 'information', code: 'informational', diagnostics: PART2_NOTICE_FULL, details: { text: PART2_NOTICE_FULL } }] };
 }
 
+/**
+ * A requester that is neither the patient, nor staff of a Part 2 program, nor in an emergency sees Part 2 rows only
+ * under a consent (store/part2-filter.ts): whatever it is sent is a disclosure.
+ */
+function onlyByConsent(part2: Part2Access): part2 is RestrictedPart2Access {
+  return part2.kind === 'restricted' && part2.ownPatients.length === 0 && part2.programIds.length === 0 && !part2.emergencyUser;
+}
+
+/**
+ * Disclosures under consent of a response's resources, for the accounting: which patients they belong to, and which
+ * of their consents permitted it, are read from the stored rows by the statement that writes the accounting.
+ */
+export interface ConsentDisclosure {
+  kind: 'consent-lookup';
+  recipient: string;
+  clientId?: string;
+  username?: string;
+  purpose: string;
+  recipients: string[];
+  purposes: string[];
+  resources: string[];
+  request: string;
+}
+
+function consentDisclosure(access: AccessContext, part2: RestrictedPart2Access, resources: string[], request: string): ConsentDisclosure {
+  const { principal } = access;
+  return {
+    kind: 'consent-lookup', recipient: recipientOf(access), clientId: principal.clientId, username: principal.username,
+    purpose: part2.purposes[0] ?? 'unknown', recipients: part2.recipients, purposes: part2.purposes, resources, request,
+  };
+}
+
+function recipientOf({ principal }: AccessContext): string {
+  return principal.organization ?? principal.fhirUser ?? `client:${principal.clientId ?? 'unknown'}`;
+}
+
 /** One patient's entry in the accounting of disclosures (part2_disclosure), written with the request's AuditEvent. */
-export interface DisclosureRecord {
+export type DisclosureRecord = PatientDisclosure | ConsentDisclosure;
+
+export interface PatientDisclosure {
+  kind?: undefined;
   patientId: string;
   recipient: string;
   clientId?: string;
@@ -101,11 +153,11 @@ export interface DisclosureRecord {
 }
 
 /** Per patient: what was disclosed to this requester, and on which basis. */
-export function disclosureRecords(access: AccessContext, disclosed: { reference: string; patientId: string; basis: Part2Basis }[], request: string): DisclosureRecord[] {
+export function disclosureRecords(access: AccessContext, disclosed: { reference: string; patientId: string; basis: Part2Basis }[], request: string): PatientDisclosure[] {
   const { principal } = access;
-  const recipient = principal.organization ?? principal.fhirUser ?? `client:${principal.clientId ?? 'unknown'}`;
+  const recipient = recipientOf(access);
   const purpose = access.policy.part2.kind === 'restricted' ? access.policy.part2.purposes[0] ?? 'unknown' : 'unknown';
-  const byPatient = new Map<string, DisclosureRecord>();
+  const byPatient = new Map<string, PatientDisclosure>();
   for (const { reference, patientId, basis } of disclosed) {
     if (basis.kind !== 'consent' && basis.kind !== 'emergency') continue;
     const record = byPatient.get(patientId) ?? {
@@ -120,10 +172,38 @@ export function disclosureRecords(access: AccessContext, disclosed: { reference:
 
 /** part2_disclosure rows as an INSERT (for the audit writer's statement, or a page of an export). */
 export function insertDisclosuresSql(records: DisclosureRecord[]): Sql {
+  const byPatient = records.filter((r): r is PatientDisclosure => r.kind === undefined);
+  const byConsent = records.filter((r): r is ConsentDisclosure => r.kind === 'consent-lookup');
+  const selects = [
+    ...(byPatient.length ? [patientDisclosureRows(byPatient)] : []),
+    ...(byConsent.length ? [consentDisclosureRows(byConsent)] : []),
+  ];
   return sql`INSERT INTO part2_disclosure (patient_id, recipient, client_id, username, purpose, basis, consent_id, resources, request)
-    SELECT d.patient_id, d.recipient, d.client_id, d.username, d.purpose, d.basis, d.consent_id, ARRAY(SELECT jsonb_array_elements_text(d.resources)), d.request
+    ${join(selects, ' UNION ALL ')}`;
+}
+
+function patientDisclosureRows(records: PatientDisclosure[]): Sql {
+  return sql`SELECT d.patient_id, d.recipient, d.client_id, d.username, d.purpose, d.basis, d.consent_id, d.resources, d.request
       FROM jsonb_to_recordset(${JSON.stringify(records.map((r) => ({
         patient_id: r.patientId, recipient: r.recipient, client_id: r.clientId ?? null, username: r.username ?? null, purpose: r.purpose,
         basis: r.basis, consent_id: r.consentId ?? null, resources: r.resources, request: r.request,
-      })))}::jsonb) AS d(patient_id text, recipient text, client_id text, username text, purpose text, basis text, consent_id text, resources jsonb, request text)`;
+      })))}::jsonb) AS d(patient_id text, recipient text, client_id text, username text, purpose text, basis text, consent_id text, resources text[], request text)`;
+}
+
+/** Per disclosure and patient of its stored rows: the patient's newest consent that permits the recipient and purpose now. */
+function consentDisclosureRows(records: ConsentDisclosure[]): Sql {
+  return sql`SELECT x.patient_id, d.recipient, d.client_id, d.username, d.purpose, 'consent',
+           (SELECT c.consent_id FROM part2_consent_rule c
+             WHERE c.patient_id = x.patient_id AND c.effect = 'permit' AND c.recipients && d.recipients AND c.purposes && d.purposes
+               AND c.period @> now()
+             ORDER BY c.consent_res_id DESC LIMIT 1),
+           array_agg(want.reference ORDER BY want.position), d.request
+      FROM jsonb_to_recordset(${JSON.stringify(records.map((r, n) => ({
+        n, recipient: r.recipient, client_id: r.clientId ?? null, username: r.username ?? null, purpose: r.purpose,
+        recipients: r.recipients, purposes: r.purposes, resources: r.resources, request: r.request,
+      })))}::jsonb) AS d(n int, recipient text, client_id text, username text, purpose text, recipients text[], purposes text[], resources text[], request text)
+      CROSS JOIN LATERAL unnest(d.resources) WITH ORDINALITY AS want(reference, position)
+      JOIN resource r ON r.resource_type = split_part(want.reference, '/', 1) AND r.id = split_part(want.reference, '/', 2)
+      CROSS JOIN LATERAL unnest(r.part2_patients) AS x(patient_id)
+     GROUP BY d.n, x.patient_id, d.recipient, d.client_id, d.username, d.purpose, d.recipients, d.purposes, d.request`;
 }
