@@ -26,13 +26,13 @@ export interface ServerChild {
 
 const ROOT = path.resolve(__dirname, '..');
 
-export async function startServerChild(databaseUrl: string, log: (line: string) => void): Promise<ServerChild> {
+export async function startServerChild(databaseUrl: string, log: (line: string) => void, nodeArgs: string[] = []): Promise<ServerChild> {
   const port = await findFreePort();
   const origin = `http://127.0.0.1:${port}`;
   const entry = path.join(ROOT, 'dist/server/src/main.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run the bench with npm run bench (it builds first), or npm run build`);
   const workers = readConfig(process.env).workers;
-  const child = spawn(process.execPath, ['--enable-source-maps', entry], {
+  const child = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', entry], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), BASE_URL: origin, DEMO: '0', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -51,6 +51,8 @@ export interface AppOptions {
 export function createApp(options: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // FHIR responses carry their own ETag (W/"versionId"); Express would hash every other body for one nobody asked for.
+  app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(assignRequestId);
   app.use(checkRequestUrl); // before any router decodes the path

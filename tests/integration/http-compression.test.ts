@@ -48,11 +48,19 @@ test('the CapabilityStatement in gzip and br decompresses to the uncompressed JS
   expect(JSON.parse(brotliDecompressSync(br.body).toString('utf8'))).toEqual(JSON.parse(plain.body.toString('utf8')));
 });
 
-test('a search page is compressed for an authenticated client, a tiny response is not', async () => {
-  for (let i = 0; i < 20; i++) await server.http.post('/fhir/Patient').send({ resourceType: 'Patient', name: [{ family: `Compress${i}`, given: ['Page'] }] }).expect(201);
-  const res = await server.http.get('/fhir/Patient?name=Compress&_count=20').set('Accept-Encoding', 'gzip').expect(200);
+test('a search page larger than the initial TCP window is compressed; a single resource that fits in it is not', async () => {
+  const address = [{ line: ['1200 Recovery Way', 'Suite 300'], city: 'Springfield', state: 'IL', postalCode: '62701' }];
+  const ids: string[] = [];
+  for (let i = 0; i < 60; i++) {
+    const created = await server.http.post('/fhir/Patient').send({ resourceType: 'Patient', name: [{ family: `Compress${i}`, given: ['Page'] }], address }).expect(201);
+    ids.push(created.body.id);
+  }
+  const res = await server.http.get('/fhir/Patient?name=Compress&_count=60').set('Accept-Encoding', 'gzip').expect(200);
   expect(res.headers['content-encoding']).toBe('gzip');
-  expect(res.body.entry).toHaveLength(20); // supertest decoded it
+  expect(res.body.entry).toHaveLength(60); // supertest decoded it
+  const single = await server.http.get(`/fhir/Patient/${ids[0]}`).set('Accept-Encoding', 'gzip').expect(200);
+  expect(single.headers['content-encoding']).toBeUndefined();
+  expect(single.body.id).toBe(ids[0]);
   const tiny = await raw('/healthz', 'gzip');
   expect(tiny.encoding).toBeUndefined();
 });
