@@ -3,7 +3,7 @@
  * (one process, --cpu-prof) on a fresh database, creates BENCH_OPS Patients, then runs the chosen request mix at 8
  * clients and prints the functions and files with the most self time. Not a benchmark: figures come from `npm run bench`.
  *
- *   npm run build && npx tsx bench/profile-requests.ts [read|search|create]
+ *   npm run build && npx tsx bench/profile-requests.ts [read|search|create|ingest]
  */
 import '../server/src/polyfills';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -28,13 +28,16 @@ async function main(): Promise<void> {
   const server = await startServerChild(database.url, console.log, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
   const client = new FhirClient(server.fhirBase, await ensureBenchToken(database.url, server.origin, console.log));
   try {
-    const bodies = patientBodies(readSyntheaBundles(20).patients);
+    const synthea = readSyntheaBundles(kind === 'ingest' ? 50 : 20);
+    const bodies = patientBodies(synthea.patients);
+    if (kind === 'ingest') for (const bundle of synthea.reference) await client.request('POST', '', bundle.text, [200]);
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) ids.push((JSON.parse(await client.request('POST', 'Patient', JSON.stringify(bodies[i % bodies.length]))) as { id: string }).id);
     const ops: Record<string, (i: number) => Promise<unknown>> = {
       read: (i) => client.request('GET', `Patient/${ids[i % ids.length]}`),
       search: (i) => client.request('GET', `Patient?_id=${ids[i % ids.length]}`),
       create: (i) => client.request('POST', 'Patient', JSON.stringify(bodies[i % bodies.length])),
+      ingest: (i) => client.request('POST', '', synthea.patients[i % synthea.patients.length].text, [200]),
     };
     const pool = createPool(database.url, 1);
     const commits = async () => Number((await pool.query(`SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()`)).rows[0].n);

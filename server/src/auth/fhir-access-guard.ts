@@ -16,6 +16,7 @@ import { accessFilter } from '../store/access-filter';
 import type { Repository } from '../store/repository';
 import { AccessContext, systemAccess } from './access-context';
 import { allowsEveryRow, grantsFor, scopesReachEveryRow } from './access-policy';
+import { carriesPart2Label } from '../domain/part2-labelling';
 import { InteractionNeeds, interactionNeeds } from './interaction-permissions';
 import { filterBundleEntries, instanceVisibility, versionVisible, visibleVersionCondition } from './row-visibility';
 import type { Permission } from './scopes';
@@ -196,6 +197,8 @@ async function checkWrittenResource(repo: Repository, access: AccessContext, res
     throw insufficientScope(`No granted scope allows ${describe(permission)} ${body.resourceType}`);
   }
   if (allowsEveryRow(access.policy, permission, body.resourceType)) return;
+  // Only Part 2 information is withheld from scopes that reach every row, and the labelling marks all of it.
+  if (scopesReachEveryRow(access.policy, permission, body.resourceType) && !carriesPart2Label(body)) return;
   const visibility = await instanceVisibility(repo, access.policy, body.resourceType, body.id, permission);
   if (visibility !== 'visible') throw insufficientScope(`The granted scopes do not allow writing this ${body.resourceType} (e.g. it belongs to another patient)`);
 }
