@@ -1,29 +1,30 @@
-/** Wires the repository to its index extractor and write hooks: the one place store and search meet. */
+/** Wires the repository to its index extractor, its labelling and the write hooks: the one place store, search and the hooks meet. */
 import type { Pool } from 'pg';
 import { extractIndexRows } from './search/index-extractor';
 import { activateStoredSearchParameter } from './search/reindex/stored-param-activation';
 import { ensureRelabelWorker, requestRelabelIfRulesChanged } from './jobs/part2-relabel';
 import { storeConsentRules } from './store/consent-rules';
 import { labelForWrite, part2PatientsOf } from './store/part2-label-writer';
+import { registerWriteHook, runWriteHooks } from './fhir/write-hooks';
 import { Repository, StoredVersion } from './store/repository';
 import { notifyReachWrite } from './auth/user-reach';
 import { notifyTerminologyWrite } from './terminology/terminology-sync';
 
 export function createRepository(pool: Pool, onStatement?: (text: string) => void): Repository {
   return new Repository(pool, {
-    extractIndex: extractIndexRows, onStatement, onWrite: afterStoreWrite, labelResource: labelForWrite, part2PatientsOf,
+    extractIndex: extractIndexRows, onStatement, onWrite: runWriteHooks, labelResource: labelForWrite, part2PatientsOf,
   });
 }
 
-/**
- * In the write's transaction: an active SearchParameter is registered, a Consent's Part 2 rules are kept in step,
- * a change of the Part 2 labelling rules queues a relabelling job, and the caches every process holds of
- * terminology and of users' reach are told (store/cache-invalidation.ts).
- */
-async function afterStoreWrite(tx: Repository, written: StoredVersion): Promise<void> {
-  await activateStoredSearchParameter(tx, written);
-  await notifyTerminologyWrite(tx, written);
-  await notifyReachWrite(tx, written);
-  await storeConsentRules(tx, written);
+// In every write's transaction: an active SearchParameter is registered, the caches every process holds of
+// terminology and of users' reach are told (store/cache-invalidation.ts), a Consent's Part 2 rules are kept in step,
+// and a change of the Part 2 labelling rules queues a relabelling job. Modules add theirs (operations/iop).
+registerWriteHook({ name: 'search-parameter-activation', afterWrite: (tx, written) => activateStoredSearchParameter(tx, written) });
+registerWriteHook({ name: 'terminology-cache-notice', afterWrite: (tx, written) => notifyTerminologyWrite(tx, written) });
+registerWriteHook({ name: 'user-reach-cache-notice', afterWrite: (tx, written) => notifyReachWrite(tx, written) });
+registerWriteHook({ name: 'part2-consent-rules', afterWrite: (tx, written) => storeConsentRules(tx, written) });
+registerWriteHook({ name: 'part2-relabel-request', afterWrite: relabelIfRulesChanged });
+
+async function relabelIfRulesChanged(tx: Repository, written: StoredVersion): Promise<void> {
   if (await requestRelabelIfRulesChanged(tx, written)) tx.afterCommit(() => ensureRelabelWorker(tx.outside()));
 }

@@ -2,7 +2,6 @@
 import { randomUUID } from 'node:crypto';
 import { preconditionFailed } from '../errors';
 import { assertValidResource } from '../validation/validate-resource';
-import { writeWithHooks } from './after-write-hooks';
 import { findConditionalTargets, parseQueryString } from './conditional';
 import { requireResourceBody } from './request-body';
 import { assertResourceType } from './resource-types';
@@ -15,7 +14,7 @@ export async function createResource(req: FhirRequest, params: RouteParams, ctx:
   // The server assigns the id of a created resource; a client id in the body is ignored, as the spec says.
   const candidate = { ...resource, id: req.assignedId ?? randomUUID() };
   const warnings = assertValidResource(candidate);
-  const write = (repo = ctx.repo) => writeWithHooks(repo, ctx, resourceType, (tx) => tx.write({ resourceType, id: candidate.id, method: 'POST', resource: candidate, isNew: true }));
+  const write = (repo = ctx.repo) => repo.write({ resourceType, id: candidate.id, method: 'POST', resource: candidate, isNew: true, origin: ctx });
   if (!req.headers.ifNoneExist) return withWarnings(versionResponse(201, await write(), ctx, true), warnings);
 
   return ctx.repo.transaction(async (tx) => {

@@ -5,7 +5,6 @@ import { badRequest, preconditionFailed } from '../errors';
 import type { Repository } from '../store/repository';
 import { assertNotSigned } from '../operations/iop/note-lock';
 import { assertValidResource } from '../validation/validate-resource';
-import { writeWithHooks } from './after-write-hooks';
 import { findConditionalTargets } from './conditional';
 import { requireResourceBody } from './request-body';
 import { assertResourceType, assertValidId } from './resource-types';
@@ -36,7 +35,7 @@ export async function conditionalUpdate(req: FhirRequest, params: RouteParams, c
   });
 }
 
-/** Shared by update, conditional update and patch: validate, then write under the row lock (and run the type's after-write hooks). */
+/** Shared by update, conditional update and patch: validate, then write under the row lock (the write hooks run in the same transaction). */
 export async function writeUpdate(
   repo: Repository,
   ctx: FhirContext,
@@ -48,14 +47,14 @@ export async function writeUpdate(
 ): Promise<FhirResponse> {
   const warnings = assertValidResource(resource);
   let created = false;
-  const version = await writeWithHooks(repo, ctx, resourceType, (tx) => tx.write({
-    resourceType, id, method, resource,
+  const version = await repo.write({
+    resourceType, id, method, resource, origin: ctx,
     check: (current) => {
       checkIfMatch(ifMatch, current);
       assertNotSigned(current); // a signed note changes only by amendment
       created = !current || current.deleted;
       if (method === 'PATCH' && created) throw preconditionFailed(`${resourceType}/${id} does not exist`);
     },
-  }));
+  });
   return withWarnings(versionResponse(created ? 201 : 200, version, ctx, created), warnings);
 }

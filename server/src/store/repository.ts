@@ -32,6 +32,16 @@ export interface WriteRequest {
   check?: (current: StoredVersion | undefined) => void;
   /** The id is freshly generated: no current row can exist, skip the lock and the index delete. */
   isNew?: boolean;
+  /** What asked for the write, handed as is to the onWrite hooks; absent for maintenance writes no request made. */
+  origin?: WriteOrigin;
+}
+
+/**
+ * What asked for a write: a FHIR request handler passes its request context (fhir/types.ts FhirContext), which the
+ * write hooks (fhir/write-hooks.ts) receive. The store itself reads nothing from it.
+ */
+export interface WriteOrigin {
+  readonly requestId: string;
 }
 
 export interface RepositoryDeps {
@@ -39,10 +49,10 @@ export interface RepositoryDeps {
   /** Counts statements, so tests can assert bounded SQL per request. */
   onStatement?: (text: string) => void;
   /**
-   * Runs inside the write's transaction after every written version (e.g. a stored SearchParameter is activated);
-   * throwing refuses the write.
+   * Runs inside the write's transaction after every written version (fhir/write-hooks.ts: e.g. a stored
+   * SearchParameter is activated, an assessment is scored); throwing refuses the write.
    */
-  onWrite?: (tx: Repository, written: StoredVersion) => Promise<void>;
+  onWrite?: (tx: Repository, written: StoredVersion, origin: WriteOrigin | undefined) => Promise<void>;
   /**
    * Applies the 42 CFR Part 2 labelling rules to the content about to be written (store/part2-label-writer.ts);
    * `part2` says the resource is Part 2 information. Omitted only by tools that write raw data (benchmarks).
@@ -209,7 +219,7 @@ export class Repository {
       const named = statements.map((statement, i) => (i === 0 ? statement : sql`s${raw(String(i))} AS (${statement})`));
       const rows = await tx.query<{ res_id: string }>(sql`WITH ${join(named, ', ')} SELECT res_id FROM written`);
       const written: StoredVersion = { resId: String(rows[0].res_id), resourceType: request.resourceType, id: request.id, versionId, lastUpdated, deleted, resource: content };
-      await tx.deps.onWrite?.(tx, written);
+      await tx.deps.onWrite?.(tx, written, request.origin);
       return written;
     });
   }

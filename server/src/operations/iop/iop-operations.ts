@@ -2,7 +2,7 @@
  * The IOP workflow operations (issue 6), registered by operations/all-operations.ts, and the IOP hook on the
  * REST write path (instrument responses are scored when written).
  */
-import { registerAfterWriteHook } from '../../fhir/after-write-hooks';
+import { registerWriteHook } from '../../fhir/write-hooks';
 import type { OperationDeclaration } from '../registry';
 import { addToSessionsOperation } from './add-to-sessions';
 import { amendOperation } from './amend-note';
@@ -39,4 +39,4 @@ export const IOP_OPERATIONS: OperationDeclaration[] = [
   outcomeReportOperation,
 ];
 
-registerAfterWriteHook(scoreOnWriteHook);
+registerWriteHook(scoreOnWriteHook);
