@@ -15,6 +15,8 @@ export interface Config {
   workers: number;
   /** Database connections per server process. */
   poolSize: number;
+  /** Hot statements run as named (prepared) statements; off for poolers that cannot keep them. */
+  preparedStatements: boolean;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -33,6 +35,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workers,
     // About 40 connections in all by default, however many processes share them (PostgreSQL's default limit is 100).
     poolSize: positiveInteger(env, 'DATABASE_POOL_SIZE', workers === 1 ? 20 : Math.max(5, Math.ceil(40 / workers))),
+    preparedStatements: env.DATABASE_PREPARED_STATEMENTS !== 'off',
   };
 }
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { Repository } from '../store/repository';
 import { FhirError, issue, outcome } from '../errors';
-import { Sql, sql } from '../store/sql';
+import { pgQueryArgs, prepared, Sql, sql } from '../store/sql';
 import { buildAuditEvent } from './audit-event';
 import type { AuditRecord } from './audit-record';
 import { insertDisclosuresSql, type DisclosureRecord } from './part2-disclosures';
@@ -117,9 +117,9 @@ export class AuditLog {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.maxBatch);
         while (this.roomWaiters.length > 0 && this.queue.length < this.maxQueue) this.roomWaiters.shift()!();
-        const { text, values } = insertStatement(batch.map((w) => w.row)).toQuery();
+        const statement = insertStatement(batch.map((w) => w.row));
         try {
-          await this.pool.query(text, values);
+          await this.pool.query(...(pgQueryArgs(statement) as [string, unknown[]]));
           for (const waiting of batch) waiting.settle();
         } catch (err) {
           if (batch.length > 1 && isRowProblem(err)) await this.insertOneByOne(batch);
@@ -134,9 +134,8 @@ export class AuditLog {
   /** A row the database refused must not fail the other requests that shared its statement. */
   private async insertOneByOne(batch: Waiting[]): Promise<void> {
     for (const waiting of batch) {
-      const { text, values } = insertStatement([waiting.row]).toQuery();
       try {
-        await this.pool.query(text, values);
+        await this.pool.query(...(pgQueryArgs(insertStatement([waiting.row])) as [string, unknown[]]));
         waiting.settle();
       } catch (err) {
         waiting.settle(err);
@@ -151,12 +150,15 @@ function isRowProblem(err: unknown): boolean {
   return typeof code === 'string' && /^(22|23|54)/.test(code);
 }
 
-/** The events' INSERT; with the 42 CFR Part 2 disclosures they record, one statement for both. */
+/**
+ * The events' INSERT; with the 42 CFR Part 2 disclosures they record, one statement for both. Prepared: the rows
+ * travel as arrays, so its text is the same for any number of events.
+ */
 function insertStatement(rows: AuditRow[]): Sql {
   const disclosures = rows.flatMap((r) => r.disclosures);
-  if (disclosures.length === 0) return insertEventsStatement(rows);
-  return sql`WITH events AS (${insertEventsStatement(rows)} RETURNING 1), disclosed AS (${insertDisclosuresSql(disclosures)} RETURNING 1)
-    SELECT (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM disclosed) AS disclosures`;
+  if (disclosures.length === 0) return prepared(insertEventsStatement(rows));
+  return prepared(sql`WITH events AS (${insertEventsStatement(rows)} RETURNING 1), disclosed AS (${insertDisclosuresSql(disclosures)} RETURNING 1)
+    SELECT (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM disclosed) AS disclosures`);
 }
 
 function insertEventsStatement(rows: AuditRow[]): Sql {

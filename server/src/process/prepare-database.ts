@@ -22,6 +22,7 @@ export async function prepareDatabase(config: Config, logger: Logger, poolSize: 
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize,
+    preparedStatements: config.preparedStatements,
     onLog: (message) => logger.debug({ postgres: message.trim() }, 'embedded postgres'),
   });
   const applied = await migrate(database.pool);

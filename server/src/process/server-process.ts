@@ -36,7 +36,7 @@ export async function runSingleProcess(config: Config): Promise<void> {
 
 export async function runWorkerProcess(config: Config): Promise<void> {
   if (!config.databaseUrl) throw new Error('a worker process needs DATABASE_URL from its primary');
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.poolSize });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.poolSize, preparedStatements: config.preparedStatements });
   // The same content as the primary, from the same files; what the database adds comes with the listener's reload.
   loadFhirDefinitions();
   const conformance = loadConformance();

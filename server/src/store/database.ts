@@ -10,10 +10,12 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize?: number; onLog?: (m: string) => void }): Promise<Database> {
+export async function openDatabase(options: {
+  databaseUrl?: string; dataDir: string; poolSize?: number; preparedStatements?: boolean; onLog?: (m: string) => void;
+}): Promise<Database> {
   const embedded = options.databaseUrl ? undefined : await startEmbeddedPostgres({ dataDir: options.dataDir, onLog: options.onLog });
   const connectionString = options.databaseUrl ?? embedded!.connectionString;
-  const pool = createPool(connectionString, options.poolSize);
+  const pool = createPool(connectionString, options.poolSize, { preparedStatements: options.preparedStatements });
   return {
     pool,
     connectionString,

@@ -15,7 +15,7 @@ import {
 import { compartmentParams } from '../auth/patient-compartment';
 import type { IndexRows } from './index-rows';
 import type { Repository } from './repository';
-import { Sql, sql } from './sql';
+import { prepared, Sql, sql } from './sql';
 import { REPO_ROOT } from '../repo-root';
 
 type LabelQueries = Pick<Repository, 'query'>;
@@ -69,14 +69,15 @@ export async function labelForWrite(db: LabelQueries, resource: Resource): Promi
   // A record that names no care context (encounter, enrolment, appointment, program) belongs to the program the
   // patient is enrolled in: while that is a Part 2 program, the record is created for it (a PHQ-9 check-in, a goal).
   const byEnrolment = patients.length > 0 && appliesToEnrolment(resource.resourceType) && !all.some((r) => CARE_CONTEXT_TYPES.has(r.resourceType));
-  const [row] = await db.query<{ via_reference: boolean; via_enrolment: boolean; rules_version: string | null }>(sql`SELECT
+  // Prepared: four forms of text (with or without references, with or without the enrolment rule).
+  const [row] = await db.query<{ via_reference: boolean; via_enrolment: boolean; rules_version: string | null }>(prepared(sql`SELECT
       ${references.length === 0 ? sql`false` : sql`EXISTS (SELECT 1 FROM resource t
         JOIN unnest(${references.map((r) => r.resourceType)}::text[], ${references.map((r) => r.id)}::text[]) AS ref(resource_type, id)
           ON t.resource_type = ref.resource_type AND t.id = ref.id
        WHERE NOT t.deleted AND (t.part2_patients IS NOT NULL
          OR (t.resource_type = 'HealthcareService' AND t.content->'extension' @> ${PROGRAM_FLAG_JSON}::jsonb)))`} AS via_reference,
       ${byEnrolment ? enrolledInPart2Program(patients) : sql`false`} AS via_enrolment,
-      ${rulesVersionSql()} AS rules_version`);
+      ${rulesVersionSql()} AS rules_version`));
   const rules = await currentRules(db, row.rules_version);
   const part2 = carriesPart2Label(resource) || row.via_reference || row.via_enrolment || hasSudCode(resource, rules.sudCodes);
   return { resource: part2 ? withPart2Labels(resource) : resource, part2 };

@@ -6,7 +6,15 @@ import { DatabaseWatchdog } from './db-watchdog';
 // bigint (res_id, seq, counts) stays a string: JavaScript numbers cannot hold every int8.
 types.setTypeParser(types.builtins.INT8, (value) => value);
 
-export function createPool(connectionString: string, max = 20): Pool {
+export interface PoolOptions {
+  /**
+   * Named (prepared) statements for the hot paths (store/sql.ts prepared()); false for a connection pooler that cannot
+   * keep them (PgBouncer in transaction mode before 1.21, or without max_prepared_statements): DATABASE_PREPARED_STATEMENTS=off.
+   */
+  preparedStatements?: boolean;
+}
+
+export function createPool(connectionString: string, max = 20, options: PoolOptions = {}): Pool {
   // A request waits at most connectionTimeoutMillis for a connection: when the database is slower than the offered
   // load the queue stays bounded and the request gets a 503 with Retry-After (http/error-mapper.ts).
   const pool = new Pool({ connectionString, max, statement_timeout: 60_000, connectionTimeoutMillis: 10_000, application_name: 'iop-fhir' });
@@ -18,12 +26,35 @@ export function createPool(connectionString: string, max = 20): Pool {
   const watchdog = new DatabaseWatchdog(pool, { connectionString, application_name: 'iop-fhir-watchdog' });
   pool.on('connect', (client) => {
     client.on('error', () => undefined);
+    boundNamedStatements(client, options.preparedStatements === false ? 0 : MAX_NAMED_STATEMENTS);
     refuseUnstorableValues(client);
     watchdog.watch(client);
   });
   refuseUnstorableValues(pool);
   failFastWhileFrozen(pool, watchdog);
   return pool;
+}
+
+/** Prepared statements one connection keeps at most: each holds parse trees and plans in its backend's memory. */
+const MAX_NAMED_STATEMENTS = 200;
+
+/**
+ * A named statement the connection has not prepared yet is sent unnamed (parsed and planned every time) once the
+ * connection already keeps `max` of them, so no mix of requests grows a backend's memory without bound; `max` 0
+ * sends every statement unnamed, for poolers that cannot keep them.
+ */
+function boundNamedStatements(client: PoolClient, max: number): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const prepared = (client as unknown as { connection?: { parsedStatements?: Record<string, unknown> } }).connection?.parsedStatements;
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    const [config, ...rest] = args;
+    if (config && typeof config === 'object' && typeof (config as { name?: unknown }).name === 'string') {
+      const { name, ...unnamed } = config as { name: string };
+      const known = prepared !== undefined && name in prepared;
+      if (!known && (max === 0 || prepared === undefined || Object.keys(prepared).length >= max)) return query(unnamed, ...rest);
+    }
+    return query(...args);
+  };
 }
 
 /** While the watchdog finds the database frozen, asking for a connection fails at once (503) instead of waiting. */

@@ -7,7 +7,7 @@ import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import type { IndexExtractor, IndexRows } from './index-rows';
 import { accessLinks } from './access-links';
 import { deleteIndexRowsStatements, insertIndexRowsStatements } from './index-store';
-import { join, raw, Sql, sql } from './sql';
+import { join, pgQueryArgs, prepared, raw, Sql, sql } from './sql';
 
 export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -103,9 +103,9 @@ export class Repository {
   }
 
   async query<R extends QueryResultRow = QueryResultRow>(statement: Sql): Promise<R[]> {
-    const { text, values } = statement.toQuery();
-    this.deps.onStatement?.(text);
-    const result = await (this.client ?? this.db).query<R>(text, values);
+    const args = pgQueryArgs(statement);
+    this.deps.onStatement?.(typeof args[0] === 'string' ? args[0] : args[0].text);
+    const result = await (this.client ?? this.db).query<R>(...(args as [string, unknown[]]));
     return result.rows;
   }
 
@@ -153,16 +153,16 @@ export class Repository {
   /** The current version; with `visibleIf` (a condition over alias `r`), a row it rejects reads as absent. */
   async readCurrent(resourceType: string, id: string, visibleIf?: Sql): Promise<StoredVersion | undefined> {
     const rows = await this.query<VersionRow>(
-      sql`SELECT r.res_id, r.resource_type, r.id, r.version_id, r.last_updated, r.deleted, r.content
-          FROM resource r WHERE r.resource_type = ${resourceType} AND r.id = ${id}${visibleIf ? sql` AND ${visibleIf}` : sql``}`,
+      prepared(sql`SELECT r.res_id, r.resource_type, r.id, r.version_id, r.last_updated, r.deleted, r.content
+          FROM resource r WHERE r.resource_type = ${resourceType} AND r.id = ${id}${visibleIf ? sql` AND ${visibleIf}` : sql``}`),
     );
     return rows[0] && toVersion(rows[0]);
   }
 
   async readVersion(resourceType: string, id: string, versionId: number): Promise<StoredVersion | undefined> {
     const rows = await this.query<VersionRow>(
-      sql`SELECT res_id, resource_type, id, version_id, last_updated, deleted, content
-          FROM resource_history WHERE resource_type = ${resourceType} AND id = ${id} AND version_id = ${versionId}`,
+      prepared(sql`SELECT res_id, resource_type, id, version_id, last_updated, deleted, content
+          FROM resource_history WHERE resource_type = ${resourceType} AND id = ${id} AND version_id = ${versionId}`),
     );
     return rows[0] && toVersion(rows[0]);
   }
@@ -201,7 +201,7 @@ export class Repository {
       const part2Value = deleted ? sql`resource.part2_patients` : sql`${part2Patients}::text[]`;
       // Old index rows go first, in their own statement: within one WITH the order of sub-statements is not
       // defined, and idx_present's key would see old and new rows at once.
-      if (current) await tx.query(sql`WITH ${join(deleteIndexRowsStatements(sql`${current.resId}::bigint`).map((d, i) => sql`d${raw(String(i))} AS (${d})`), ', ')} SELECT 1`);
+      if (current) await tx.query(prepared(sql`WITH ${join(deleteIndexRowsStatements(sql`${current.resId}::bigint`).map((d, i) => sql`d${raw(String(i))} AS (${d})`), ', ')} SELECT 1`));
       const statements = [
         current
           ? sql`written AS (UPDATE resource SET version_id = ${versionId}, last_updated = ${lastUpdated}, deleted = ${deleted},
@@ -217,7 +217,8 @@ export class Repository {
         ...(index ? insertIndexRowsStatements(resId, request.resourceType, index) : []),
       ];
       const named = statements.map((statement, i) => (i === 0 ? statement : sql`s${raw(String(i))} AS (${statement})`));
-      const rows = await tx.query<{ res_id: string }>(sql`WITH ${join(named, ', ')} SELECT res_id FROM written`);
+      // Prepared: its text takes one form per combination of non-empty index tables (new or existing row).
+      const rows = await tx.query<{ res_id: string }>(prepared(sql`WITH ${join(named, ', ')} SELECT res_id FROM written`));
       const written: StoredVersion = { resId: String(rows[0].res_id), resourceType: request.resourceType, id: request.id, versionId, lastUpdated, deleted, resource: content };
       await tx.deps.onWrite?.(tx, written, request.origin);
       return written;
@@ -226,8 +227,8 @@ export class Repository {
 
   private async lockCurrent(resourceType: string, id: string): Promise<StoredVersion | undefined> {
     const rows = await this.query<VersionRow>(
-      sql`SELECT res_id, resource_type, id, version_id, last_updated, deleted, content
-          FROM resource WHERE resource_type = ${resourceType} AND id = ${id} FOR UPDATE`,
+      prepared(sql`SELECT res_id, resource_type, id, version_id, last_updated, deleted, content
+          FROM resource WHERE resource_type = ${resourceType} AND id = ${id} FOR UPDATE`),
     );
     return rows[0] && toVersion(rows[0]);
   }

@@ -2,6 +2,7 @@
  * The one SQL builder. Values only ever become `$n` placeholders; identifiers (table and column names) only come
  * from the closed list below, so no caller can splice text from a request into a statement.
  */
+import { createHash } from 'node:crypto';
 
 const IDENTIFIERS = new Set([
   'resource', 'resource_history',
@@ -18,10 +19,11 @@ class Param {
 
 /** A fragment of SQL with its values kept apart from its text. */
 export class Sql {
-  constructor(readonly chunks: readonly Chunk[]) {}
+  /** `prepare`: run as a named statement, parsed and planned once per connection (see prepared()). */
+  constructor(readonly chunks: readonly Chunk[], readonly prepare = false) {}
 
-  /** Numbers the placeholders and returns what `pg` takes. */
-  toQuery(): { text: string; values: unknown[] } {
+  /** Numbers the placeholders and returns what `pg` takes; a prepared statement is named after its text. */
+  toQuery(): { text: string; values: unknown[]; name?: string } {
     const values: unknown[] = [];
     const text = this.chunks
       .map((chunk) => {
@@ -30,8 +32,30 @@ export class Sql {
         return `$${values.length}`;
       })
       .join('');
-    return { text, values };
+    return this.prepare ? { text, values, name: statementName(text) } : { text, values };
   }
+}
+
+/**
+ * A hot statement run as a named (prepared) statement: each connection parses it once and PostgreSQL may reuse its
+ * plan. Only for statements whose text takes a bounded number of forms (reads by id, the write of one resource, the
+ * audit INSERT): every distinct text stays prepared on every connection for the connection's life. Searches, whose
+ * text follows the client's query, are not prepared.
+ */
+export function prepared(statement: Sql): Sql {
+  return new Sql(statement.chunks, true);
+}
+
+const names = new Map<string, string>();
+const MAX_REMEMBERED_NAMES = 2_000;
+
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `iop_${createHash('sha1').update(text).digest('base64url')}`;
+    if (names.size < MAX_REMEMBERED_NAMES) names.set(text, name);
+  }
+  return name;
 }
 
 /** An identifier from the closed list, quoted. Throws for anything else: a programming error, never user input. */
@@ -84,4 +108,10 @@ export const empty = new Sql([]);
 export async function queryRows<R>(db: { query(text: string, values: unknown[]): Promise<{ rows: unknown[] }> }, statement: Sql): Promise<R[]> {
   const { text, values } = statement.toQuery();
   return (await db.query(text, values)).rows as R[];
+}
+
+/** The argument `pg` takes for a statement: a named statement as a config object, any other as text and values. */
+export function pgQueryArgs(statement: Sql): [string | { name: string; text: string; values: unknown[] }, unknown[]?] {
+  const { text, values, name } = statement.toQuery();
+  return name ? [{ name, text, values }] : [text, values];
 }
