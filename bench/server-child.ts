@@ -21,6 +21,8 @@ export interface ServerChild {
   rssMiB(): number;
   /** Peak resident set of each process since it started (VmHWM), summed. */
   peakRssMiB(): number;
+  /** Peak resident set (VmHWM) of each process: the primary first, then its workers. */
+  peakRssMiBPerProcess(): number[];
   stop(): Promise<void>;
 }
 
@@ -32,7 +34,7 @@ export async function startServerChild(databaseUrl: string, log: (line: string) 
   const entry = path.join(ROOT, 'dist/server/src/main.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run the bench with npm run bench (it builds first), or npm run build`);
   const workers = readConfig(process.env).workers;
-  const child = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', entry], {
+  const child = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', '--expose-gc', entry], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), BASE_URL: origin, DEMO: '0', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -49,6 +51,7 @@ export async function startServerChild(databaseUrl: string, log: (line: string) 
     origin,
     rssMiB: () => sumOverTree(pid, 'VmRSS'),
     peakRssMiB: () => sumOverTree(pid, 'VmHWM'),
+    peakRssMiBPerProcess: () => [pid, ...childrenOf(pid)].map((p) => readStatusMiB(p, 'VmHWM')),
     stop: () => stopChild(child, exited),
   };
 }

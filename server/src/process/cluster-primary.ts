@@ -10,6 +10,7 @@ import { logger } from '../logger';
 import { startCacheListener, stopCacheListener } from '../store/cache-invalidation';
 import { startBackgroundWork } from './background-work';
 import { prepareDatabase } from './prepare-database';
+import { collectStartupGarbage } from './startup-garbage';
 import { stopOnSignal } from './serve-http';
 
 const PRIMARY_POOL_SIZE = 5;
@@ -21,6 +22,7 @@ export async function runClusterPrimary(config: Config): Promise<void> {
   const database = await prepareDatabase(config, logger, PRIMARY_POOL_SIZE);
   await startCacheListener({ pool: database.pool, connectionString: config.cacheListenUrl, log: logger });
   const background = startBackgroundWork(database.pool, logger);
+  collectStartupGarbage();
   // Workers open the database the primary prepared, and inherit everything else from this environment.
   const workerEnv = { DATABASE_URL: database.connectionString, DEMO: '0' };
   let stopping = false;

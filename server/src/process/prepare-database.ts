@@ -15,6 +15,7 @@ import { loadFhirDefinitions } from '../fhir/definitions';
 import type { Logger } from '../logger';
 import { openDatabase, type Database } from '../store/database';
 import { migrate } from '../store/migrate';
+import { collectStartupGarbage } from './startup-garbage';
 
 export async function prepareDatabase(config: Config, logger: Logger, poolSize: number): Promise<Database> {
   logger.info({ external: !!config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir }, 'starting database');
@@ -28,7 +29,9 @@ export async function prepareDatabase(config: Config, logger: Logger, poolSize: 
   const applied = await migrate(database.pool);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   loadFhirDefinitions();
+  collectStartupGarbage(); // the definitions' 35 MB of JSON text, before the next files are parsed
   await prepareConformance(createRepository(database.pool), logger);
+  collectStartupGarbage();
   if (config.demo) {
     const repo = createRepository(database.pool);
     // The seed acts as the server itself, and every interaction it runs is audited like any other.

@@ -5,6 +5,7 @@
  */
 import { createApp } from '../app';
 import type { Config } from '../config';
+import { collectStartupGarbage } from './startup-garbage';
 import { loadConformance } from '../conformance/load-conformance';
 import '../fhir/routes';
 import { loadFhirDefinitions } from '../fhir/definitions';
@@ -23,6 +24,7 @@ export async function runSingleProcess(config: Config): Promise<void> {
   await startCacheListener({ pool: database.pool, connectionString: config.cacheListenUrl, log: logger });
   const app = createApp({ pool: database.pool, baseUrl: config.baseUrl, logger, backgroundWork: false });
   const background = startBackgroundWork(database.pool, logger, app.locals.exportWorker as ExportWorker);
+  collectStartupGarbage();
   const http = serveHttp(app, config.port, (port) => {
     logger.info({ port, url: config.baseUrl, fhir: `${config.baseUrl}/fhir`, workers: 1 }, 'iop-fhir listening');
   });
@@ -39,11 +41,13 @@ export async function runWorkerProcess(config: Config): Promise<void> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.poolSize, preparedStatements: config.preparedStatements });
   // The same content as the primary, from the same files; what the database adds comes with the listener's reload.
   loadFhirDefinitions();
+  collectStartupGarbage(); // the definitions' 35 MB of JSON text, before the next files are parsed
   const conformance = loadConformance();
   for (const problem of conformance.problems) logger.debug(problem, 'conformance resource skipped');
   await startCacheListener({ pool: database.pool, connectionString: config.cacheListenUrl, log: logger });
   const app = createApp({ pool: database.pool, baseUrl: config.baseUrl, logger, backgroundWork: false });
   const exportWorker = app.locals.exportWorker as ExportWorker;
+  collectStartupGarbage();
   const http = serveHttp(app, config.port, (port) => logger.info({ port, pid: process.pid }, 'worker listening'));
   stopOnSignal(logger, async () => {
     await http.drain();
