@@ -7,6 +7,7 @@ import { smartRestSecurity } from '../auth/discovery';
 import { getResourceTypes } from '@medplum/core';
 import type { CapabilityStatement, CapabilityStatementRestResource, OperationDefinition } from '@medplum/fhirtypes';
 import { operationsForType, systemOperations } from '../operations/registry';
+import { SUPPORTED_COMPARTMENTS } from '../search/compartments';
 import { registryGeneration, searchParamsFor } from '../search/registry';
 import { listOwnProfiles } from '../validation/profile-registry';
 import { listRoutes } from './router';
@@ -71,6 +72,7 @@ export function buildCapabilityStatement(baseUrl: string): CapabilityStatement {
     implementation: { description: 'iop-fhir: FHIR R4 server for behavioral-health IOP/PHP programs', url: baseUrl },
     rest: [{
       mode: 'server', security: smartRestSecurity(baseUrl), resource: resources, interaction: systemInteractions, ...operationsOf(systemOperations()),
+      ...(has('search-compartment') ? { compartment: SUPPORTED_COMPARTMENTS.map((type) => `http://hl7.org/fhir/CompartmentDefinition/${type.toLowerCase()}`) } : {}),
     }],
   };
 }
