@@ -108,7 +108,8 @@ describe('writes do not reveal what the token cannot see', () => {
     expect((await server.http.get(`/fhir/Observation/${unknownId}`)).status).toBe(404); // nothing was created
   });
 
-  test('PATCH and DELETE of B\'s resource answer exactly as for a missing one (404)', async () => {
+  // R4 http.html#delete: deleting a resource that does not exist succeeds (204); a hidden one answers the same.
+  test('PATCH (404) and DELETE (204, nothing deleted) of B\'s resource answer exactly as for a missing one', async () => {
     const patch = [{ op: 'replace', path: '/status', value: 'cancelled' }];
     const hiddenPatch = await writer.patch(`/fhir/Observation/${clinic.observationB}`).set('Content-Type', 'application/json-patch+json').send(patch);
     const absentPatch = await writer.patch(`/fhir/Observation/${unknownId}`).set('Content-Type', 'application/json-patch+json').send(patch);
@@ -116,8 +117,9 @@ describe('writes do not reveal what the token cannot see', () => {
     same(hiddenPatch, absentPatch, clinic.observationB);
     const hiddenDelete = await writer.delete(`/fhir/Observation/${clinic.observationB}`);
     const absentDelete = await writer.delete(`/fhir/Observation/${unknownId}`);
-    expect(hiddenDelete.status).toBe(404);
+    expect(hiddenDelete.status).toBe(204);
     same(hiddenDelete, absentDelete, clinic.observationB);
+    expect(hiddenDelete.headers.etag).toBe(absentDelete.headers.etag);
     const stored = await server.http.get(`/fhir/Observation/${clinic.observationB}`);
     expect([stored.body.meta.versionId, stored.body.status]).toEqual(['1', 'final']);
   });

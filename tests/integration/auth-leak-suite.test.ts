@@ -193,7 +193,7 @@ describe('writes with patient scopes', () => {
   });
 
   // PATCH/DELETE answer as for a missing resource, PUT as for an id the token may not create (auth-history-writes.test.ts).
-  test('updating (403), patching or deleting (404) B\'s resource changes nothing', async () => {
+  test('updating (403), patching (404) or deleting (204, as for a missing one) B\'s resource changes nothing', async () => {
     const update = await writer.put(`/fhir/Observation/${clinic.observationB}`).set('Content-Type', 'application/fhir+json')
       .send({ ...observationFor(clinic.patientA), id: clinic.observationB });
     expect(update.status).toBe(403);
@@ -201,7 +201,7 @@ describe('writes with patient scopes', () => {
       .send([{ op: 'replace', path: '/status', value: 'cancelled' }]);
     expect(patch.status).toBe(404);
     const remove = await writer.delete(`/fhir/Observation/${clinic.observationB}`);
-    expect(remove.status).toBe(404);
+    expect(remove.status).toBe(204);
     const stored = await server.http.get(`/fhir/Observation/${clinic.observationB}`);
     expect(stored.body.meta.versionId).toBe('1');
     expect(stored.body.status).toBe('final');

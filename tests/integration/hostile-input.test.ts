@@ -77,7 +77,8 @@ describe('item 1: input the database cannot hold is a 400 naming the parameter o
     expect(await found(`family=${family.slice(0, 30)}`)).toEqual([res.body.id]);
     expect(await found(`family=${family.slice(0, 5000)}`)).toEqual([res.body.id]);
     expect(await found(`identifier=${encodeURIComponent(system)}|${value}`)).toEqual([res.body.id]);
-    expect(await found(`identifier=${encodeURIComponent(system)}|${value.slice(0, -1)}0`)).toEqual([]);
+    // another value of the same length (the random one may itself end in 0)
+    expect(await found(`identifier=${encodeURIComponent(system)}|${value.slice(0, -1)}${value.endsWith('0') ? '1' : '0'}`)).toEqual([]);
     expect(await found(`identifier=${value}`)).toEqual([res.body.id]);
   });
 });

@@ -120,8 +120,12 @@ describe('delete', () => {
     expect(back.body.meta.versionId).toBe('3');
   });
 
-  test('delete of an id that never existed is 404', async () => {
-    expect((await server.http.delete('/fhir/Patient/never-there')).status).toBe(404);
+  // R4 http.html#delete: "if the resource does not exist at all", the server answers 200 or 204, not 404.
+  test('delete of an id that never existed succeeds (204) and creates nothing', async () => {
+    const res = await server.http.delete('/fhir/Patient/never-there');
+    expect([res.status, res.text]).toEqual([204, '']);
+    expect((await server.http.get('/fhir/Patient/never-there')).status).toBe(404);
+    expect((await server.http.get('/fhir/Patient/never-there/_history')).status).toBe(404);
   });
 });
 

@@ -71,6 +71,9 @@ test.each([
   ['Appointment?actor=Practitioner/prac-0&date=ge2024-01-01&_include=Appointment:patient&_include:iterate=Patient:organization'],
   ['Patient?_id=pat-3&_revinclude=Observation:patient&_revinclude=Encounter:patient'],
   ['Observation?patient=pat-7&_sort=-date'],
+  // every type of the compartment (R4 http.html#search `[compartment]/[id]/*`), and some of them
+  ['Patient/pat-7/*'],
+  ['Patient/pat-7/*?_type=Observation,Encounter&_sort=-_lastUpdated'],
 ])('%s uses indexes only', async (path) => {
   const { statements, scans } = await scannedTables(path);
   expect(statements).toBeGreaterThan(0);

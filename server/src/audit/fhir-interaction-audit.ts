@@ -22,7 +22,8 @@ export function fhirAuditRecord(
   const body = result.response?.body;
   const subtype = interaction === 'batch' ? batchType(req) : interaction;
   const entities = new Set<string>();
-  if (params.resourceType && params.id) entities.add(`${params.resourceType}/${params.id}`);
+  const instance = instanceOf(params);
+  if (instance) entities.add(instance);
   if (body && body.resourceType !== 'Bundle' && body.resourceType !== 'OperationOutcome' && body.id) entities.add(`${body.resourceType}/${body.id}`);
   return {
     kind: 'rest',
@@ -48,6 +49,12 @@ function batchType(req: FhirRequest): string {
   return type === 'transaction' ? 'transaction' : 'batch';
 }
 
+/** The instance the path names: `Patient/1` for `Patient/1/Observation` (a compartment), else `Type/id`. */
+function instanceOf(params: RouteParams): string | undefined {
+  const type = params.compartmentType ?? params.resourceType;
+  return type && params.id ? `${type}/${params.id}` : undefined;
+}
+
 function outcomeOf(status: number): AuditOutcome {
   if (status < 400) return '0';
   return status < 500 ? '4' : '8';
@@ -56,7 +63,7 @@ function outcomeOf(status: number): AuditOutcome {
 function patientsOf(access: AccessContext, params: RouteParams, req: FhirRequest, body: Resource | undefined): Set<string> {
   const patients = new Set<string>();
   if (access.patient) patients.add(access.patient);
-  if (params.resourceType === 'Patient' && params.id) patients.add(params.id);
+  if (instanceOf(params)?.startsWith('Patient/')) patients.add(params.id!);
   for (const name of PATIENT_PARAMS) {
     for (const value of req.query[name] ?? []) {
       for (const ref of value.split(',')) {

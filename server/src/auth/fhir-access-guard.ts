@@ -10,6 +10,7 @@ import { readAuditEvent, searchAuditEvents } from '../audit/audit-search';
 import { discloseResponse, type DisclosureRecord } from '../audit/part2-disclosures';
 import { fhirAuditRecord } from '../audit/fhir-interaction-audit';
 import { markAudited } from '../audit/refusal-audit';
+import { nothingToDelete } from '../fhir/delete';
 import type { FhirContext, FhirRequest, FhirResponse, HistoryRowFilter, Interaction, Route, RouteParams } from '../fhir/types';
 import type { RowFilter } from '../search/sql/context';
 import { accessFilter } from '../store/access-filter';
@@ -136,9 +137,10 @@ function isListing(response: FhirResponse): boolean {
 async function runWrite(route: Route, params: RouteParams, req: FhirRequest, ctx: FhirContext, access: AccessContext, needs: InteractionNeeds): Promise<FhirResponse> {
   return ctx.repo.transaction(async (tx) => {
     const txCtx = withRowFilters({ ...ctx, repo: tx }, access, 'r');
-    if (needs.instance) await checkWriteTarget(tx, access, needs.instance, needs.permissions[0], route.interaction);
-    const response = await route.handler(req, params, txCtx);
-    await checkWrittenResource(tx, access, response);
+    const hidden = needs.instance ? await checkWriteTarget(tx, access, needs.instance, needs.permissions[0], route.interaction) : false;
+    // Deleting a hidden resource answers as deleting an absent one does, and changes nothing.
+    const response = hidden ? nothingToDelete() : await route.handler(req, params, txCtx);
+    if (!hidden) await checkWrittenResource(tx, access, response);
     await recordAudit(access, route.interaction, params, req, { response, status: response.status }, tx);
     return response;
   });
@@ -173,19 +175,22 @@ async function checkInstance(repo: Repository, access: AccessContext, instance: 
 }
 
 /**
- * A write must not tell a resource the token cannot see from one that does not exist. PATCH and DELETE of a
- * hidden resource answer exactly as for an absent one (404, the handlers' own message). PUT to an absent id would
+ * A write must not tell a resource the token cannot see from one that does not exist. PATCH of a hidden resource
+ * answers exactly as for an absent one (404, the handler's own message); DELETE of either succeeds without
+ * deleting anything (returns true: the caller answers as for an absent resource). PUT to an absent id would
  * create it (update-as-create), which a hidden one cannot: so a token limited to some rows may not create with a
  * chosen id (it can POST), and PUT to an absent or a hidden id gets the same 403.
  */
-async function checkWriteTarget(repo: Repository, access: AccessContext, instance: { resourceType: string; id: string }, permission: Permission, interaction: Interaction): Promise<void> {
-  if (allowsEveryRow(access.policy, permission, instance.resourceType)) return;
+async function checkWriteTarget(repo: Repository, access: AccessContext, instance: { resourceType: string; id: string }, permission: Permission, interaction: Interaction): Promise<boolean> {
+  if (allowsEveryRow(access.policy, permission, instance.resourceType)) return false;
   const visibility = await instanceVisibility(repo, access.policy, instance.resourceType, instance.id, permission);
-  if (visibility === 'visible') return;
+  if (visibility === 'visible') return false;
   if (interaction === 'update') {
     throw insufficientScope(`The granted scopes do not allow writing ${instance.resourceType}/${instance.id} (a token limited to some resources cannot create with a chosen id: use POST)`);
   }
-  if (visibility === 'hidden') throw notFound(`${instance.resourceType}/${instance.id} not found`);
+  if (visibility !== 'hidden') return false;
+  if (interaction === 'delete') return true;
+  throw notFound(`${instance.resourceType}/${instance.id} not found`);
 }
 
 /** After the write, still inside its transaction: the stored resource must be one the policy reaches. */

@@ -40,9 +40,10 @@ export function interactionNeeds(interaction: Interaction, params: RouteParams, 
   const instance = resourceType && params.id ? { resourceType, id: params.id } : undefined;
   const read = READS[interaction];
   if (interaction === 'search-compartment') {
-    // Routed as `:type/:id/:type`: the path names the compartment (Patient/123) and the searched type.
-    const [compartmentType, id, searched] = req.path.split('/');
-    return { resourceType: searched, permissions: ['s'], instance: { resourceType: compartmentType, id }, writes: false, conditional: false };
+    // The compartment's own resource (Patient/123) must be visible first; the searched type is absent for `*`
+    // (every type), which needs what a system-wide search needs, the access filter choosing the rows.
+    const compartment = { resourceType: params.compartmentType ?? '', id: params.id ?? '' };
+    return { resourceType, permissions: ['s'], instance: compartment, writes: false, conditional: false };
   }
   if (interaction === 'operation' && ADMIN_OPERATIONS.has(params.operation ?? '')) {
     return { resourceType, permissions: [], writes: false, conditional: false, adminOnly: true };

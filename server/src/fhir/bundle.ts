@@ -1,7 +1,8 @@
 /**
  * batch and transaction Bundles. Every entry runs through the same route table as a single request.
  * A transaction is one PostgreSQL transaction: entries run in the spec's order (DELETE, POST, PUT/PATCH, GET),
- * `urn:uuid:` fullUrls and conditional references are resolved first, and any failure rolls everything back.
+ * `urn:uuid:` fullUrls (also in narrative links) and conditional references are resolved first, references marked
+ * resolve-as-version-specific are pinned to the versions the transaction writes, and any failure rolls everything back.
  */
 import { randomUUID } from 'node:crypto';
 import type { Bundle, BundleEntry, BundleEntryResponse } from '@medplum/fhirtypes';
@@ -11,6 +12,7 @@ import type { Repository } from '../store/repository';
 import { checkBundleRules } from '../validation/check-bundle-rules';
 import { checkBundleEntries, toEntryRequest } from './bundle-entries';
 import { collectConditionalReferences, isResource, resolveConditionalReference, rewriteReferences } from './bundle-references';
+import { checkPinnedVersions, pinVersionSpecificReferences } from './bundle-version-references';
 import { findConditionalTargets, lockConditionalWrites, parseQueryString } from './conditional';
 import { dispatch } from './router';
 import type { FhirContext, FhirRequest, FhirResponse, RouteParams } from './types';
@@ -54,7 +56,8 @@ async function runTransaction(requests: FhirRequest[], entries: BundleEntry[], c
     // Criteria resolve only to resources the caller may see (ctx.searchRowFilter): others must look absent.
     const mapping = await assignIds(tx, requests, entries, ctx.searchRowFilter);
     await addConditionalReferences(tx, requests, mapping, ctx.searchRowFilter);
-    for (const request of requests) request.body = rewriteReferences(request.body, mapping);
+    for (const request of requests) request.body = rewriteReferences(request.body, mapping, ctx.baseUrl);
+    const pinned = await pinVersionSpecificReferences(tx, requests, ctx.baseUrl);
     const order = requests.map((r, i) => i).sort((a, b) => ORDER[requests[a].method] - ORDER[requests[b].method] || a - b);
     const responses: FhirResponse[] = new Array(requests.length);
     for (const index of order) {
@@ -64,6 +67,7 @@ async function runTransaction(requests: FhirRequest[], entries: BundleEntry[], c
         throw entryError(err, index, requests[index]);
       }
     }
+    checkPinnedVersions(pinned, responses);
     return responses;
   });
 }

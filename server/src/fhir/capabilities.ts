@@ -7,10 +7,12 @@ import { smartRestSecurity } from '../auth/discovery';
 import { getResourceTypes } from '@medplum/core';
 import type { CapabilityStatement, CapabilityStatementRestResource, OperationDefinition } from '@medplum/fhirtypes';
 import { operationsForType, systemOperations } from '../operations/registry';
+import { SUPPORTED_COMPARTMENTS } from '../search/compartments';
 import { registryGeneration, searchParamsFor } from '../search/registry';
 import { listOwnProfiles } from '../validation/profile-registry';
 import { listRoutes } from './router';
-import type { FhirContext, FhirRequest, FhirResponse, Interaction, RouteParams } from './types';
+import { summarizeResource } from './summary';
+import { firstParam, FhirContext, FhirRequest, FhirResponse, Interaction, RouteParams } from './types';
 
 type TypeInteraction = NonNullable<CapabilityStatementRestResource['interaction']>[number]['code'];
 
@@ -21,12 +23,14 @@ const TYPE_LEVEL: Partial<Record<Interaction, TypeInteraction>> = {
 
 let cached: { baseUrl: string; generation: number; statement: CapabilityStatement } | undefined;
 
-export async function capabilities(_req: FhirRequest, _params: RouteParams, ctx: FhirContext): Promise<FhirResponse> {
+/** `GET metadata`; `_summary`/`_elements` give a subset marked SUBSETTED (R4 http.html#capabilities: `_summary=true`). */
+export async function capabilities(req: FhirRequest, _params: RouteParams, ctx: FhirContext): Promise<FhirResponse> {
   const generation = registryGeneration();
   if (cached?.baseUrl !== ctx.baseUrl || cached.generation !== generation) {
     cached = { baseUrl: ctx.baseUrl, generation, statement: buildCapabilityStatement(ctx.baseUrl) };
   }
-  return { status: 200, body: cached.statement };
+  const elements = firstParam(req.query, '_elements')?.split(',').map((e) => e.trim()).filter(Boolean);
+  return { status: 200, body: summarizeResource(cached.statement, firstParam(req.query, '_summary'), elements) };
 }
 
 export function buildCapabilityStatement(baseUrl: string): CapabilityStatement {
@@ -71,6 +75,7 @@ export function buildCapabilityStatement(baseUrl: string): CapabilityStatement {
     implementation: { description: 'iop-fhir: FHIR R4 server for behavioral-health IOP/PHP programs', url: baseUrl },
     rest: [{
       mode: 'server', security: smartRestSecurity(baseUrl), resource: resources, interaction: systemInteractions, ...operationsOf(systemOperations()),
+      ...(has('search-compartment') ? { compartment: SUPPORTED_COMPARTMENTS.map((type) => `http://hl7.org/fhir/CompartmentDefinition/${type.toLowerCase()}`) } : {}),
     }],
   };
 }

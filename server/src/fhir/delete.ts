@@ -1,5 +1,9 @@
-/** delete and conditional delete. A deletion is a new version in history; later reads answer 410 Gone. */
-import { notFound, preconditionFailed } from '../errors';
+/**
+ * delete and conditional delete. A deletion is a new version in history; later reads answer 410 Gone. Deleting
+ * what does not exist succeeds without doing anything (R4 http.html#delete: "if the resource does not exist at all",
+ * 200 or 204), so it never fails a transaction.
+ */
+import { preconditionFailed } from '../errors';
 import { assertNotSigned } from '../operations/iop/note-lock';
 import type { Repository } from '../store/repository';
 import { findConditionalTargets } from './conditional';
@@ -23,10 +27,15 @@ export async function conditionalDelete(req: FhirRequest, params: RouteParams, c
   });
 }
 
+/** The answer to deleting a resource that does not exist (or that the caller cannot see: the same answer). */
+export function nothingToDelete(): FhirResponse {
+  return { status: 204 };
+}
+
 async function writeDelete(repo: Repository, resourceType: string, id: string, ifMatch: string | undefined, ctx: FhirContext): Promise<FhirResponse> {
   return repo.transaction(async (tx) => {
     const current = await tx.readCurrent(resourceType, id);
-    if (!current) throw notFound(`${resourceType}/${id} not found`);
+    if (!current) return nothingToDelete();
     if (current.deleted) return { status: 204, headers: { ETag: etag(current.versionId) } };
     const version = await tx.write({ resourceType, id, method: 'DELETE', origin: ctx, check: (locked) => {
       checkIfMatch(ifMatch, locked);

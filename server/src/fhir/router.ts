@@ -54,7 +54,10 @@ function matchSegments(pattern: string[], segments: string[]): RouteParams | und
       if (s.startsWith('_') || s.startsWith('$')) return undefined;
       params.id = s;
     } else if (p === ':vid') params.versionId = s;
-    else if (p === ':compartment') params.compartmentType = s;
+    else if (p === ':compartment') {
+      if (!/^[A-Z]/.test(s)) return undefined;
+      params.compartmentType = s;
+    }
     else if (p.startsWith('$')) {
       if (s !== p) return undefined;
       params.operation = s.slice(1);

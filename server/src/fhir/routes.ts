@@ -14,11 +14,17 @@ import { conditionalUpdate, updateResource } from './update';
 addRoute('GET', 'metadata', 'capabilities', capabilities);
 addRoute('POST', '', 'batch', processBundle);
 addRoute('GET', '', 'search-system', searchSystem);
+addRoute('POST', '_search', 'search-system', searchSystem);
 addRoute('GET', '_history', 'history-system', historySystem);
 addRoute('GET', ':type', 'search-type', searchType);
 addRoute('POST', ':type/_search', 'search-type', searchType);
-// Compartment search: the third segment must look like a type, so `_history` and `$op` segments never land here.
-addRoute('GET', ':type/:id/:type', 'search-compartment', searchCompartment);
+// Compartment search (R4 http.html#search): the third segment must look like a type (or be `*`, every type), so
+// `_history` and `$op` segments never land here. POST `[compartment]/[id]/_search` is the POST form of `*`.
+addRoute('GET', ':compartment/:id/:type', 'search-compartment', searchCompartment);
+addRoute('GET', ':compartment/:id/*', 'search-compartment', searchCompartment);
+addRoute('POST', ':compartment/:id/_search', 'search-compartment', searchCompartment);
+addRoute('POST', ':compartment/:id/*/_search', 'search-compartment', searchCompartment);
+addRoute('POST', ':compartment/:id/:type/_search', 'search-compartment', searchCompartment);
 addRoute('POST', ':type', 'create', createResource);
 addRoute('PUT', ':type', 'conditional-update', conditionalUpdate);
 addRoute('DELETE', ':type', 'conditional-delete', conditionalDelete);

@@ -1,6 +1,6 @@
 /**
- * Search interactions: type (GET and POST _search, identical), system-wide (`/fhir?_type=…`) and compartment
- * (`/Patient/123/Observation`). Parse → execute → searchset Bundle with matches, included resources, paging links
+ * Search interactions: type (GET and POST _search, identical), system-wide (`/fhir?_type=…`, POST `/fhir/_search`)
+ * and compartment (`/Patient/123/Observation`, `/Patient/123/*`). Parse → execute → searchset Bundle with matches, included resources, paging links
  * and an OperationOutcome entry for whatever was not applied or was limited.
  */
 import type { Bundle, BundleEntry, BundleLink, OperationOutcomeIssue } from '@medplum/fhirtypes';
@@ -27,19 +27,25 @@ export async function searchSystem(req: FhirRequest, _params: RouteParams, ctx: 
 }
 
 /**
- * `GET [compartment type]/[id]/[type]`. The route is registered as `:type/:id/:type` (so `_history` and `$operation`
- * segments never match it); the compartment type is therefore read from the path's first segment.
+ * `[compartment]/[id]/[type]` and `[compartment]/[id]/*` (every type in the compartment, narrowed by `_type`), by GET
+ * or by POST `…/_search` with the parameters in the query and a form body. Both run the compartment's patient
+ * through the same access check (auth/fhir-access-guard.ts) and the rows through the same access filter.
  */
-export async function searchCompartment(req: FhirRequest, _params: RouteParams, ctx: FhirContext): Promise<FhirResponse> {
-  const [compartmentType, rawId, rawType] = req.path.split('/');
+export async function searchCompartment(req: FhirRequest, params: RouteParams, ctx: FhirContext): Promise<FhirResponse> {
+  const compartmentType = params.compartmentType ?? '';
   if (!SUPPORTED_COMPARTMENTS.includes(compartmentType)) {
     throw badRequest(`Compartment search is supported for ${SUPPORTED_COMPARTMENTS.join(', ')}, not ${compartmentType}`);
   }
-  const id = assertValidId(rawId);
-  const resourceType = assertResourceType(rawType);
+  const compartment = { type: compartmentType, id: assertValidId(params.id) };
+  if (!params.resourceType) {
+    const request = parseSearchQuery('', req.query, { baseUrl: ctx.baseUrl, system: true });
+    request.compartment = compartment;
+    return runSearch(req, ctx, request, `${compartment.type}/${compartment.id}/*`);
+  }
+  const resourceType = assertResourceType(params.resourceType);
   const request = parseSearchQuery(resourceType, req.query, { baseUrl: ctx.baseUrl });
-  request.compartment = { type: compartmentType, id };
-  return runSearch(req, ctx, request, `${compartmentType}/${id}/${resourceType}`);
+  request.compartment = compartment;
+  return runSearch(req, ctx, request, `${compartment.type}/${compartment.id}/${resourceType}`);
 }
 
 async function runSearch(req: FhirRequest, ctx: FhirContext, request: SearchRequest, path: string): Promise<FhirResponse> {

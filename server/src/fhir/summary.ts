@@ -2,6 +2,7 @@
 import { getDataType } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import { badRequest } from '../errors';
+import { summaryElement } from './summary-elements';
 
 const ALWAYS = new Set(['resourceType', 'id', 'meta']);
 
@@ -12,10 +13,8 @@ export function summarizeResource<T extends Resource>(resource: T, summary?: str
     case undefined:
     case 'false':
       return resource;
-    case 'true': {
-      const summaryProps = getDataType(resource.resourceType).summaryProperties ?? new Set<string>();
-      return subset(resource, (key) => summaryProps.has(key) || summaryProps.has(key.replace(/[A-Z].*$/, '')));
-    }
+    case 'true':
+      return subset(summaryOf(resource, resource.resourceType) as T, () => true);
     case 'text':
       return subset(resource, (key) => key === 'text' || isMandatory(resource, key));
     case 'data':
@@ -25,6 +24,22 @@ export function summarizeResource<T extends Resource>(resource: T, summary?: str
     default:
       throw badRequest(`Invalid _summary: ${summary} (expected true, false, text, data or count)`);
   }
+}
+
+/** The summary elements of an object at `path`, recursing into backbone elements (R4 isSummary at every level). */
+function summaryOf(value: unknown, path: string): unknown {
+  if (Array.isArray(value)) return value.map((item) => summaryOf(item, path));
+  if (!value || typeof value !== 'object') return value;
+  const result: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    if (path === (value as Resource).resourceType && ALWAYS.has(key)) {
+      result[key] = child;
+      continue;
+    }
+    const element = summaryElement(path, key);
+    if (element.summary) result[key] = element.childrenAt ? summaryOf(child, element.childrenAt) : child;
+  }
+  return result;
 }
 
 function isMandatory(resource: Resource, key: string): boolean {

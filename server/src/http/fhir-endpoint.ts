@@ -5,7 +5,7 @@ import { dispatch } from '../fhir/router';
 import { decodeFhirPath } from '../fhir/request-text';
 import type { FhirContext, FhirRequest, HttpMethod } from '../fhir/types';
 import type { Repository } from '../store/repository';
-import { checkAcceptable, checkRequestContentType, isJsonBodyType } from './content-negotiation';
+import { checkAcceptable, checkFormBodyFormat, checkRequestContentType, isJsonBodyType } from './content-negotiation';
 import { checkParsedJson } from '../json-limits';
 import { requestIdOf } from './request-id';
 import { writeFhirResponse } from './response-writer';
@@ -27,6 +27,10 @@ export function fhirEndpoint(options: FhirEndpointOptions): Router {
   });
   router.use(express.json({ type: (req) => isJsonBodyType(req.headers['content-type']), limit: options.bodyLimit, strict: false }));
   router.use(express.urlencoded({ extended: false, limit: options.bodyLimit }));
+  router.use((req, _res, next) => {
+    checkFormBodyFormat(req);
+    next();
+  });
   router.use((req, res, next) => (isJsonBodyType(req.headers['content-type']) ? checkParsedJson(req, res, next) : next()));
   router.all('/{*path}', (req, res, next) => {
     handle(req, res, options).catch(next);

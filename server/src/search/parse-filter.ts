@@ -9,7 +9,8 @@ import { badRequest } from '../errors';
 import { parseDateRange } from './dates';
 import { getSearchParam, isSearchable, RegisteredParam, ROW_PARAMS } from './registry';
 import { MAX_CHAIN_DEPTH, ParamFilter, Prefix, SearchFilter, SearchValue } from './search-request';
-import { splitValues } from './values';
+import { hierarchyReference } from './reference-hierarchies';
+import { splitValues, unescapeValue } from './values';
 
 const PREFIXES = new Set(['eq', 'ne', 'gt', 'lt', 'ge', 'le', 'sa', 'eb', 'ap']);
 const UNSUPPORTED = new Set(['_text', '_content', '_query', '_filter']);
@@ -17,7 +18,7 @@ const UNSUPPORTED = new Set(['_text', '_content', '_query', '_filter']);
 const MODIFIERS: Record<string, Set<string>> = {
   string: new Set(['exact', 'contains', 'missing']),
   token: new Set(['not', 'text', 'of-type', 'in', 'not-in', 'above', 'below', 'missing']),
-  reference: new Set(['identifier', 'missing']),
+  reference: new Set(['identifier', 'above', 'below', 'missing']),
   date: new Set(['missing']),
   number: new Set(['missing']),
   quantity: new Set(['missing']),
@@ -63,7 +64,21 @@ export function parseFilter(types: string[], name: string, value: string, ctx: F
     return plainFilter(code, type, modifier, value, ctx);
   }
   if (modifier && !MODIFIERS[type]?.has(modifier)) return { unsupported: `modifier :${modifier} is not supported on ${code} (${type})` };
+  if (type === 'reference' && (modifier === 'above' || modifier === 'below')) return hierarchyFilter(param, modifier, value, ctx);
   return plainFilter(code, type, modifier, value, ctx);
+}
+
+/** `location:below=Location/X`: each value becomes `Type/id` of a type with a partOf hierarchy (reference-hierarchies.ts). */
+function hierarchyFilter(param: RegisteredParam, modifier: 'above' | 'below', value: string, ctx: FilterContext): ParsedFilter {
+  const parsed = plainFilter(param.code, 'reference', modifier, value, ctx);
+  if (!('filter' in parsed) || parsed.filter.kind !== 'param') return parsed;
+  const values: SearchValue[] = [];
+  for (const { raw } of parsed.filter.values) {
+    const target = hierarchyReference(param, unescapeValue(raw));
+    if ('unsupported' in target) return target;
+    values.push({ raw: `${target.type}/${target.id}` });
+  }
+  return { filter: { ...parsed.filter, values } };
 }
 
 function splitModifier(name: string): [string, string | undefined] {

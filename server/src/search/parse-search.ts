@@ -5,6 +5,7 @@
 import { isResourceType } from '@medplum/core';
 import { badRequest } from '../errors';
 import { isRowParam, lookupParam, parseFilter } from './parse-filter';
+import { MAX_HIERARCHY_DEPTH } from './reference-hierarchies';
 import { getSearchParam } from './registry';
 import {
   DEFAULT_COUNT, IncludeTarget, MAX_COUNT, MAX_FILTERS, MAX_INCLUDE_PARAMS, MAX_SORT_KEYS, MAX_VALUES_PER_FILTER, SearchFilter,
@@ -117,7 +118,18 @@ function applyParameter(request: SearchRequest, types: string[], name: string, v
   const parsed = parseFilter(types, name, value, { baseUrl: options.baseUrl });
   if ('unsupported' in parsed) return parsed.unsupported;
   request.filters.push(parsed.filter);
+  if (followsHierarchy(parsed.filter)) {
+    addNote(request, `${name} follows partOf up to ${MAX_HIERARCHY_DEPTH} levels from the named resource (a deeper or cyclic hierarchy stops there)`);
+  }
   return undefined;
+}
+
+function followsHierarchy(filter: SearchFilter): boolean {
+  return filter.kind === 'param' && filter.type === 'reference' && (filter.modifier === 'above' || filter.modifier === 'below');
+}
+
+function addNote(request: SearchRequest, note: string): void {
+  if (!request.notes.includes(note)) request.notes.push(note);
 }
 
 function parseCount(value: string, request: SearchRequest): number {

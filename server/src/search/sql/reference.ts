@@ -1,6 +1,7 @@
 /**
  * reference parameters: `id`, `Type/id`, our own absolute URL (made relative by the parser), other absolute URLs and
- * canonicals (`url` or `url|version`), `:Type`, and `:identifier` (a token over Reference.identifier).
+ * canonicals (`url` or `url|version`), `:Type`, `:identifier` (a token over Reference.identifier), and `:above`/`:below`
+ * over a partOf hierarchy (reference-hierarchy.ts).
  * Local references are stored as (target_type, target_id) with no URL.
  */
 import { indexKey } from '../../store/index-keys';
@@ -8,11 +9,13 @@ import { Sql, sql } from '../../store/sql';
 import type { ParamFilter, SearchValue } from '../search-request';
 import { unescapeValue } from '../values';
 import { BuildContext, col, escapeLike, indexExists, orOf, Scope } from './context';
+import { referenceHierarchyCondition } from './reference-hierarchy';
 import { tokenValueMatch } from './token';
 
 const LOCAL = /^(?:([A-Z][A-Za-z]+)\/)?([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/;
 
 export function referenceCondition(ctx: BuildContext, scope: Scope, filter: ParamFilter): Sql {
+  if (filter.modifier === 'above' || filter.modifier === 'below') return referenceHierarchyCondition(ctx, scope, filter);
   if (filter.modifier === 'identifier') {
     return indexExists(ctx, scope, 'idx_token', `${filter.code}:identifier`, (t) => orOf(filter.values.map((v) => tokenValueMatch(t, v))));
   }

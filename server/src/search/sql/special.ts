@@ -1,8 +1,6 @@
-/** Filters answered without a parameter's own index table: _id, _list, :missing, and compartment membership. */
-import { badRequest } from '../../errors';
+/** Filters answered without a parameter's own index table: _id, _list and :missing. */
 import { raw, Sql, sql } from '../../store/sql';
-import { compartmentParams } from '../compartments';
-import type { Compartment, ParamFilter } from '../search-request';
+import type { ParamFilter } from '../search-request';
 import { unescapeValue } from '../values';
 import { BuildContext, col, rowFilterOf, Scope, typeCondition } from './context';
 import { localTarget } from './reference';
@@ -34,19 +32,4 @@ export function missingCondition(ctx: BuildContext, scope: Scope, filter: ParamF
   const present = sql`EXISTS (SELECT 1 FROM idx_present ${raw(p)} WHERE ${col(p, 'res_id')} = ${col(scope.alias, 'res_id')}
     AND ${typeCondition(p, scope.types)} AND ${col(p, 'param')} = ${filter.code})`;
   return missing ? sql`NOT ${present}` : present;
-}
-
-/** `/Patient/123/Observation`: linked to Patient/123 through any of the compartment's parameters for the type. */
-export function compartmentCondition(ctx: BuildContext, scope: Scope, compartment: Compartment): Sql {
-  const resourceType = scope.types[0];
-  const params = compartmentParams(compartment.type, resourceType);
-  if (params === undefined) throw badRequest(`${resourceType} is not in the ${compartment.type} compartment`);
-  const f = ctx.nextAlias('f');
-  const linked = params.length > 0
-    ? sql`EXISTS (SELECT 1 FROM idx_reference ${raw(f)} WHERE ${col(f, 'res_id')} = ${col(scope.alias, 'res_id')}
-        AND ${col(f, 'resource_type')} = ${resourceType} AND ${col(f, 'param')} = ANY(${params}::text[])
-        AND ${col(f, 'target_id')} = ${compartment.id} AND ${col(f, 'target_type')} = ${compartment.type} AND ${localTarget(ctx, f)})`
-    : sql`FALSE`;
-  if (resourceType !== compartment.type) return linked;
-  return sql`(${col(scope.alias, 'id')} = ${compartment.id} OR ${linked})`;
 }
