@@ -60,8 +60,15 @@ export async function startE2e(): Promise<E2eEnvironment> {
   };
 }
 
-export async function newPage(env: E2eEnvironment): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await env.browser.newContext({ timezoneId: E2E_TIME_ZONE, locale: 'en-US' });
+/**
+ * A fresh browser profile and page. `timezoneId` puts the browser in another zone than the programs' (the apps
+ * must show program times on the program's clock); `viewport` e.g. a phone's.
+ */
+export async function newPage(env: E2eEnvironment, options: { timezoneId?: string; viewport?: { width: number; height: number }; isMobile?: boolean } = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await env.browser.newContext({
+    timezoneId: options.timezoneId ?? E2E_TIME_ZONE, locale: 'en-US',
+    ...(options.viewport ? { viewport: options.viewport } : {}), ...(options.isMobile ? { isMobile: true, hasTouch: true } : {}),
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
