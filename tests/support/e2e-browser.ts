@@ -86,10 +86,22 @@ export async function createLogin(env: E2eEnvironment, fhirUser: string): Promis
   return username;
 }
 
-/** Our login page, then the consent page (everything the app asked for allowed). */
-export async function signIn(page: Page, username: string): Promise<void> {
+/**
+ * Our login page, then the consent page (everything the app asked for allowed). An EHR launch of our own app whose
+ * scopes the user already approved skips the consent page: then this returns once the browser is back in the app.
+ * @returns whether the consent page was shown
+ */
+export async function signIn(page: Page, username: string): Promise<boolean> {
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(E2E_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Allow' }).click();
+  const allow = page.getByRole('button', { name: 'Allow' });
+  const backInApp = page.waitForURL(/\/apps\/[a-z-]+\/index\.html/).then(() => 'app' as const);
+  const consent = allow.waitFor().then(() => 'consent' as const);
+  const shown = await Promise.race([backInApp, consent]);
+  backInApp.catch(() => undefined);
+  consent.catch(() => undefined);
+  if (shown === 'app') return false;
+  await allow.click();
+  return true;
 }
