@@ -74,7 +74,7 @@ const percent = (rate) => (rate === undefined ? undefined : Math.round(rate * 10
 
 function scoreColumns(key, label) {
   return [
-    { key: `${key}-latest`, label: `${label} latest`, numeric: true, sortValue: (r) => r[key]?.latest, render: (r) => (r[key] ? `${r[key].latest} (${formatDate(r[key].date)})` : '—'), csv: (r) => r[key]?.latest },
+    { key: `${key}-latest`, label: `${label} latest`, numeric: true, sortValue: (r) => r[key]?.latest, render: (r) => (r[key] ? [String(r[key].latest), h('span', { class: 'score-date' }, formatDate(r[key].date))] : '—'), csv: (r) => r[key]?.latest },
     { key: `${key}-change`, label: `${label} change`, numeric: true, sortValue: (r) => r[key]?.change, render: (r) => signed(r[key]?.change) || '—', csv: (r) => r[key]?.change },
   ];
 }
@@ -89,7 +89,7 @@ export function renderPatientTable({ rows, program, onOpen }) {
     { key: 'status', label: 'Status', sortValue: (r) => (r.enrolled ? 'Enrolled' : 'Discharged'), render: (r) => h('span', { class: `badge ${r.enrolled ? 'active' : 'ended'}` }, r.enrolled ? 'Enrolled' : 'Discharged') },
     ...scoreColumns('phq9', 'PHQ-9'),
     ...scoreColumns('gad7', 'GAD-7'),
-    { key: 'risk', label: 'Risk flags', sortValue: (r) => r.flags.length || undefined, render: (r) => (r.flags.length ? r.flags.map((f) => h('span', { class: 'badge risk' }, f)) : '—'), csv: (r) => r.flags.join('; ') },
+    { key: 'risk', label: 'Risk flags', sortValue: (r) => r.flags.length || undefined, render: (r) => (r.flags.length ? r.flags.map((f) => h('span', { class: 'badge risk', title: f }, f)) : '—'), csv: (r) => r.flags.join('; ') },
     { key: 'attendance', label: `Attendance (${ATTENDANCE_DAYS} days)`, numeric: true, sortValue: (r) => percent(r.attendance?.rate),
       render: (r) => (r.attendance?.scheduled ? `${percent(r.attendance.rate)} % (${r.attendance.attended}/${r.attendance.scheduled})` : '—'), csv: (r) => percent(r.attendance?.rate) },
   ];

@@ -8,7 +8,7 @@ import { h } from './elements.js';
 const SVG = 'http://www.w3.org/2000/svg';
 const WIDTH = 640;
 const HEIGHT = 240;
-const PAD = { left: 44, right: 16, top: 14, bottom: 30 };
+const PAD = { left: 44, right: 34, top: 14, bottom: 30 };
 /** Colours at least 3:1 against white (WCAG non-text contrast), dashes and shapes to tell them apart without colour. */
 const STYLES = [
   { colour: '#1f5fa8', dash: '', shape: 'circle' }, { colour: '#a4451b', dash: '6 4', shape: 'square' },

@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { createResource } from '../support/auth-fixtures';
 import { mintToken } from '../support/auth-tokens';
 import { expectAccessible } from '../support/accessibility-check';
+import { captureScreen } from '../support/screenshots';
 import { createLogin, describeInBrowser, E2eEnvironment, newPage, signIn, startE2e } from '../support/e2e-browser';
 import { createFixture, dayFromToday, enroll, Fixture, output, schedule } from '../integration/iop-fixtures';
 
@@ -77,6 +78,7 @@ describeInBrowser('group documentation', () => {
 
     await openDay(page, PAST_DAY, pastSession);
     await expectAccessible(page, 'attendance form');
+    await captureScreen(page, 'group-documentation-attendance');
     await page.getByLabel('Attendance of Ana Rivera').selectOption('present');
     await page.getByLabel('Attendance of Ben Okafor').selectOption('left-early');
     await page.getByLabel('Minutes attended by Ben Okafor').fill('100');
@@ -97,6 +99,7 @@ describeInBrowser('group documentation', () => {
     await page.getByText('3 draft notes written').waitFor();
     await page.locator(`[data-session="${pastSession}"] [data-state="drafts-to-sign"]`).waitFor(); // the day list has caught up
     await expectAccessible(page, 'draft notes');
+    await captureScreen(page, 'group-documentation-drafts');
 
     const notes = page.locator('[data-note]');
     await notes.first().waitFor();
@@ -232,6 +235,7 @@ describeInBrowser('group documentation', () => {
     const notesHeight = await page.locator('section[aria-labelledby="notes-heading"]').evaluate((e) => e.getBoundingClientRect().height);
     expect(notesHeight).toBeLessThan(400);
     await expectAccessible(page, 'signed session');
+    await captureScreen(page, 'group-documentation-signed');
     expect(errors).toEqual([]);
     await context.close();
   });

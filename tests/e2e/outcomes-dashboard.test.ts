@@ -13,6 +13,7 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { createResource } from '../support/auth-fixtures';
 import { expectAccessible } from '../support/accessibility-check';
+import { captureScreen } from '../support/screenshots';
 import { mintToken } from '../support/auth-tokens';
 import { createLogin, describeInBrowser, E2eEnvironment, newPage, signIn, startE2e } from '../support/e2e-browser';
 import { createFixture, dayFromToday, enroll, Fixture, invoke, output, params, schedule } from '../integration/iop-fixtures';
@@ -97,7 +98,7 @@ describeInBrowser('outcomes dashboard', () => {
     expect(header).toEqual(['Patient', 'Age', 'Status', 'PHQ-9 latest', 'PHQ-9 change', 'GAD-7 latest', 'GAD-7 change', 'Risk flags', 'Attendance (30 days)']);
     const cellsOf = async (patient: string) => (await rowOf(patient).locator('th, td').allTextContents());
     const ana = await cellsOf(fx.patients[0]);
-    expect(ana[3]).toMatch(/^8 \(/);
+    expect(ana[3]).toMatch(/^8[A-Z][a-z]{2} \d{1,2}, \d{4}$/); // the score, then its date
     expect(ana[4]).toBe('-12');
     expect(ana[7]).not.toBe('—'); // item 9 answered above "Not at all" raised a risk flag
     expect(ana[8]).toBe('100 % (1/1)');
@@ -138,6 +139,7 @@ describeInBrowser('outcomes dashboard', () => {
     expect(contextText).toMatch(/MRN\S+-0/);
     expect(await page.locator('#patient-outcomes .patient-context .badge.risk').count()).toBeGreaterThan(0);
     await expectAccessible(page, 'patient outcomes beside the list');
+    await captureScreen(page, 'outcomes-dashboard-patients');
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -201,6 +203,8 @@ describeInBrowser('outcomes dashboard', () => {
     expect(lines[0]).toBe('Month,Start,End,Program,Measure,Numerator,Denominator,Rate');
     expect(lines.length - 1).toBe(2 * 6 * 6); // two programs, six months, six measures
     await expectAccessible(page, 'trends');
+    await figure.scrollIntoViewIfNeeded();
+    await captureScreen(page, 'outcomes-dashboard-trends');
     expect(errors).toEqual([]);
     await context.close();
   });

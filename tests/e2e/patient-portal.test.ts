@@ -13,6 +13,7 @@ import type { Bundle, Consent, Flag, Observation, Parameters, QuestionnaireRespo
 import type { Page } from 'playwright-core';
 import { createResource } from '../support/auth-fixtures';
 import { expectAccessible } from '../support/accessibility-check';
+import { captureScreen } from '../support/screenshots';
 import { createLogin, describeInBrowser, E2E_TIME_ZONE, E2eEnvironment, newPage, signIn, startE2e } from '../support/e2e-browser';
 import { createPart2Clinic, part2Consent } from '../support/part2-fixtures';
 import { createFixture, dayFromToday, enroll, Fixture, schedule } from '../integration/iop-fixtures';
@@ -78,6 +79,7 @@ describeInBrowser('patient portal', () => {
     expect(await firstSession.getByRole('link', { name: 'Join online (Video room)' }).getAttribute('href')).toBe(JOIN_URL);
     await page.getByText('No scores yet.').first().waitFor();
     await expectAccessible(page, 'portal home');
+    await captureScreen(page, 'patient-portal-home');
 
     await page.getByRole('button', { name: 'Start PHQ-9 (depression) check-in' }).click();
     await answerPhq9(page, 'More than half the days', 'Not at all');
@@ -108,6 +110,8 @@ describeInBrowser('patient portal', () => {
     const panelBox = (await crisis.boundingBox())!;
     expect(panelBox.y - (item9Box.y + item9Box.height)).toBeLessThan(40);
     await expectAccessible(page, 'PHQ-9 with the crisis panel');
+    await crisis.scrollIntoViewIfNeeded();
+    await captureScreen(page, 'patient-portal-item-9-crisis-panel');
     await page.getByRole('button', { name: 'Submit check-in' }).click();
     await page.getByText('Your PHQ-9 (depression) score: 9').waitFor();
     await page.locator('#check-in [data-crisis="sent"]').getByText('Your care team has been alerted').waitFor();
@@ -255,6 +259,7 @@ describeInBrowser('patient portal', () => {
     }
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await expectAccessible(page, 'PHQ-9 on a phone');
+    await captureScreen(page, 'patient-portal-phone');
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { createResource } from '../support/auth-fixtures';
 import { mintToken } from '../support/auth-tokens';
 import { expectAccessible } from '../support/accessibility-check';
+import { captureScreen } from '../support/screenshots';
 import { createLogin, describeInBrowser, E2eEnvironment, E2E_PASSWORD, newPage, signIn, startE2e } from '../support/e2e-browser';
 import { createFixture, dayFromToday, enroll, Fixture } from '../integration/iop-fixtures';
 
@@ -57,6 +58,7 @@ describeInBrowser('the server\'s own pages', () => {
     expect(heading).toMatch(/^iop-fhir version \d+\.\d+\.\d+/);
     await page.getByText(orgName).waitFor();
     await expectAccessible(page, 'landing page');
+    await captureScreen(page, 'landing-page');
     for (const [name, expected] of [['CapabilityStatement', /"resourceType"\s*:\s*"CapabilityStatement"/], ['SMART configuration', /authorization_endpoint/]] as const) {
       const href = await page.getByRole('link', { name }).getAttribute('href');
       expect(await (await fetch(`${env.live.origin}${href}`)).text()).toMatch(expected);
@@ -66,6 +68,10 @@ describeInBrowser('the server\'s own pages', () => {
     expect(docResponse.status).toBe(200);
     expect(docResponse.headers.get('content-type')).toMatch(/^text\/plain/);
     expect((await fetch(`${env.live.origin}/docs/..%2Fpackage.json`)).status).toBe(404);
+    await page.getByRole('link', { name: 'All apps' }).click();
+    await page.getByRole('heading', { name: 'Apps', level: 1 }).waitFor();
+    expect(await page.locator('.brand').textContent()).toBe('iop-fhirApps');
+    await expectAccessible(page, 'app launcher');
     await page.getByRole('link', { name: 'Group documentation' }).click();
     await page.getByLabel('Username').waitFor(); // the app's launch went to our login page
     expect(errors).toEqual([]);
@@ -85,6 +91,7 @@ describeInBrowser('the server\'s own pages', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('button', { name: 'Allow' }).waitFor();
     await expectAccessible(page, 'consent page');
+    await captureScreen(page, 'consent-page-patient');
     const text = await visibleText(page);
     expect(text).toContain(`with your records from ${orgName}`);
     for (const label of ['Know who you are', 'Open your own record', 'See, add to and update your health records', 'Stay signed in on this device until you sign out']) {
@@ -96,6 +103,9 @@ describeInBrowser('the server\'s own pages', () => {
     await page.getByRole('button', { name: 'Allow' }).click();
     await page.waitForURL(/\/apps\/patient-portal\/index\.html/);
     await page.locator('#patient-banner').getByText('Ana Rivera').waitFor();
+    // Inside the app, the same identity: our logo and name beside the app's.
+    expect(await page.locator('.app-header .brand').textContent()).toBe('iop-fhirPatient portal');
+    expect(await page.locator('.app-header .brand img').evaluate((img) => (img as HTMLImageElement).naturalWidth > 0)).toBe(true);
     expect(errors).toEqual([]);
     await context.close();
   });
