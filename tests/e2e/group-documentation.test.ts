@@ -143,6 +143,7 @@ describeInBrowser('group documentation', () => {
     const alert = page.getByRole('alert');
     await alert.waitFor();
     expect(await alert.textContent()).toMatch(/Attendance was not recorded.*attendance is recorded once it has started/s);
+    await expectAccessible(page, 'a refusal shown');
     expect((await search<Encounter>(`Encounter?appointment=Appointment/${futureSession}`))).toHaveLength(0);
     await context.close();
   });
@@ -164,6 +165,7 @@ describeInBrowser('group documentation', () => {
     expect(await page.locator(`[data-session="${futureSession}"]`).getAttribute('aria-pressed')).toBe('true');
     expect(await page.getByLabel('Day').inputValue()).toBe(FUTURE_DAY);
     expect(await page.locator('form').filter({ hasText: 'Attendance' }).textContent()).toContain('Ana Rivera');
+    await expectAccessible(page, 'session opened by an EHR launch');
     expect(errors).toEqual([]);
     await context.close();
   });

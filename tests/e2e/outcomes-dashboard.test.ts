@@ -156,6 +156,7 @@ describeInBrowser('outcomes dashboard', () => {
     const alert = page.getByRole('alert');
     await alert.waitFor();
     expect(await alert.textContent()).toMatch(/The report could not be computed.*is before start/s);
+    await expectAccessible(page, 'a refused period');
     await context.close();
   });
 
@@ -172,6 +173,7 @@ describeInBrowser('outcomes dashboard', () => {
     await page.waitForURL(/index\.html/);
     await page.getByRole('heading', { name: 'Outcomes: Ben Okafor' }).waitFor();
     expect(await page.locator('tr[data-instrument="phq-9"] td').nth(5).textContent()).toBe('yes');
+    await expectAccessible(page, 'patient opened by an EHR launch');
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -144,6 +144,7 @@ describeInBrowser('patient portal', () => {
     // Nor anyone else's consents or disclosures: this patient has none, and the privacy section says so.
     await page.locator('#consents').getByText('You have no consents on file.').waitFor();
     expect(await page.locator('[data-empty="disclosures"]').textContent()).toBe('Nothing has been disclosed: no one outside your program has received your protected records.');
+    await expectAccessible(page, 'portal of a patient without scores or consents');
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -190,6 +191,7 @@ describeInBrowser('patient portal', () => {
     expect(await cells(1)).toEqual([shown(instants[1]), payerName, 'payment (billing your health plan)', 'Your consent of Jan 5, 2026', '1 claim']);
     // No references, codes or scope jargon anywhere in the section.
     expect(await page.locator('#privacy').textContent()).not.toMatch(/Organization\/|Consent\/|Claim\/|HPAYMT|HOPERAT|patient-privacy|IRCP|\d{4}-\d{2}-\d{2}/);
+    await expectAccessible(page, 'privacy section');
 
     // Meanwhile the care team updates the consent: the portal's copy is stale, so its revocation is refused (412).
     const current = (await env.server.http.get(`/fhir/Consent/${consentId}`).expect(200)).body as Consent;
@@ -241,6 +243,7 @@ describeInBrowser('patient portal', () => {
     await page.goto(`${env.live.origin}/apps/patient-portal/index.html`);
     await page.getByRole('heading', { name: 'Sign in to continue' }).waitFor();
     expect(await page.getByRole('link', { name: 'Sign in' }).getAttribute('href')).toBe('launch.html');
+    await expectAccessible(page, 'sign-in offer');
     await context.close();
   });
   test('on a phone: the answers are large touch targets and nothing runs off the screen', async () => {

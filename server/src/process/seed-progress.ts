@@ -15,7 +15,7 @@ export function seedProgressReporter(logger: Logger, out: NodeJS.WriteStream = p
   let current = '';
   const draw = () => {
     const line = `${current} … ${seconds()} s`;
-    out.write(`\r\x1b[2K${line.slice(0, Math.max(20, (out.columns ?? 100) - 1))}`);
+    out.write(`\r\x1b[2K${line.slice(0, Math.max(20, (out.columns || 100) - 1))}`);
   };
   // The seconds keep counting during a long step (a program's month of sessions takes a while).
   let ticker: NodeJS.Timeout | undefined;
