@@ -14,6 +14,7 @@ import { compressResponses } from './http/compress-responses';
 import { profilePages } from './http/profile-pages';
 import { ExportWorker } from './jobs/export-worker';
 import { registerExportWorker } from './jobs/export-workers';
+import { landingPage } from './http/landing-page';
 import { smartApps } from './http/smart-apps';
 import { fhirEndpoint } from './http/fhir-endpoint';
 import { metricsRegistry, recordMetrics } from './http/metrics';
@@ -103,6 +104,7 @@ export function createApp(options: AppOptions): express.Express {
   app.use('/fhir', fhirEndpoint({ repo, baseUrl: `${options.baseUrl}/fhir`, bodyLimit: options.bodyLimit ?? '16mb', clock: options.clock }));
 
   app.use('/apps', smartApps()); // our SMART apps: static and public, they sign in through /auth like any app
+  app.use(landingPage(options.pool)); // GET / and the documentation at /docs/
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(notFound(`Nothing at ${req.path}`)));
   auth.server.audit.onRefusalNotRecorded = (err, record) => options.logger.error({ err, requestId: record.requestId }, 'refusal not audited');

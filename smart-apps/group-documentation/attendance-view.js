@@ -2,18 +2,28 @@
  * The roster of one session and its attendance form: a status per booked patient (present, late, left early,
  * absent excused/unexcused), minutes for partial attendance, a reason for absences → $record-attendance.
  */
-import { h, replaceContent, select, uniqueId } from '../shared/elements.js';
+import { h, select, uniqueId } from '../shared/elements.js';
 import { invokeOperation, operationWarnings, outputsOf } from '../shared/fhir-requests.js';
-import { showSuccess, showWarnings, withBusy } from '../shared/status-messages.js';
-import { recordedStatusOf } from './session-data.js';
+import { showError, showSuccess, showWarnings, withBusy } from '../shared/status-messages.js';
+import { findExtension } from '../shared/fhir-format.js';
+import { EXT, recordedStatusOf } from './session-data.js';
 import { ABSENCE_REASONS, ATTENDANCE_STATUSES, ATTENDED, PARTIAL, SYSTEMS, coding, labelFor } from './vocabulary.js';
 
-/** Read-only roster once attendance is recorded. */
-export function renderRecordedRoster(members) {
-  return h('table', { class: 'data-table' },
+/** Read-only roster once attendance is recorded: every member, absent ones included, with minutes for partial attendance. */
+export function renderRecordedRoster(members, attendance) {
+  const minutesOf = (member) => {
+    const encounter = attendance.find((e) => e.subject?.reference === `Patient/${member.patientId}`);
+    return findExtension(encounter, EXT.minutesAttended)?.valueInteger ?? encounter?.length?.value;
+  };
+  return h('table', { class: 'data-table compact', 'data-recorded-attendance': '' },
     h('caption', null, 'Attendance (recorded)'),
-    h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Member'), h('th', { scope: 'col' }, 'Attendance'))),
-    h('tbody', null, members.map((m) => h('tr', null, h('th', { scope: 'row' }, m.name), h('td', null, labelFor(ATTENDANCE_STATUSES, recordedStatusOf(m.booking) ?? '') || 'not recorded')))));
+    h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Member'), h('th', { scope: 'col' }, 'Attendance'), h('th', { scope: 'col' }, 'Minutes'))),
+    h('tbody', null, members.map((m) => {
+      const status = recordedStatusOf(m.booking);
+      return h('tr', { 'data-patient': m.patientId }, h('th', { scope: 'row' }, m.name),
+        h('td', null, status ? labelFor(ATTENDANCE_STATUSES, status) : 'not recorded'),
+        h('td', null, ATTENDED.has(status ?? '') ? String(minutesOf(m) ?? '—') : '—'));
+    })));
 }
 
 /**
@@ -23,8 +33,10 @@ export function renderAttendanceForm({ client, session, members, onRecorded }) {
   const minutesTotal = session.minutesDuration ?? Math.round((new Date(session.end) - new Date(session.start)) / 60000);
   const rows = members.map((member) => {
     const statusId = uniqueId('status');
-    const status = select('status', ATTENDANCE_STATUSES, 'present');
+    // No default: every member is marked by the clinician (a default of "present" would record everyone with one click).
+    const status = select('status', [['', 'Choose…'], ...ATTENDANCE_STATUSES], '');
     status.id = statusId;
+    status.required = true;
     const minutes = h('input', { type: 'number', name: 'minutes', min: '0', max: String(minutesTotal), inputmode: 'numeric', disabled: true, 'aria-label': `Minutes attended by ${member.name}` });
     const reason = select('reason', ABSENCE_REASONS, '');
     reason.disabled = true;
@@ -33,21 +45,29 @@ export function renderAttendanceForm({ client, session, members, onRecorded }) {
     status.addEventListener('change', () => {
       minutes.disabled = !PARTIAL.has(status.value);
       minutes.required = PARTIAL.has(status.value);
-      reason.disabled = ATTENDED.has(status.value);
+      reason.disabled = status.value === '' || ATTENDED.has(status.value);
+      row.classList.toggle('unmarked', status.value === '');
     });
-    const row = h('tr', { 'data-patient': member.patientId }, h('th', { scope: 'row' }, member.name), h('td', null, status), h('td', null, minutes), h('td', null, reason));
+    const row = h('tr', { 'data-patient': member.patientId, class: 'unmarked' }, h('th', { scope: 'row' }, member.name), h('td', null, status), h('td', null, minutes), h('td', null, reason));
     return { member, row, status, minutes, reason };
   });
   const submit = h('button', { type: 'submit' }, 'Record attendance');
-  const form = h('form', { class: 'card', 'aria-labelledby': 'attendance-heading' },
+  // novalidate: the app checks the marking itself and names the members still unmarked.
+  const form = h('form', { class: 'card', 'aria-labelledby': 'attendance-heading', novalidate: true },
     h('h2', { id: 'attendance-heading' }, 'Attendance'),
-    h('p', { class: 'hint' }, `Session length ${minutesTotal} minutes. Give the minutes attended for late arrivals and early departures.`),
+    h('p', { class: 'hint' }, `Mark every member. Session length ${minutesTotal} minutes: give the minutes attended for late arrivals and early departures.`),
     h('table', { class: 'data-table' },
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Member'), h('th', { scope: 'col' }, 'Attendance'), h('th', { scope: 'col' }, 'Minutes'), h('th', { scope: 'col' }, 'Absence reason'))),
       h('tbody', null, rows.map((r) => r.row))),
     submit);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    const unmarked = rows.filter((r) => r.status.value === '');
+    if (unmarked.length > 0) {
+      showError({ messages: [`Not marked yet: ${unmarked.map((r) => r.member.name).join(', ')}`] }, 'Mark the attendance of every member before recording');
+      unmarked[0].status.focus();
+      return;
+    }
     if (!form.reportValidity()) return;
     const parameter = rows.map(({ member, status, minutes, reason }) => ({
       name: 'participant',
@@ -70,6 +90,3 @@ export function renderAttendanceForm({ client, session, members, onRecorded }) {
   return form;
 }
 
-export function renderRosterPlaceholder(target) {
-  replaceContent(target, h('p', { role: 'status' }, 'Loading roster…'));
-}

@@ -5,7 +5,7 @@
  */
 import { fhirRequest, searchAll } from '../shared/fhir-requests.js';
 import { findExtension, formatDate, formatName, nextDay } from '../shared/fhir-format.js';
-import { loadUserPrograms } from '../shared/user-programs.js';
+import { browserTimeZone, dateInZone, declaredTimeZone, startOfDayInZone } from '../shared/time-zones.js';
 
 const IOP = 'http://iop-fhir.org/fhir';
 export const EXT = {
@@ -23,19 +23,33 @@ export function programOf(appointment) {
   return findExtension(appointment, EXT.program)?.valueReference?.reference;
 }
 
-/** Local midnight of a YYYY-MM-DD date as an instant, so "the day" is the user's day whatever the server's zone. */
-function startOfDay(date) {
-  const [y, m, d] = date.split('-').map(Number);
-  return new Date(y, m - 1, d).toISOString();
+/**
+ * Each program's time zone: its own `timezone` extension, else its first site's, else the viewer's.
+ * @returns {Promise<Map<string, string>>} `HealthcareService/id` → IANA zone
+ */
+export async function loadProgramZones(client, programs) {
+  const locationIds = [...new Set(programs.map((p) => p.location?.[0]?.reference).filter((r) => r?.startsWith('Location/')).map((r) => r.slice(9)))];
+  const locations = locationIds.length ? await searchAll(client, `Location?_id=${locationIds.join(',')}&_count=100`) : [];
+  const siteZones = new Map(locations.map((l) => [`Location/${l.id}`, declaredTimeZone(l)]));
+  return new Map(programs.map((p) => [`HealthcareService/${p.id}`, declaredTimeZone(p) ?? siteZones.get(p.location?.[0]?.reference) ?? browserTimeZone()]));
 }
 
-/** @returns {Promise<{ programs: Map<string, any>, sessions: any[] }>} sessions of visible programs, by start time */
-export async function loadDaySessions(client, date) {
-  const programs = new Map((await loadUserPrograms(client)).map((p) => [`HealthcareService/${p.id}`, p]));
-  const range = `date=${encodeURIComponent(`ge${startOfDay(date)}`)}&date=${encodeURIComponent(`lt${startOfDay(nextDay(date))}`)}`;
+/**
+ * The sessions of visible programs on a calendar day, "the day" being that day on each program's clock.
+ * @param {Map<string, string>} zones from loadProgramZones
+ * @returns {Promise<any[]>} the session Appointments, by start time
+ */
+export async function loadDaySessions(client, date, programs, zones) {
+  const allZones = [...new Set(zones.values())];
+  if (allZones.length === 0) return [];
+  // One query over the earliest start and the latest end of the day across the programs' zones.
+  const from = new Date(Math.min(...allZones.map((z) => startOfDayInZone(date, z).getTime()))).toISOString();
+  const to = new Date(Math.max(...allZones.map((z) => startOfDayInZone(nextDay(date), z).getTime()))).toISOString();
+  const range = `date=${encodeURIComponent(`ge${from}`)}&date=${encodeURIComponent(`lt${to}`)}`;
   const appointments = await searchAll(client, `Appointment?${range}&session-appointment:missing=true&_sort=date&_count=200`);
-  const sessions = appointments.filter((a) => !isPatientBooking(a) && programs.has(programOf(a)) && a.status !== 'entered-in-error');
-  return { programs, sessions };
+  const sessions = appointments.filter((a) => !isPatientBooking(a) && programs.has(programOf(a)) && a.status !== 'entered-in-error'
+    && dateInZone(a.start, zones.get(programOf(a))) === date);
+  return sessions;
 }
 
 /** The session Appointment itself, from a session or one patient's booking. */
@@ -46,14 +60,15 @@ export async function resolveSession(client, appointmentId) {
 }
 
 /**
- * @returns {Promise<{ members: { booking: any, patient: any, patientId: string, name: string }[] }>} booked patients
- * (cancelled bookings left out), by name
+ * @returns {Promise<{ members: { booking: any, patient: any, patientId: string, name: string }[] }>} booked patients,
+ * by name: cancelled bookings are left out unless attendance was recorded on them (an excused absence cancels the
+ * patient's Appointment, and that member still belongs in the recorded attendance and gets an absence note)
  */
 export async function loadRoster(client, sessionId) {
   const resources = await searchAll(client, `Appointment?session-appointment=Appointment/${sessionId}&_include=Appointment:patient&_count=200`, { includeIncluded: true });
   const patients = new Map(resources.filter((r) => r.resourceType === 'Patient').map((p) => [p.id, p]));
   const members = resources
-    .filter((r) => r.resourceType === 'Appointment' && r.status !== 'cancelled' && r.status !== 'entered-in-error')
+    .filter((r) => r.resourceType === 'Appointment' && r.status !== 'entered-in-error' && (r.status !== 'cancelled' || recordedStatusOf(r)))
     .map((booking) => {
       const patientId = booking.participant?.map((p) => p.actor?.reference).find((r) => r?.startsWith('Patient/'))?.slice(8);
       const patient = patients.get(patientId);
@@ -77,12 +92,17 @@ export function recordedStatusOf(booking) {
   return findExtension(booking, EXT.attendanceStatus)?.valueCodeableConcept?.coding?.[0]?.code;
 }
 
-/** What $record-attendance and $document-group-session already wrote for the session. */
+/**
+ * What $record-attendance and $document-group-session already wrote for the session, with the name of every
+ * patient a note is about (so a note is never titled with a bare reference, whoever is still on the roster).
+ */
 export async function loadSessionRecords(client, sessionId) {
   const [sessionEncounter] = await searchAll(client, `Encounter?appointment=Appointment/${sessionId}&_count=5`);
-  if (!sessionEncounter) return { sessionEncounter: undefined, attendance: [], notes: [] };
+  if (!sessionEncounter) return { sessionEncounter: undefined, attendance: [], notes: [], patientNames: new Map() };
   const attendance = await searchAll(client, `Encounter?part-of=Encounter/${sessionEncounter.id}&_count=200`);
   const encounters = [sessionEncounter, ...attendance].map((e) => `Encounter/${e.id}`).join(',');
-  const notes = (await searchAll(client, `Composition?encounter=${encounters}&_count=200`)).filter((c) => c.status !== 'entered-in-error');
-  return { sessionEncounter, attendance, notes };
+  const found = await searchAll(client, `Composition?encounter=${encounters}&_include=Composition:subject&_count=200`, { includeIncluded: true });
+  const notes = found.filter((r) => r.resourceType === 'Composition' && r.status !== 'entered-in-error');
+  const patientNames = new Map(found.filter((r) => r.resourceType === 'Patient').map((p) => [`Patient/${p.id}`, formatName(p.name)]));
+  return { sessionEncounter, attendance, notes, patientNames };
 }

@@ -1,14 +1,15 @@
 /**
- * The outcomes dashboard: the user's programs → a program's outcome report for a period and its enrolled
- * patients → one patient's outcomes. An EHR launch with a patient opens that patient's outcomes.
+ * The outcomes dashboard: the user's programs → a program's outcome report for a period and its patients in one
+ * sortable table (latest scores, change, risk flags, attendance; CSV) with the chosen patient's outcomes beside it;
+ * and the programs' outcomes by month, compared in one chart. An EHR launch with a patient opens that patient.
  */
 import { h, replaceContent } from '../shared/elements.js';
-import { searchAll } from '../shared/fhir-requests.js';
-import { formatDate, formatName } from '../shared/fhir-format.js';
 import { connectApp } from '../shared/smart-session.js';
 import { loadUserPrograms } from '../shared/user-programs.js';
 import { clearStatus, showError } from '../shared/status-messages.js';
 import { showPatientOutcomes } from './patient-outcomes.js';
+import { loadPatientRows, renderPatientTable } from './patient-table.js';
+import { renderProgramTrends } from './program-trends.js';
 import { renderReportForm } from './program-report.js';
 
 const client = await connectApp();
@@ -18,20 +19,27 @@ async function start(client) {
   const programList = h('div', { id: 'programs' });
   const report = h('div', { id: 'program-report' });
   const patients = h('div', { id: 'program-patients' });
-  const patientView = h('div', { id: 'patient-outcomes' });
+  const patientView = h('div', { id: 'patient-outcomes', class: 'detail-pane' });
+  const trends = h('div', { id: 'program-trends' });
   replaceContent('app',
     h('section', { class: 'card', 'aria-labelledby': 'programs-heading' }, h('h2', { id: 'programs-heading' }, 'Programs'), programList),
-    report, patients, patientView);
-
-  const openPatient = (patientId) => {
-    clearStatus();
-    showPatientOutcomes({ client, patientId, target: patientView }).catch((error) => {
-      replaceContent(patientView);
-      showError(error, 'The patient\'s outcomes could not be loaded');
-    });
-  };
+    report,
+    // The patient's detail opens beside the list (below it on a phone), not a screen further down.
+    h('div', { class: 'split patients-split' }, patients, patientView),
+    trends);
 
   let openedProgram;
+  const openPatient = (patientId, program) => {
+    clearStatus();
+    patients.querySelectorAll('tr[data-row]').forEach((row) => row.classList.toggle('selected', row.dataset.row === patientId));
+    showPatientOutcomes({ client, patientId, target: patientView, program })
+      .then(() => patientView.scrollIntoView?.({ block: 'nearest' }))
+      .catch((error) => {
+        replaceContent(patientView);
+        showError(error, 'The patient\'s outcomes could not be loaded');
+      });
+  };
+
   const openProgram = async (program, button) => {
     openedProgram = program.id;
     clearStatus();
@@ -40,14 +48,11 @@ async function start(client) {
     renderReportForm({ client, program, target: report });
     replaceContent(patients, h('p', { role: 'status' }, 'Loading patients…'));
     try {
-      const resources = await searchAll(client, `EpisodeOfCare?program=HealthcareService/${program.id}&_include=EpisodeOfCare:patient&_count=200`, { includeIncluded: true });
+      const rows = await loadPatientRows(client, program);
       if (openedProgram !== program.id) return; // another program was picked meanwhile
-      const people = resources.filter((r) => r.resourceType === 'Patient').sort((a, b) => formatName(a.name).localeCompare(formatName(b.name)));
       replaceContent(patients, h('section', { class: 'card', 'aria-labelledby': 'patients-heading' },
         h('h2', { id: 'patients-heading' }, 'Patients'),
-        people.length === 0 ? h('p', null, 'Nobody is enrolled in this program.') : h('ul', { class: 'list-plain' }, people.map((p) => h('li', null,
-          h('button', { type: 'button', class: 'link', 'data-patient': p.id, onclick: () => openPatient(p.id) }, formatName(p.name) || `Patient ${p.id}`),
-          p.birthDate ? h('span', { class: 'hint' }, ` · born ${formatDate(p.birthDate)}`) : null)))));
+        rows.length === 0 ? h('p', null, 'Nobody is enrolled in this program.') : renderPatientTable({ rows, program, onOpen: (id) => openPatient(id, program) })));
     } catch (error) {
       replaceContent(patients);
       showError(error, 'The program\'s patients could not be loaded');
@@ -56,11 +61,12 @@ async function start(client) {
 
   try {
     const programs = await loadUserPrograms(client);
-    replaceContent(programList, programs.length === 0 ? h('p', null, 'No programs are visible to you.') : h('ul', { class: 'list-plain' }, programs.map((program) => {
+    replaceContent(programList, programs.length === 0 ? h('p', null, 'No programs are visible to you.') : h('ul', { class: 'list-plain program-list' }, programs.map((program) => {
       const button = h('button', { type: 'button', class: 'session-button', 'aria-pressed': 'false', 'data-program': program.id }, program.name ?? program.id);
       button.addEventListener('click', () => openProgram(program, button));
       return h('li', null, button);
     })));
+    if (programs.length > 0) renderProgramTrends({ client, programs, target: trends });
   } catch (error) {
     showError(error, 'The programs could not be loaded');
   }

@@ -4,7 +4,8 @@
  */
 import { h, replaceContent } from '../shared/elements.js';
 import { fhirRequest, outputsOf, partOf, searchAll } from '../shared/fhir-requests.js';
-import { describePatient, formatDate, formatName } from '../shared/fhir-format.js';
+import { formatDate } from '../shared/fhir-format.js';
+import { renderPatientContext } from '../shared/patient-context.js';
 import { INSTRUMENTS, scoreSeries } from '../shared/instruments.js';
 import { renderScoreChart } from '../shared/score-chart.js';
 
@@ -37,21 +38,23 @@ function goalItem(parameter) {
     value('achievement')?.valueCode ?? value('status')?.valueCode ?? '', ' — ', value('explanation')?.valueString ?? '');
 }
 
-/** @param {{ client: any, patientId: string, target: HTMLElement }} options */
-export async function showPatientOutcomes({ client, patientId, target }) {
+/** @param {{ client: any, patientId: string, target: HTMLElement, program?: any }} options program: the one it was opened from */
+export async function showPatientOutcomes({ client, patientId, target, program }) {
   replaceContent(target, h('p', { role: 'status' }, 'Loading outcomes…'));
   const codes = Object.values(INSTRUMENTS).map((i) => `http://loinc.org|${i.totalLoinc}`).join(',');
-  const [patient, outcomes, observations] = await Promise.all([
+  const [patient, outcomes, observations, flags] = await Promise.all([
     fhirRequest(client, `Patient/${patientId}`),
     fhirRequest(client, `Patient/${patientId}/$outcomes`),
     searchAll(client, `Observation?patient=Patient/${patientId}&code=${encodeURIComponent(codes)}&_sort=date&_count=200`),
+    searchAll(client, `Flag?patient=Patient/${patientId}&status=active&_count=50`).catch(() => []),
   ]);
   const instruments = outputsOf(outcomes, 'instrument');
   const goals = outputsOf(outcomes, 'goal');
-  const heading = h('h2', { id: 'patient-heading', tabindex: '-1' }, `Outcomes: ${formatName(patient.name)}`);
+  const context = renderPatientContext({ patient, program, flags, headingId: 'patient-heading' });
+  const heading = context.querySelector('h2');
+  heading.prepend(h('span', { class: 'visually-hidden' }, 'Outcomes: '));
   replaceContent(target, h('section', { class: 'card', 'aria-labelledby': 'patient-heading', 'data-patient': patientId },
-    heading,
-    h('p', { class: 'hint' }, describePatient(patient)),
+    context,
     instruments.length === 0 ? h('p', null, 'No scored assessments yet.') : h('table', { class: 'data-table' },
       h('caption', null, 'Measurement-based care'),
       h('thead', null, h('tr', null, ['Instrument', 'Scores', 'Baseline', 'Latest', 'Change', 'Response', 'Remission', 'Reliable change'].map((t) => h('th', { scope: 'col' }, t)))),

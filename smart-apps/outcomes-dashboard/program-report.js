@@ -14,13 +14,19 @@ function populationCount(group, code) {
   return group.population?.find((p) => p.code?.coding?.some((c) => c.code === code))?.count ?? 0;
 }
 
-function renderMeasure(report) {
+/** A measure's title without the program's name, which the report's heading already gives once. */
+function measureTitle(group, programName, id) {
+  const text = group.code?.text ?? id;
+  return programName ? text.replace(` — ${programName}`, '') : text;
+}
+
+function renderMeasure(report, programName) {
   const group = report.group?.[0] ?? {};
   const rate = group.measureScore?.value;
   const id = report.measure?.split('/').pop() ?? '';
   return h('div', { class: 'metric', 'data-measure': id },
     h('div', { class: 'value' }, rate === undefined ? '—' : `${Math.round(rate * 1000) / 10} %`),
-    h('div', null, group.code?.text ?? id),
+    h('div', null, measureTitle(group, programName, id)),
     h('div', { class: 'hint' }, `${populationCount(group, 'numerator')} of ${populationCount(group, 'denominator')} (population ${populationCount(group, 'initial-population')})`));
 }
 
@@ -49,7 +55,7 @@ export function renderReportForm({ client, program, target }) {
         const reports = (bundle.entry ?? []).map((e) => e.resource).filter((r) => r?.resourceType === 'MeasureReport');
         replaceContent(results,
           h('p', null, `${formatDate(start.value)} to ${formatDate(end.value)}`),
-          h('div', { class: 'metric-grid' }, reports.map(renderMeasure)));
+          h('div', { class: 'metric-grid' }, reports.map((r) => renderMeasure(r, program.name))));
       } catch (error) {
         replaceContent(results);
         throw error;

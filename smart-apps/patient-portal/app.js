@@ -4,13 +4,13 @@
  */
 import { h, replaceContent } from '../shared/elements.js';
 import { searchAll } from '../shared/fhir-requests.js';
-import { codingLabel, formatDate, formatTime } from '../shared/fhir-format.js';
 import { INSTRUMENTS, scoreSeries } from '../shared/instruments.js';
 import { renderScoreChart } from '../shared/score-chart.js';
 import { connectApp } from '../shared/smart-session.js';
 import { clearStatus, showError } from '../shared/status-messages.js';
 import { openCheckIn } from './check-in.js';
 import { renderPrivacySection } from './privacy-section.js';
+import { showUpcomingSessions } from './upcoming-sessions.js';
 
 const client = await connectApp();
 if (client) start(client);
@@ -40,27 +40,8 @@ function start(client) {
     checkIn,
     h('section', { class: 'card', 'aria-labelledby': 'progress-heading' }, h('h2', { id: 'progress-heading' }, 'Your progress'), progress),
     renderPrivacySection(client));
-  showSessions(client, sessions);
+  showUpcomingSessions(client, sessions);
   showProgress(client, progress);
-}
-
-async function showSessions(client, target) {
-  replaceContent(target, h('p', { role: 'status' }, 'Loading…'));
-  try {
-    const now = new Date().toISOString();
-    const appointments = (await searchAll(client, `Appointment?patient=Patient/${client.patient.id}&date=${encodeURIComponent(`ge${now}`)}&_sort=date&_count=20`, { maxPages: 1 }))
-      .filter((a) => a.status === 'booked' || a.status === 'pending' || a.status === 'proposed');
-    if (appointments.length === 0) {
-      replaceContent(target, h('p', null, 'No upcoming sessions.'));
-      return;
-    }
-    replaceContent(target, h('ul', { class: 'list-plain' }, appointments.map((a) => h('li', { 'data-appointment': a.id },
-      h('strong', null, `${formatDate(a.start)}, ${formatTime(a.start)}–${formatTime(a.end)}`), ' ',
-      codingLabel(a.serviceType?.[0]) || a.description || 'Session'))));
-  } catch (error) {
-    replaceContent(target);
-    showError(error, 'Your sessions could not be loaded');
-  }
 }
 
 async function showProgress(client, target) {

@@ -1,33 +1,14 @@
 /**
- * A PHQ-9 or GAD-7 check-in: the stored Questionnaire as a form, crisis resources the moment PHQ-9 item 9 is
- * answered above "Not at all", then the response POSTed and its score shown. The server scores completed
+ * A PHQ-9 or GAD-7 check-in: the stored Questionnaire as a form, crisis resources right under PHQ-9 item 9 the moment
+ * it is answered above "Not at all", then the response POSTed and its score shown. The server scores completed
  * responses; where it has not (yet) derived a score Observation from the POST, the app asks for `$score`.
  */
 import { h, replaceContent } from '../shared/elements.js';
 import { fhirRequest, invokeOperation, outputsOf, searchAll } from '../shared/fhir-requests.js';
 import { PHQ9_ITEM9_LINK_ID, bandOf } from '../shared/instruments.js';
 import { showSuccess, withBusy } from '../shared/status-messages.js';
+import { renderCrisisPanel } from './crisis-panel.js';
 import { buildResponse, renderQuestionnaire } from './questionnaire-form.js';
-
-/** Crisis resources (988 Suicide & Crisis Lifeline), shown at the top of the page and announced immediately. */
-export function showCrisisResources(afterSubmit) {
-  const region = document.getElementById('crisis');
-  replaceContent(region, h('div', { class: 'crisis', role: 'alert' },
-    h('h2', null, 'If you are thinking about hurting yourself, help is available now'),
-    h('p', null, h('strong', null, 'Call or text 988'), ' (Suicide & Crisis Lifeline, 24/7), or chat at 988lifeline.org.'),
-    h('p', null, 'If you are in immediate danger, call 911 or go to the nearest emergency room.'),
-    h('p', null, afterSubmit
-      ? 'Your care team has been alerted and will reach out to you today.'
-      : 'When you submit this check-in, your care team is alerted so they can reach out to you today.')));
-  region.hidden = false;
-  region.scrollIntoView?.({ block: 'start' });
-}
-
-function hideCrisisResources() {
-  const region = document.getElementById('crisis');
-  region.hidden = true;
-  replaceContent(region);
-}
 
 async function loadQuestionnaire(client, instrument) {
   const [questionnaire] = await searchAll(client, `Questionnaire?url=${encodeURIComponent(instrument.questionnaire)}&_count=1`);
@@ -55,12 +36,16 @@ export async function openCheckIn({ client, instrument, target, onSubmitted }) {
   replaceContent(target, h('p', { role: 'status' }, 'Loading the questionnaire…'));
   const questionnaire = await loadQuestionnaire(client, instrument);
   let item9 = 0;
+  // The crisis panel's place: right after item 9, where the patient is answering.
+  const crisisSlot = h('div', { class: 'crisis-slot', 'data-crisis-slot': '' });
   const form = renderQuestionnaire(questionnaire, {
+    after: { [PHQ9_ITEM9_LINK_ID]: instrument.id === 'phq-9' ? crisisSlot : null },
     onAnswer: (linkId, ordinal) => {
       if (instrument.id !== 'phq-9' || linkId !== PHQ9_ITEM9_LINK_ID) return;
+      const before = item9;
       item9 = ordinal ?? 0;
-      if (item9 >= 1) showCrisisResources(false);
-      else hideCrisisResources();
+      if (item9 >= 1 && before < 1) replaceContent(crisisSlot, renderCrisisPanel({ afterSubmit: false }));
+      if (item9 < 1) replaceContent(crisisSlot);
     },
   });
   const submit = h('button', { type: 'submit' }, 'Submit check-in');
@@ -76,12 +61,19 @@ export async function openCheckIn({ client, instrument, target, onSubmitted }) {
       const response = buildResponse(questionnaire, form.readAnswers(), client.patient.id);
       const stored = await fhirRequest(client, 'QuestionnaireResponse', { method: 'POST', body: response });
       const score = await scoreOf(client, stored.id);
-      if (instrument.id === 'phq-9' && (item9 >= 1 || score.flagged)) showCrisisResources(true);
+      const crisis = instrument.id === 'phq-9' && (item9 >= 1 || score.flagged);
       const severity = score.severity ?? (score.total !== undefined ? bandOf(instrument, score.total) : '');
       showSuccess('Thank you, your check-in was sent', [score.total !== undefined
         ? `Your ${instrument.title} score: ${score.total}${severity ? ` (${severity})` : ''}`
         : 'Your care team will review your answers.']);
-      replaceContent(target);
+      // Where the form was: the crisis panel stays in view of the patient who just answered item 9.
+      if (crisis) {
+        const panel = renderCrisisPanel({ afterSubmit: true });
+        replaceContent(target, h('section', { class: 'card', 'aria-label': 'Crisis resources' }, panel));
+        panel.scrollIntoView?.({ block: 'nearest' });
+      } else {
+        replaceContent(target);
+      }
       onSubmitted();
     }, 'Your check-in was not sent');
   });

@@ -13,7 +13,8 @@ export function ordinalOf(option) {
 
 /**
  * @param {any} questionnaire
- * @param {{ onAnswer?: (linkId: string, ordinal: number | undefined) => void }} [hooks]
+ * @param {{ onAnswer?: (linkId: string, ordinal: number | undefined) => void, after?: Record<string, HTMLElement | null> }} [hooks]
+ * after: an element to place right after the question with that linkId (e.g. the crisis panel after PHQ-9 item 9)
  * @returns {{ element: HTMLElement, readAnswers: () => Map<string, any> }}
  */
 export function renderQuestionnaire(questionnaire, hooks = {}) {
@@ -22,7 +23,7 @@ export function renderQuestionnaire(questionnaire, hooks = {}) {
     if (item.type === 'display') return h('p', null, item.text);
     if (item.type !== 'choice' || item.readOnly) return null;
     const name = uniqueId(`q-${item.linkId}`);
-    return h('fieldset', { 'data-link-id': item.linkId },
+    return [h('fieldset', { 'data-link-id': item.linkId },
       h('legend', null, item.text, item.required ? '' : ' (optional)'),
       (item.answerOption ?? []).map((option, index) => {
         const input = h('input', { type: 'radio', name, value: String(index), required: !!item.required });
@@ -30,8 +31,8 @@ export function renderQuestionnaire(questionnaire, hooks = {}) {
           chosen.set(item.linkId, { item, option });
           hooks.onAnswer?.(item.linkId, ordinalOf(option));
         });
-        return h('label', { class: 'choice' }, input, ' ', option.valueCoding?.display ?? option.valueCoding?.code ?? option.valueString ?? '');
-      }));
+        return h('label', { class: 'choice' }, input, h('span', null, option.valueCoding?.display ?? option.valueCoding?.code ?? option.valueString ?? ''));
+      })), hooks.after?.[item.linkId] ?? null];
   }));
   return { element, readAnswers: () => chosen };
 }

@@ -3,11 +3,16 @@
  * on our login and consent pages, records a session's attendance, writes the group note with member sections and
  * signs it — then the server holds the Encounters, final Compositions and Provenance. Also: an EHR launch through
  * POST /auth/launch opens the named session directly, and a server refusal is shown as its OperationOutcome text.
+ * Issue 16: attendance is marked explicitly, an excused absence stays on the recorded roster and its note carries
+ * the member's name, the signing summary names members, drafts can be edited, signed notes collapse, the day list
+ * says what needs documenting and follows each step, and times are on the program's clock with its zone.
  */
 import type { Bundle, Composition, Encounter, Provenance } from '@medplum/fhirtypes';
 import type { Page } from 'playwright-core';
 import { createResource } from '../support/auth-fixtures';
 import { mintToken } from '../support/auth-tokens';
+import { expectAccessible } from '../support/accessibility-check';
+import { captureScreen } from '../support/screenshots';
 import { createLogin, describeInBrowser, E2eEnvironment, newPage, signIn, startE2e } from '../support/e2e-browser';
 import { createFixture, dayFromToday, enroll, Fixture, output, schedule } from '../integration/iop-fixtures';
 
@@ -16,8 +21,12 @@ let fx: Fixture;
 let clinician: string;
 let pastSession: string;
 let futureSession: string;
+let excusedSession: string;
+let zoneSession: string;
 const PAST_DAY = dayFromToday(-1);
 const FUTURE_DAY = dayFromToday(2);
+const EXCUSED_DAY = dayFromToday(-3);
+const ZONE_DAY = dayFromToday(-5);
 
 async function scheduleOne(day: string): Promise<string> {
   const res = await schedule(env.server, fx.programs.iop, { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], startTime: '09:00', minutes: 180, from: day, to: day, facilitators: [fx.practitioners[0]] });
@@ -39,8 +48,14 @@ beforeAll(async () => {
     organization: { reference: `Organization/${fx.org}` }, healthcareService: [{ reference: `HealthcareService/${fx.programs.iop}` }],
   });
   for (const patient of fx.patients) expect((await enroll(env.server, fx.programs.iop, patient, dayFromToday(-20))).status).toBe(201);
+  // The program states its zone (the standard timezone extension), as a program should for its apps to read.
+  const program = (await env.server.http.get(`/fhir/HealthcareService/${fx.programs.iop}`)).body;
+  program.extension = [...(program.extension ?? []), { url: 'http://hl7.org/fhir/StructureDefinition/timezone', valueCode: 'America/Chicago' }];
+  expect((await env.server.http.put(`/fhir/HealthcareService/${fx.programs.iop}`).set('Content-Type', 'application/fhir+json').send(program)).status).toBe(200);
   pastSession = await scheduleOne(PAST_DAY);
   futureSession = await scheduleOne(FUTURE_DAY);
+  excusedSession = await scheduleOne(EXCUSED_DAY);
+  zoneSession = await scheduleOne(ZONE_DAY);
   clinician = await createLogin(env, `Practitioner/${fx.practitioners[0]}`);
 }, 90_000);
 afterAll(() => env?.close());
@@ -62,6 +77,9 @@ describeInBrowser('group documentation', () => {
     expect(await page.locator('#patient-banner').isHidden()).toBe(true);
 
     await openDay(page, PAST_DAY, pastSession);
+    await expectAccessible(page, 'attendance form');
+    await captureScreen(page, 'group-documentation-attendance');
+    await page.getByLabel('Attendance of Ana Rivera').selectOption('present');
     await page.getByLabel('Attendance of Ben Okafor').selectOption('left-early');
     await page.getByLabel('Minutes attended by Ben Okafor').fill('100');
     await page.getByLabel('Attendance of Cara Lindqvist').selectOption('absent-unexcused');
@@ -79,6 +97,9 @@ describeInBrowser('group documentation', () => {
     await page.locator(`fieldset[data-patient="${fx.patients[1]}"]`).getByLabel('Progress and observations').fill('Left early for a medical appointment.');
     await page.getByRole('button', { name: 'Write notes' }).click();
     await page.getByText('3 draft notes written').waitFor();
+    await page.locator(`[data-session="${pastSession}"] [data-state="drafts-to-sign"]`).waitFor(); // the day list has caught up
+    await expectAccessible(page, 'draft notes');
+    await captureScreen(page, 'group-documentation-drafts');
 
     const notes = page.locator('[data-note]');
     await notes.first().waitFor();
@@ -93,6 +114,8 @@ describeInBrowser('group documentation', () => {
     await page.getByRole('button', { name: 'Sign 3 notes' }).click();
     await page.getByText('3 notes signed').waitFor();
     await page.getByText('All notes are signed.').waitFor();
+    await page.locator(`[data-session="${pastSession}"] [data-state="signed"]`).waitFor();
+    await expectAccessible(page, 'signed notes');
     expect(errors).toEqual([]);
     await context.close();
 
@@ -115,10 +138,12 @@ describeInBrowser('group documentation', () => {
     await signIn(page, clinician);
     await page.waitForURL(/index\.html/);
     await openDay(page, FUTURE_DAY, futureSession);
+    for (const name of ['Ana Rivera', 'Ben Okafor', 'Cara Lindqvist']) await page.getByLabel(`Attendance of ${name}`).selectOption('present');
     await page.getByRole('button', { name: 'Record attendance' }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor();
     expect(await alert.textContent()).toMatch(/Attendance was not recorded.*attendance is recorded once it has started/s);
+    await expectAccessible(page, 'a refusal shown');
     expect((await search<Encounter>(`Encounter?appointment=Appointment/${futureSession}`))).toHaveLength(0);
     await context.close();
   });
@@ -140,6 +165,95 @@ describeInBrowser('group documentation', () => {
     expect(await page.locator(`[data-session="${futureSession}"]`).getAttribute('aria-pressed')).toBe('true');
     expect(await page.getByLabel('Day').inputValue()).toBe(FUTURE_DAY);
     expect(await page.locator('form').filter({ hasText: 'Attendance' }).textContent()).toContain('Ana Rivera');
+    await expectAccessible(page, 'session opened by an EHR launch');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+  test('explicit marking; an excused absence stays on the roster and is named in its note and in the billing summary; drafts edited; signed notes collapsed; the day list follows each step', async () => {
+    const { page, errors, context } = await newPage(env);
+    await page.goto(`${env.live.origin}/apps/group-documentation/launch.html`);
+    await signIn(page, clinician);
+    await page.waitForURL(/index\.html/);
+    await page.getByLabel('Day').fill(EXCUSED_DAY);
+    const listed = page.locator(`[data-session="${excusedSession}"]`);
+    await listed.locator('[data-state="attendance-due"]').waitFor();
+    expect(await page.locator('[data-summary="documentation"]').textContent()).toBe('1 of 1 session needs documentation.');
+    await expectAccessible(page, 'day list');
+    await listed.click();
+    await page.locator('#session-heading').waitFor();
+
+    // Nobody is marked until the clinician marks them: recording with unmarked members is refused in the app.
+    expect(await page.getByLabel('Attendance of Ana Rivera').inputValue()).toBe('');
+    await page.getByRole('button', { name: 'Record attendance' }).click();
+    await page.getByRole('alert').getByText('Not marked yet: Ana Rivera, Ben Okafor, Cara Lindqvist').waitFor();
+    expect(await search<Encounter>(`Encounter?appointment=Appointment/${excusedSession}`)).toHaveLength(0);
+
+    await page.getByLabel('Attendance of Ana Rivera').selectOption('present');
+    await page.getByLabel('Attendance of Ben Okafor').selectOption('present');
+    await page.getByLabel('Attendance of Cara Lindqvist').selectOption('absent-excused');
+    await page.getByLabel('Absence reason for Cara Lindqvist').selectOption('illness');
+    await page.getByRole('button', { name: 'Record attendance' }).click();
+    await page.getByText('Attendance recorded').waitFor();
+    const recorded = page.locator('[data-recorded-attendance]');
+    await recorded.waitFor();
+    expect(await recorded.locator(`tr[data-patient="${fx.patients[2]}"]`).textContent()).toContain('Cara Lindqvist' + 'Absent (excused)');
+    await listed.locator('[data-state="notes-due"]').waitFor();
+
+    await page.getByLabel('Topic', { exact: true }).fill('Sleep hygiene');
+    await page.getByLabel('Interventions', { exact: true }).fill('Psychoeducation, sleep diary');
+    await page.locator(`fieldset[data-patient="${fx.patients[0]}"]`).getByLabel('Progress and observations').fill('Ana keeps a sleep diary.');
+    await page.locator(`fieldset[data-patient="${fx.patients[1]}"]`).getByLabel('Progress and observations').fill('Engaged throughout.');
+    await page.getByRole('button', { name: 'Write notes' }).click();
+    await page.getByText('3 draft notes written').waitFor();
+    await page.locator('[data-note]').filter({ hasText: 'Cara Lindqvist — draft' }).waitFor();
+    expect(await page.locator('#session-detail').textContent()).not.toMatch(/Patient\//);
+    await listed.locator('[data-state="drafts-to-sign"]').waitFor();
+
+    // A draft is edited where it is read, and the change is what the server keeps.
+    await page.getByRole('button', { name: 'Edit note of Ana Rivera' }).click();
+    const editor = page.locator('form.note-editor');
+    const values = await editor.locator('textarea').evaluateAll((areas) => areas.map((a) => (a as HTMLTextAreaElement).value));
+    const memberArea = editor.locator('textarea').nth(values.findIndex((v) => v.includes('Ana keeps a sleep diary.')));
+    await memberArea.fill((await memberArea.inputValue()).replace('Ana keeps a sleep diary.', 'Ana keeps a sleep diary and naps less.'));
+    await expectAccessible(page, 'draft editor');
+    await editor.getByRole('button', { name: 'Save draft' }).click();
+    await page.getByText('Draft note of Ana Rivera saved').waitFor();
+    await page.locator('[data-note]').filter({ hasText: 'naps less' }).waitFor();
+    const [anaNote] = await search<Composition>(`Composition?subject=Patient/${fx.patients[0]}&status=preliminary`);
+    expect(JSON.stringify(anaNote.section)).toContain('naps less');
+
+    await page.getByRole('button', { name: 'Sign 3 notes' }).click();
+    await page.getByText('3 notes signed').waitFor();
+    // The billing report names members, never references or reason codes.
+    const report = await page.locator('#status').textContent();
+    expect(report).toContain('Cara Lindqvist: no claim, the patient did not attend (excused absence)');
+    expect(report).not.toMatch(/Patient\/|Encounter\/|\(below-minimum-time\)/);
+    // The day list follows without a reload, and the signed notes are one line each.
+    await listed.locator('[data-state="signed"], [data-state="billed"]').first().waitFor();
+    expect(await page.locator('[data-summary="documentation"]').textContent()).toBe('Nothing left to document on this day.');
+    await page.getByText('All notes are signed.').waitFor();
+    expect(await page.locator('details.note[open]').count()).toBe(0);
+    expect(await page.locator('[data-note]').filter({ hasText: 'Cara Lindqvist — signed' }).count()).toBe(1);
+    const notesHeight = await page.locator('section[aria-labelledby="notes-heading"]').evaluate((e) => e.getBoundingClientRect().height);
+    expect(notesHeight).toBeLessThan(400);
+    await expectAccessible(page, 'signed session');
+    await captureScreen(page, 'group-documentation-signed');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  test('session times are on the program\'s clock with its zone, whatever the browser\'s zone', async () => {
+    const { page, errors, context } = await newPage(env, { timezoneId: 'Asia/Tokyo' });
+    await page.goto(`${env.live.origin}/apps/group-documentation/launch.html`);
+    await signIn(page, clinician);
+    await page.waitForURL(/index\.html/);
+    await page.getByLabel('Day').fill(ZONE_DAY);
+    const listed = page.locator(`[data-session="${zoneSession}"]`);
+    await listed.waitFor();
+    expect(await listed.locator('.session-time').textContent()).toMatch(/^09:00 AM–12:00 PM C[DS]T$/);
+    await listed.click();
+    expect(await page.locator('#session-heading').textContent()).toMatch(/09:00 AM–12:00 PM C[DS]T/);
+    await expectAccessible(page, 'attendance form in another zone');
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -4,12 +4,16 @@
  * progress chart; answering item 9 above "Not at all" shows the 988 crisis resources at once and raises a risk Flag.
  * In "Your privacy" a patient of a 42 CFR Part 2 program reads their consent and who received their records in plain
  * words, and revokes the consent, after which the payer no longer receives the records.
+ * Issue 16: the crisis panel sits right under item 9 with one-tap tel:/sms: links to 988; sessions say where (address)
+ * and how to join online; on a phone the answers are large touch targets and nothing overflows the screen.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Bundle, Consent, Flag, Observation, Parameters, QuestionnaireResponse } from '@medplum/fhirtypes';
 import type { Page } from 'playwright-core';
 import { createResource } from '../support/auth-fixtures';
+import { expectAccessible } from '../support/accessibility-check';
+import { captureScreen } from '../support/screenshots';
 import { createLogin, describeInBrowser, E2E_TIME_ZONE, E2eEnvironment, newPage, signIn, startE2e } from '../support/e2e-browser';
 import { createPart2Clinic, part2Consent } from '../support/part2-fixtures';
 import { createFixture, dayFromToday, enroll, Fixture, schedule } from '../integration/iop-fixtures';
@@ -19,6 +23,7 @@ let fx: Fixture;
 let patientLogin: string;
 const ITEM_9 = '44260-8';
 const DIFFICULTY = '69722-7'; // optional, unscored
+const JOIN_URL = 'https://video.example.org/room/iop-morning';
 
 async function search<T>(query: string): Promise<T[]> {
   const res = await env.server.http.get(`/fhir/${query}`);
@@ -34,6 +39,14 @@ beforeAll(async () => {
     expect((await env.server.http.put(`/fhir/Questionnaire/${id}`).set('Content-Type', 'application/fhir+json').send(questionnaire)).status).toBeLessThan(300);
   }
   fx = await createFixture(env.server, { patients: 2 });
+  // The program meets at its site (with an address) and online (a virtual Location whose telecom is the room's URL).
+  const site = (await env.server.http.get(`/fhir/Location/${fx.site}`)).body;
+  await env.server.http.put(`/fhir/Location/${fx.site}`).set('Content-Type', 'application/fhir+json')
+    .send({ ...site, address: { line: ['120 Main Street'], city: 'Springfield', state: 'IL', postalCode: '62701' } }).expect(200);
+  const virtualRoom = await createResource(env.server, { resourceType: 'Location', status: 'active', name: 'Video room', mode: 'instance', telecom: [{ system: 'url', value: JOIN_URL }] });
+  const program = (await env.server.http.get(`/fhir/HealthcareService/${fx.programs.iop}`)).body;
+  await env.server.http.put(`/fhir/HealthcareService/${fx.programs.iop}`).set('Content-Type', 'application/fhir+json')
+    .send({ ...program, location: [...program.location, { reference: `Location/${virtualRoom}` }] }).expect(200);
   for (const patient of fx.patients) expect((await enroll(env.server, fx.programs.iop, patient, dayFromToday(-10))).status).toBe(201);
   const scheduled = await schedule(env.server, fx.programs.iop, { days: ['mon', 'tue', 'wed', 'thu', 'fri'], startTime: '09:00', minutes: 180, from: dayFromToday(1), to: dayFromToday(7), facilitators: [fx.practitioners[0]] });
   expect(scheduled.status).toBe(200);
@@ -61,17 +74,23 @@ describeInBrowser('patient portal', () => {
     await page.locator('#patient-banner').getByText('Ana Rivera').waitFor();
     await page.locator('#sessions [data-appointment]').first().waitFor();
     expect(await page.locator('#sessions [data-appointment]').count()).toBeGreaterThanOrEqual(4);
+    const firstSession = page.locator('#sessions [data-appointment]').first();
+    expect(await firstSession.textContent()).toContain('120 Main Street, Springfield, IL, 62701');
+    expect(await firstSession.getByRole('link', { name: 'Join online (Video room)' }).getAttribute('href')).toBe(JOIN_URL);
     await page.getByText('No scores yet.').first().waitFor();
+    await expectAccessible(page, 'portal home');
+    await captureScreen(page, 'patient-portal-home');
 
     await page.getByRole('button', { name: 'Start PHQ-9 (depression) check-in' }).click();
     await answerPhq9(page, 'More than half the days', 'Not at all');
-    expect(await page.locator('#crisis').isHidden()).toBe(true);
+    expect(await page.locator('[data-crisis]').count()).toBe(0);
+    await expectAccessible(page, 'PHQ-9 form');
     await page.getByRole('button', { name: 'Submit check-in' }).click();
     await page.getByText('Your PHQ-9 (depression) score: 16').waitFor();
     expect(await page.locator('#status').textContent()).toMatch(/16 \(Moderately severe\)/);
     await page.locator('figure.score-chart circle.point').first().waitFor();
     expect(await page.locator('.chart-summary').first().textContent()).toMatch(/1 score, latest 16 \(Moderately severe\)/);
-    expect(await page.locator('#crisis').isHidden()).toBe(true);
+    expect(await page.locator('[data-crisis]').count()).toBe(0);
 
     const [response] = await search<QuestionnaireResponse>(`QuestionnaireResponse?patient=Patient/${fx.patients[0]}`);
     expect(response.questionnaire).toBe('http://iop-fhir.org/fhir/Questionnaire/phq-9');
@@ -81,13 +100,21 @@ describeInBrowser('patient portal', () => {
 
     await page.getByRole('button', { name: 'Start PHQ-9 (depression) check-in' }).click();
     await answerPhq9(page, 'Several days', 'Several days');
-    // Before submitting: the crisis resources appear as soon as item 9 is answered.
-    const crisis = page.locator('#crisis');
-    await crisis.getByText('Call or text 988').waitFor();
-    expect(await crisis.getAttribute('hidden')).toBeNull();
+    // Before submitting: the crisis resources appear as soon as item 9 is answered, right under item 9.
+    const crisis = page.locator(`fieldset[data-link-id="${ITEM_9}"] + [data-crisis-slot] [data-crisis="answering"]`);
+    await crisis.waitFor();
+    expect(await crisis.getByRole('link', { name: 'Call 988' }).getAttribute('href')).toBe('tel:988');
+    expect(await crisis.getByRole('link', { name: 'Text 988' }).getAttribute('href')).toBe('sms:988');
+    expect(await crisis.getByRole('link', { name: 'call 911' }).getAttribute('href')).toBe('tel:911');
+    const item9Box = (await page.locator(`fieldset[data-link-id="${ITEM_9}"]`).boundingBox())!;
+    const panelBox = (await crisis.boundingBox())!;
+    expect(panelBox.y - (item9Box.y + item9Box.height)).toBeLessThan(40);
+    await expectAccessible(page, 'PHQ-9 with the crisis panel');
+    await crisis.scrollIntoViewIfNeeded();
+    await captureScreen(page, 'patient-portal-item-9-crisis-panel');
     await page.getByRole('button', { name: 'Submit check-in' }).click();
     await page.getByText('Your PHQ-9 (depression) score: 9').waitFor();
-    await crisis.getByText('Your care team has been alerted').waitFor();
+    await page.locator('#check-in [data-crisis="sent"]').getByText('Your care team has been alerted').waitFor();
     await page.getByText(/2 scores, latest 9 \(Mild\)/).waitFor();
 
     await page.getByRole('button', { name: 'Start GAD-7 (anxiety) check-in' }).click();
@@ -117,6 +144,7 @@ describeInBrowser('patient portal', () => {
     // Nor anyone else's consents or disclosures: this patient has none, and the privacy section says so.
     await page.locator('#consents').getByText('You have no consents on file.').waitFor();
     expect(await page.locator('[data-empty="disclosures"]').textContent()).toBe('Nothing has been disclosed: no one outside your program has received your protected records.');
+    await expectAccessible(page, 'portal of a patient without scores or consents');
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -163,6 +191,7 @@ describeInBrowser('patient portal', () => {
     expect(await cells(1)).toEqual([shown(instants[1]), payerName, 'payment (billing your health plan)', 'Your consent of Jan 5, 2026', '1 claim']);
     // No references, codes or scope jargon anywhere in the section.
     expect(await page.locator('#privacy').textContent()).not.toMatch(/Organization\/|Consent\/|Claim\/|HPAYMT|HOPERAT|patient-privacy|IRCP|\d{4}-\d{2}-\d{2}/);
+    await expectAccessible(page, 'privacy section');
 
     // Meanwhile the care team updates the consent: the portal's copy is stale, so its revocation is refused (412).
     const current = (await env.server.http.get(`/fhir/Consent/${consentId}`).expect(200)).body as Consent;
@@ -214,6 +243,27 @@ describeInBrowser('patient portal', () => {
     await page.goto(`${env.live.origin}/apps/patient-portal/index.html`);
     await page.getByRole('heading', { name: 'Sign in to continue' }).waitFor();
     expect(await page.getByRole('link', { name: 'Sign in' }).getAttribute('href')).toBe('launch.html');
+    await expectAccessible(page, 'sign-in offer');
+    await context.close();
+  });
+  test('on a phone: the answers are large touch targets and nothing runs off the screen', async () => {
+    const { page, errors, context } = await newPage(env, { viewport: { width: 375, height: 740 }, isMobile: true });
+    await page.goto(`${env.live.origin}/apps/patient-portal/launch.html`);
+    await signIn(page, patientLogin);
+    await page.waitForURL(/index\.html/);
+    await page.locator('#sessions [data-appointment]').first().waitFor();
+    await page.getByRole('button', { name: 'Start PHQ-9 (depression) check-in' }).click();
+    await page.locator('fieldset[data-link-id]').first().waitFor();
+    const targets = await page.locator('label.choice').evaluateAll((labels) => labels.map((l) => l.getBoundingClientRect()).map((r) => ({ width: r.width, height: r.height })));
+    expect(targets.length).toBeGreaterThanOrEqual(36);
+    for (const target of targets) {
+      expect(target.height).toBeGreaterThanOrEqual(44); // WCAG 2.5.5 target size
+      expect(target.width).toBeGreaterThanOrEqual(280);
+    }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await expectAccessible(page, 'PHQ-9 on a phone');
+    await captureScreen(page, 'patient-portal-phone');
+    expect(errors).toEqual([]);
     await context.close();
   });
 });

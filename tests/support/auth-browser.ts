@@ -90,7 +90,8 @@ export async function runBrowserFlow(app: Express, flow: BrowserFlow): Promise<F
       const offered = formValues(html, 'patient');
       res = await agent.post('/auth/pick-patient').type('form').send({ request: requestId, patient: flow.patient ?? offered[0] ?? '' });
     } else if (action === 'consent') {
-      const offered = formValues(html, 'scope');
+      // Each checkbox carries a plain-language group of scopes (space-separated); a flow may untick single scopes.
+      const offered = formValues(html, 'scope').flatMap((value) => value.split(' '));
       const selected = flow.select ?? offered.filter((s) => !(flow.untick ?? []).includes(s));
       const body = new URLSearchParams({ request: requestId, decision: flow.deny ? 'deny' : 'allow' });
       for (const scope of selected) body.append('scope', scope);

@@ -60,8 +60,15 @@ export async function startE2e(): Promise<E2eEnvironment> {
   };
 }
 
-export async function newPage(env: E2eEnvironment): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await env.browser.newContext({ timezoneId: E2E_TIME_ZONE, locale: 'en-US' });
+/**
+ * A fresh browser profile and page. `timezoneId` puts the browser in another zone than the programs' (the apps
+ * must show program times on the program's clock); `viewport` e.g. a phone's.
+ */
+export async function newPage(env: E2eEnvironment, options: { timezoneId?: string; viewport?: { width: number; height: number }; isMobile?: boolean } = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await env.browser.newContext({
+    timezoneId: options.timezoneId ?? E2E_TIME_ZONE, locale: 'en-US',
+    ...(options.viewport ? { viewport: options.viewport } : {}), ...(options.isMobile ? { isMobile: true, hasTouch: true } : {}),
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
@@ -79,10 +86,22 @@ export async function createLogin(env: E2eEnvironment, fhirUser: string): Promis
   return username;
 }
 
-/** Our login page, then the consent page (everything the app asked for allowed). */
-export async function signIn(page: Page, username: string): Promise<void> {
+/**
+ * Our login page, then the consent page (everything the app asked for allowed). An EHR launch of our own app whose
+ * scopes the user already approved skips the consent page: then this returns once the browser is back in the app.
+ * @returns whether the consent page was shown
+ */
+export async function signIn(page: Page, username: string): Promise<boolean> {
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(E2E_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Allow' }).click();
+  const allow = page.getByRole('button', { name: 'Allow' });
+  const backInApp = page.waitForURL(/\/apps\/[a-z-]+\/index\.html/).then(() => 'app' as const);
+  const consent = allow.waitFor().then(() => 'consent' as const);
+  const shown = await Promise.race([backInApp, consent]);
+  backInApp.catch(() => undefined);
+  consent.catch(() => undefined);
+  if (shown === 'app') return false;
+  await allow.click();
+  return true;
 }

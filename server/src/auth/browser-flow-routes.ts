@@ -15,10 +15,12 @@ import { Client, findClient } from './clients';
 import { AccessDenied } from './oauth-errors';
 import { clientIp } from './oauth-http';
 import { consentPage, errorPage, loginPage, patientPickerPage } from './pages';
-import { patientChoices, patientLabelById } from './patient-choices';
+import { patientChoices, patientDisplayNameById } from './patient-choices';
+import { rememberConsent, rememberedGrant } from './remembered-consent';
+import { serverIdentity } from './server-identity';
 import { visiblePatient } from './patient-visibility';
-import { describeScope } from './scope-descriptions';
-import { parseResourceScope, permittedScopes } from './scopes';
+import { describeScopeGroups } from './scope-descriptions';
+import { parseResourceScope, permittedScopes, splitScopes } from './scopes';
 import { loadUserReach } from './user-reach';
 import { checkLogin, findUserById, User } from './users';
 
@@ -100,10 +102,10 @@ async function login(server: AuthServer, req: Request, res: Response): Promise<v
     if (result.reason === 'throttled') {
       const minutes = Math.ceil(settings.lockSeconds / 60);
       res.status(429).setHeader('Retry-After', String(settings.lockSeconds));
-      res.type('html').send(loginPage(request.requestId, client.name, `Too many failed sign-in attempts from this device for this username. Try again in ${minutes} minutes.`));
+      res.type('html').send(loginPage(request.requestId, client.name, await serverIdentity(server.pool), `Too many failed sign-in attempts from this device for this username. Try again in ${minutes} minutes.`));
       return;
     }
-    res.status(401).type('html').send(loginPage(request.requestId, client.name, 'Wrong username or password.'));
+    res.status(401).type('html').send(loginPage(request.requestId, client.name, await serverIdentity(server.pool), 'Wrong username or password.'));
     return;
   }
   await audit(server, req, 'login', '0', 'password login', result.user);
@@ -119,7 +121,7 @@ function needsPatient(request: AuthorizationRequest): boolean {
 
 async function continueFlow(server: AuthServer, req: Request, res: Response, request: AuthorizationRequest, client: Client): Promise<void> {
   if (!request.userId) {
-    res.status(200).type('html').send(loginPage(request.requestId, client.name));
+    res.status(200).type('html').send(loginPage(request.requestId, client.name, await serverIdentity(server.pool)));
     return;
   }
   const user = await findUserById(server.pool, request.userId);
@@ -138,9 +140,25 @@ async function continueFlow(server: AuthServer, req: Request, res: Response, req
     await setRequestPatient(server.pool, request.requestId, only);
     request = { ...request, patient: only };
   }
-  const patientLabel = request.patient ? await patientLabelById(server.pool, request.patient) : undefined;
-  const choices = request.scopes.filter((s) => s !== 'launch').map((scope) => ({ scope, description: describeScope(scope) }));
-  res.status(200).type('html').send(consentPage(request.requestId, client.name, patientLabel, choices));
+  const remembered = await rememberedGrant(server.pool, request);
+  if (remembered) {
+    await approve(server, req, res, request, remembered, 'approved earlier, not asked again');
+    return;
+  }
+  const patientName = request.patient ? await patientDisplayNameById(server.pool, request.patient) : undefined;
+  const identity = await serverIdentity(server.pool);
+  res.status(200).type('html').send(consentPage({
+    requestId: request.requestId, clientName: client.name, identity, patientName, isOwnRecord: user.fhirUser === `Patient/${request.patient}`,
+    groups: describeScopeGroups(request.scopes.filter((s) => s !== 'launch'), { patientName, userKind: user.fhirUser?.split('/')[0] }),
+  }));
+}
+
+/** Issues the code for the granted scopes and sends the browser back to the app. */
+async function approve(server: AuthServer, req: Request, res: Response, request: AuthorizationRequest, granted: string[], how: string): Promise<void> {
+  if (!(await completeAuthorizationRequest(server.pool, request.requestId))) throw new AuthorizePageError('This sign-in request was already completed');
+  const code = await issueAuthorizationCode(server.pool, server.settings, request, granted);
+  await audit(server, req, 'authorize', '0', `${how}: ${granted.join(' ')}`, undefined, request);
+  res.redirect(303, redirectWith(request.redirectUri, { code, state: request.state }));
 }
 
 /** A patient put in context by a launch must also be one the signed-in user may open (the launch may predate them). */
@@ -157,7 +175,7 @@ function onlyPatient(reach: UserReach): string | undefined {
 async function renderPicker(server: AuthServer, res: Response, request: AuthorizationRequest, client: Client, reach: UserReach, search: string): Promise<void> {
   if (reach.kind === 'none') throw new AuthorizeRedirectError(new AccessDenied(`no patient can be chosen: ${reach.reason}`), request.redirectUri, request.state);
   const patients = await patientChoices(server.pool, reach, search);
-  res.status(200).type('html').send(patientPickerPage(request.requestId, client.name, patients, search));
+  res.status(200).type('html').send(patientPickerPage(request.requestId, client.name, patients, search, await serverIdentity(server.pool)));
 }
 
 async function signedInUser(server: AuthServer, request: AuthorizationRequest): Promise<User> {
@@ -194,14 +212,13 @@ async function consent(server: AuthServer, req: Request, res: Response): Promise
     await audit(server, req, 'authorize', '4', 'the user denied access', undefined, request);
     throw new AuthorizeRedirectError(new AccessDenied('the user denied access'), request.redirectUri, request.state);
   }
-  const selected = ([] as unknown[]).concat(body.scope ?? []).filter((s): s is string => typeof s === 'string');
+  // A checkbox carries one plain-language group of scopes, space-separated.
+  const selected = ([] as unknown[]).concat(body.scope ?? []).filter((s): s is string => typeof s === 'string').flatMap((s) => splitScopes(s));
   // The user may untick scopes or pick narrower (granular) ones, never add.
   const granted = permittedScopes(selected, request.scopes);
   if (request.scopes.includes('launch') && !granted.includes('launch')) granted.push('launch');
-  if (!(await completeAuthorizationRequest(server.pool, request.requestId))) throw new AuthorizePageError('This sign-in request was already completed');
-  const code = await issueAuthorizationCode(server.pool, server.settings, request, granted);
-  await audit(server, req, 'authorize', '0', `approved ${granted.join(' ')}`, undefined, request);
-  res.redirect(303, redirectWith(request.redirectUri, { code, state: request.state }));
+  await rememberConsent(server.pool, request.userId!, request.clientId, granted.filter((s) => s !== 'launch'));
+  await approve(server, req, res, request, granted, 'approved');
 }
 
 function loginEvent(req: Request, description: string, user?: User): AuditRecord {

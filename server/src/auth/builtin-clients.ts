@@ -34,3 +34,8 @@ export async function registerBuiltinClients(db: Pool, settings: AuthSettings): 
     }, true);
   }
 }
+
+/** Our own apps: served by this server and registered by it, so a user's earlier consent may be remembered for them. */
+export function isFirstPartyApp(clientId: string): boolean {
+  return BUILTIN_APPS.some((app) => app.clientId === clientId);
+}

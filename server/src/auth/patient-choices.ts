@@ -26,13 +26,26 @@ interface PatientContent {
   birthDate?: string;
 }
 
-export function patientLabel(content: PatientContent | undefined, id: string): string {
+/** "Ana Rivera, born Mar 15, 1980": how a person is named on our pages (never by reference or ISO date). */
+export function patientDisplayName(content: PatientContent | undefined): string {
   const name = content?.name?.[0];
   const text = name?.text ?? [...(name?.given ?? []), name?.family].filter(Boolean).join(' ');
-  return `${text || 'Unnamed patient'}${content?.birthDate ? ` (born ${content.birthDate})` : ''} — Patient/${id}`;
+  return `${text || 'Unnamed patient'}${content?.birthDate ? `, born ${formatBirthDate(content.birthDate)}` : ''}`;
 }
 
-export async function patientLabelById(db: Db, id: string): Promise<string> {
+/** A birth date as a calendar date in words; a partial date (year, year-month) as it is. */
+function formatBirthDate(date: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!match) return date;
+  return new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))).toLocaleDateString('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+/** The picker's label: the name, and the id staff may need to tell two namesakes apart. */
+export function patientLabel(content: PatientContent | undefined, id: string): string {
+  return `${patientDisplayName(content)} — Patient/${id}`;
+}
+
+export async function patientDisplayNameById(db: Db, id: string): Promise<string> {
   const { rows } = await db.query<{ content: PatientContent }>(`SELECT content FROM resource WHERE resource_type = 'Patient' AND id = $1`, [id]);
-  return patientLabel(rows[0]?.content, id);
+  return patientDisplayName(rows[0]?.content);
 }

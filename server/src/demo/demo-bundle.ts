@@ -97,6 +97,8 @@ function entry(key: string, resource: Resource): BundleEntry {
   };
 }
 
+const TIME_ZONE_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/timezone';
+
 export function buildDemoBundle(calendar: DemoCalendar): Bundle {
   const entries: BundleEntry[] = [];
   entries.push(entry('org', { resourceType: 'Organization', active: true, name: 'Riverbend Behavioral Health', type: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/organization-type', code: 'prov' }] }] }));
@@ -105,6 +107,8 @@ export function buildDemoBundle(calendar: DemoCalendar): Bundle {
     entries.push(entry(`site-${site}`, {
       resourceType: 'Location', status: 'active', name: `Riverbend ${site === 'downtown' ? 'Downtown' : 'Northside'} Clinic`,
       managingOrganization: { reference: urn('org') },
+      // The sites' and programs' zone (the standard extension), so apps show session times on the programs' clock.
+      extension: [{ url: TIME_ZONE_EXTENSION, valueCode: calendar.timeZone }],
       address: { line: [site === 'downtown' ? '120 Main Street' : '48 Lake Road'], city: 'Springfield', state: 'IL', postalCode: '62701' },
     }));
   }
@@ -115,6 +119,7 @@ export function buildDemoBundle(calendar: DemoCalendar): Bundle {
       extension: [
         { url: `${IOP}/StructureDefinition/part2-program`, valueBoolean: program.part2 },
         { url: `${IOP}/StructureDefinition/level-of-care`, valueCodeableConcept: { coding: [{ system: program.level[0], code: program.level[1] }] } },
+        { url: TIME_ZONE_EXTENSION, valueCode: calendar.timeZone },
       ],
       active: true, name: program.name, providedBy: { reference: urn('org') }, location: [{ reference: urn(`site-${program.site}`) }],
       category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/service-category', code: '22', display: 'Mental Health' }] }],

@@ -23,25 +23,43 @@ const IOP = 'http://iop-fhir.org/fhir';
 const DISCHARGED = new Map([[9, 'completed'], [19, 'non-attendance']]);
 const STEPPED_DOWN = 3;
 
+/** Told before each step of the seed: what it is doing, and how many of the `total` steps are done. */
+export type SeedProgress = (step: string, done: number, total: number) => void;
+
 /** Returns the number of resources written, or 0 when the demo organisation already exists. */
-export async function seedDemoData(ctx: FhirContext, now: Date): Promise<number> {
+export async function seedDemoData(ctx: FhirContext, now: Date, onProgress: SeedProgress = () => undefined): Promise<number> {
   const existing = await ctx.repo.query(sql`SELECT 1 FROM idx_token WHERE resource_type = 'Organization'
     AND param = 'identifier' AND system = ${DEMO_SYSTEM} AND code = 'org' LIMIT 1`);
   if (existing.length > 0) return 0;
   const before = await countResources(ctx);
   const calendar = demoCalendar(now);
+  // 4 fixed steps, then scheduling and sessions once per program: the sessions take most of the time.
+  const total = 4 + 2 * DEMO_PROGRAMS.length;
   await ctx.repo.transaction(async (tx) => {
     // Every operation acts as of the same instant as the base Bundle's dates (operation-support.ts nowOf).
     const txCtx: FhirContext = { ...ctx, repo: tx, now };
+    let done = 0;
+    const step = (what: string) => onProgress(what, done++, total);
+    step('organisation, sites, staff and patients');
     const ids = await loadBase(txCtx, calendar);
+    step('enrolments and treatment plans');
     const patients = await enrollPatients(txCtx, ids, calendar);
     await recordCompliance(txCtx, [...patients.values()], ids.get('psychiatrist-1')!, calendar);
     const programs: ProgramIds[] = DEMO_PROGRAMS.map((program) => ({ program, programId: ids.get(`program-${program.key}`)!, facilitatorId: ids.get(program.schedule.facilitator)! }));
-    for (const program of programs) await scheduleMonth(txCtx, program, ids.get(`site-${program.program.site}`)!, calendar);
-    await runPastSessions(txCtx, programs, patients, calendar);
+    for (const program of programs) {
+      step(`schedule of ${program.program.name}`);
+      await scheduleMonth(txCtx, program, ids.get(`site-${program.program.site}`)!, calendar);
+    }
+    for (const program of programs) {
+      step(`attendance, notes and claims of ${program.program.name}`);
+      await runPastSessions(txCtx, [program], patients, calendar);
+    }
+    step('PHQ-9 and GAD-7 series');
     await scoreAssessments(txCtx, [...patients.values()], calendar);
+    step('Part 2 consents');
     await createDemoConsents(txCtx, ids, calendar);
   });
+  onProgress('done', total, total);
   return (await countResources(ctx)) - before;
 }
 

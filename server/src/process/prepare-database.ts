@@ -15,6 +15,7 @@ import { loadFhirDefinitions } from '../fhir/definitions';
 import type { Logger } from '../logger';
 import { openDatabase, type Database } from '../store/database';
 import { migrate } from '../store/migrate';
+import { seedProgressReporter } from './seed-progress';
 import { collectStartupGarbage } from './startup-garbage';
 
 export async function prepareDatabase(config: Config, logger: Logger, poolSize: number): Promise<Database> {
@@ -38,7 +39,7 @@ export async function prepareDatabase(config: Config, logger: Logger, poolSize: 
     const access = systemAccess(new AuditLog(database.pool));
     const demoCtx = { repo, baseUrl: `${config.baseUrl}/fhir`, requestId: 'demo-seed', access };
     // The process entry is where the real clock is read: the seed dates everything from this instant.
-    const written = await seedDemoData(demoCtx, new Date());
+    const written = await seedDemoData(demoCtx, new Date(), seedProgressReporter(logger));
     if (written) logger.info({ resources: written }, 'demo organisation seeded');
     const logins = await createDemoLogins(demoCtx, database.pool);
     if (logins.length) logger.info({ usernames: logins }, 'demo logins created (passwords in README "Demo logins")');

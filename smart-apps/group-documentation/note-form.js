@@ -1,7 +1,7 @@
 /**
- * The group note: the shared part written once and one section per attendee (absent members get an absence
- * note) → $document-group-session, which writes one draft note per member that never names the others; then the
- * drafts shown member by member and signed together with $sign.
+ * The group note form: the shared part written once and one section per attendee (absent members get an absence
+ * note) → $document-group-session, which writes one draft note per member that never names the others (the
+ * drafts are shown, edited and signed in note-list.js).
  */
 import { field, h, select, uniqueId } from '../shared/elements.js';
 import { invokeOperation, operationWarnings, outputsOf } from '../shared/fhir-requests.js';
@@ -104,40 +104,4 @@ export function renderNoteForm({ client, sessionEncounter, members, author, onDo
     }, 'The notes were not written');
   });
   return form;
-}
-
-/** A note's narrative as text (its sections' XHTML, never inserted as markup). */
-function noteText(composition) {
-  return (composition.section ?? []).map((section) => {
-    const doc = new DOMParser().parseFromString(section.text?.div ?? '', 'text/html');
-    doc.querySelectorAll('p, br, li, div, h1, h2, h3, h4, tr').forEach((el) => el.append('\n'));
-    return { title: section.title ?? '', text: (doc.body.textContent ?? '').replace(/\n{3,}/g, '\n\n').trim() };
-  });
-}
-
-/**
- * The drafts (or signed notes), one per member, and the button that signs every draft.
- * @param {{ client: any, notes: any[], members: any[], signer?: string, onSigned: () => void }} options
- */
-export function renderNotes({ client, notes, members, signer, onSigned }) {
-  const nameOf = (composition) => members.find((m) => `Patient/${m.patientId}` === composition.subject?.reference)?.name ?? composition.subject?.reference;
-  const drafts = notes.filter((n) => n.status === 'preliminary');
-  const sign = h('button', { type: 'button' }, `Sign ${drafts.length} note${drafts.length === 1 ? '' : 's'}`);
-  sign.addEventListener('click', () => withBusy(sign, async () => {
-    const result = await invokeOperation(client, 'Composition/$sign', [
-      ...drafts.map((n) => ({ name: 'note', valueReference: { reference: `Composition/${n.id}` } })),
-      ...(signer?.startsWith('Practitioner/') ? [{ name: 'signer', valueReference: { reference: signer } }] : []),
-    ]);
-    const signed = outputsOf(result, 'signed').length;
-    const claims = outputsOf(result, 'claimsWritten')[0]?.valueInteger ?? 0;
-    showSuccess(`${signed} note${signed === 1 ? '' : 's'} signed`, [`${claims} claim(s) written or extended`]);
-    showWarnings('Please note', operationWarnings(result));
-    onSigned();
-  }, 'The notes were not signed'));
-  return h('section', { class: 'card', 'aria-labelledby': 'notes-heading' },
-    h('h2', { id: 'notes-heading' }, 'Notes'),
-    h('ul', { class: 'list-plain' }, notes.map((note) => h('li', { class: 'card', 'data-note': note.id },
-      h('h3', null, `${nameOf(note)} — ${note.status === 'final' ? 'signed' : 'draft'}`),
-      noteText(note).map((s) => h('div', null, h('h4', null, s.title), h('p', { class: 'member-note note-text' }, s.text)))))),
-    drafts.length ? sign : h('p', { class: 'hint' }, 'All notes are signed.'));
 }
