@@ -74,14 +74,16 @@ export async function runPart2Bench(options: Part2BenchOptions): Promise<Record<
       const perSecond = (list: LoadResult[]) => round(list.reduce((n, l) => n + l.count, 0) / list.reduce((t, l) => t + l.seconds, 0), 1);
       const plain = { p50Ms: latency.first.p50Ms, p95Ms: latency.first.p95Ms, perSecondConcurrent: perSecond(plainRounds) };
       const consented = { p50Ms: latency.second.p50Ms, p95Ms: latency.second.p95Ms, perSecondConcurrent: perSecond(consentedRounds) };
+      // The labelled copies carry four security labels more and the Bundle the §2.32 notice: a bigger body.
+      const bytes = async (patient: number) => (await client.request('GET', shape.path(patient))).length;
       const s = {
-        unlabelled: plain,
-        part2Consented: consented,
+        unlabelled: { ...plain, responseBytes: await bytes(pick(1)) },
+        part2Consented: { ...consented, responseBytes: await bytes(pick(1) + 1) },
         p50Ratio: round(consented.p50Ms / Math.max(plain.p50Ms, 0.001), 2),
         throughputRatio: round(plain.perSecondConcurrent / Math.max(consented.perSecondConcurrent, 0.001), 2),
       };
       shapes[shape.name] = s;
-      log(`  part2 ${shape.name}: unlabelled p50 ${plain.p50Ms} ms ${plain.perSecondConcurrent}/s | labelled+consented p50 ${consented.p50Ms} ms ${consented.perSecondConcurrent}/s | cost ×${s.p50Ratio} (p50), ×${s.throughputRatio} (throughput at ${options.concurrency})`);
+      log(`  part2 ${shape.name}: unlabelled p50 ${plain.p50Ms} ms ${plain.perSecondConcurrent}/s ${s.unlabelled.responseBytes} B | labelled+consented p50 ${consented.p50Ms} ms ${consented.perSecondConcurrent}/s ${s.part2Consented.responseBytes} B | cost ×${s.p50Ratio} (p50), ×${s.throughputRatio} (throughput at ${options.concurrency})`);
     }
   } finally {
     await client.close();

@@ -58,6 +58,12 @@ test('a connection keeps at most 200 named statements; the rest still run, unnam
   expect(count).toBeLessThanOrEqual(200);
 });
 
+test('named statements are planned for their own values on every execution (no generic plan)', async () => {
+  const pool = oneConnection();
+  const [row] = (await pool.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode')).rows;
+  expect(row.plan_cache_mode).toBe('force_custom_plan');
+});
+
 test('DATABASE_PREPARED_STATEMENTS=off sends every statement unnamed', async () => {
   expect(readConfig({ DATABASE_PREPARED_STATEMENTS: 'off' }).preparedStatements).toBe(false);
   expect(readConfig({}).preparedStatements).toBe(true);

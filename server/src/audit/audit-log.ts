@@ -151,13 +151,14 @@ function isRowProblem(err: unknown): boolean {
 }
 
 /**
- * The events' INSERT; with the 42 CFR Part 2 disclosures they record, one statement for both. Prepared: the rows
- * travel as arrays, so its text is the same for any number of events.
+ * The events' INSERT; with the 42 CFR Part 2 disclosures they record, one statement for both. The events' INSERT
+ * alone is prepared (its rows travel as arrays, so its text is the same for any number of events); with
+ * disclosures it joins the stored rows, whose plan must follow the size of what is joined, so it is planned each time.
  */
 function insertStatement(rows: AuditRow[]): Sql {
   const disclosures = rows.flatMap((r) => r.disclosures);
   if (disclosures.length === 0) return prepared(insertEventsStatement(rows));
-  return prepared(sql`WITH events AS (${insertEventsStatement(rows)} RETURNING 1), disclosed AS (${insertDisclosuresSql(disclosures)} RETURNING 1)
+  return (sql`WITH events AS (${insertEventsStatement(rows)} RETURNING 1), disclosed AS (${insertDisclosuresSql(disclosures)} RETURNING 1)
     SELECT (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM disclosed) AS disclosures`);
 }
 
