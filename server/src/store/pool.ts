@@ -27,11 +27,6 @@ export function createPool(connectionString: string, max = 20, options: PoolOpti
   pool.on('connect', (client) => {
     client.on('error', () => undefined);
     boundNamedStatements(client, options.preparedStatements === false ? 0 : MAX_NAMED_STATEMENTS);
-    // Named statements save their parse, not their plan: a generic plan cannot see which arm of the access filter a
-    // row takes (a Part 2 consent lookup planned for "any patient" doubled the cost of a consented read), so every
-    // execution is planned for its own values. Queued ahead of the connection's first statement; a SET rather than
-    // a startup option, which PgBouncer refuses.
-    if (options.preparedStatements !== false) client.query('SET plan_cache_mode = force_custom_plan').catch(() => undefined);
     refuseUnstorableValues(client);
     watchdog.watch(client);
   });
