@@ -131,6 +131,8 @@ test("a patient's token gets their own summary and a 404 for anyone else's, as w
   const refused = await patientA.get(`/fhir/Patient/${ids.B}/$summary`).expect(404);
   expect(refused.body.resourceType).toBe('OperationOutcome');
   await patientA.post(`/fhir/Patient/${ids.B}/$summary`).send({ resourceType: 'Parameters' }).expect(404);
+  const posted = (await patientA.post(`/fhir/Patient/${ids.A}/$summary`).send({ resourceType: 'Parameters' }).expect(200)).body as Bundle;
+  expect(posted.type).toBe('document');
   await server.http.get('/fhir/Patient/no-such-patient/$summary').expect(404);
   await server.anonymous.get(`/fhir/Patient/${ids.A}/$summary`).expect(401);
 });
