@@ -2,6 +2,7 @@ import { createDemoLogins, DEMO_LOGINS } from '../../server/src/demo/demo-logins
 import { checkLogin } from '../../server/src/auth/users';
 import { createRepository } from '../../server/src/create-repository';
 import { DEMO_CONTENT_CHECKS, describeClock, startDemoServer } from '../support/demo-assertions';
+import { downloadAll, exportAs } from '../support/bulk-export-client';
 import type { TestServer } from '../support/test-server';
 
 // The clock of issue 17 (a Monday morning before the first group, the weekend behind it): a fixed instant, so
@@ -95,5 +96,33 @@ describe('42 CFR Part 2 in the demo (README, docs/part2.md)', () => {
     const maya = await server.as('openid fhirUser user/*.rs', { username: 'maya' });
     expect(await claimCount(hannah, 'patient-03')).toBeGreaterThan(0);
     expect(await claimCount(maya, 'patient-03')).toBe(0);
+  });
+});
+
+describe('exchange with the demo data (docs/bulk-data.md)', () => {
+  // The payer's client comes with the demo logins (idempotent: nothing new if the tests above made them).
+  beforeAll(() => createDemoLogins({ repo: createRepository(server.pool), baseUrl: server.baseUrl, requestId: 'test' }, server.pool));
+
+  test("the payer's attribution Groups export out of the box: their members' Patients and Coverages", async () => {
+    const payer = await server.as('system/*.rs', { clientId: 'demo-payer' });
+    const groups = (await payer.get('/fhir/Group?code=http://iop-fhir.org/fhir/CodeSystem/payer-class|medicaid').expect(200)).body;
+    expect(groups.entry).toHaveLength(1);
+    const group = groups.entry[0].resource as { id: string; member: { entity: { reference: string } }[] };
+    const manifest = await exportAs(payer, `/fhir/Group/${group.id}/$export?_type=Patient,Coverage`);
+    const exported = await downloadAll(payer, manifest);
+    const members = group.member.map((m) => m.entity.reference.replace(/^.*Patient\//, '')).sort();
+    expect(exported.filter((r) => r.resourceType === 'Patient').map((r) => r.id).sort()).toEqual(members);
+    expect(exported.filter((r) => r.resourceType === 'Coverage')).toHaveLength(members.length);
+  });
+
+  test("a demo patient's $summary holds their diagnosis, scores, plan and episode, and validates", async () => {
+    const patient = (await server.http.get('/fhir/Patient?identifier=http://iop-fhir.org/fhir/demo|patient-02').expect(200)).body.entry[0].resource;
+    const summary = (await server.http.get(`/fhir/Patient/${patient.id}/$summary`).expect(200)).body as { entry: { resource: { resourceType: string; section?: { code: { coding: { code: string }[] }; entry?: unknown[] }[] } }[] };
+    const sections = summary.entry[0].resource.section!;
+    for (const code of ['11450-4', '30954-2', '18776-5', 'program-episodes', '85847-2']) {
+      expect(sections.find((s) => s.code.coding[0].code === code)!.entry!.length).toBeGreaterThan(0);
+    }
+    const outcome = (await server.http.post('/fhir/Bundle/$validate').send(summary).expect(200)).body as { issue: { severity: string; diagnostics?: string }[] };
+    expect(outcome.issue.filter((i) => i.severity === 'error' || i.severity === 'fatal')).toEqual([]);
   });
 });

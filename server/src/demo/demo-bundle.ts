@@ -6,6 +6,7 @@
  * it (enrollments, sessions, attendance, notes, scores, claims) is made by the IOP operations (seed-demo.ts).
  */
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
+import { attributionGroupEntries } from './demo-attribution-groups';
 import type { DemoCalendar } from './demo-calendar';
 
 export const DEMO_SYSTEM = 'http://iop-fhir.org/fhir/demo';
@@ -138,6 +139,7 @@ export function buildDemoBundle(calendar: DemoCalendar): Bundle {
     }
   }
   for (const patient of demoPatients()) addPatient(entries, patient, calendar);
+  entries.push(...attributionGroupEntries(demoPatients(), entry, urn, calendar.daysAgo(365)));
   return { resourceType: 'Bundle', type: 'transaction', entry: entries };
 }
 

@@ -13,6 +13,8 @@ import type { AuditRecord } from '../audit/audit-record';
 import { FhirError, issue, notFound, outcome } from '../errors';
 import { cancelExportJob, ExportJob, findExportJob, listExportFiles, readExportFile } from '../jobs/export-job-store';
 import { manifestExtension, withdrawRevokedLines } from '../jobs/export-part2';
+import { exportProgress } from '../jobs/export-progress';
+import { DELETED_FILE_TYPE } from '../jobs/export-deleted';
 import { isSameRequester } from '../jobs/export-requester';
 import { PART2_NOTICE_HEADER, PART2_NOTICE_SHORT } from '../audit/part2-disclosures';
 import type { Repository } from '../store/repository';
@@ -77,8 +79,7 @@ async function ownJob(repo: Repository, id: string, access: AccessContext): Prom
 
 async function writeStatus(repo: Repository, res: Response, job: ExportJob, fhirBase: string): Promise<void> {
   if (job.status === 'accepted' || job.status === 'in-progress') {
-    const where = job.status === 'accepted' ? 'waiting to start' : `${job.exported} resources written, type ${Math.min(job.typeIndex + 1, job.types.length)} of ${job.types.length}`;
-    res.status(202).setHeader('Retry-After', String(RETRY_AFTER_SECONDS)).setHeader('X-Progress', where).end();
+    res.status(202).setHeader('Retry-After', String(RETRY_AFTER_SECONDS)).setHeader('X-Progress', exportProgress(job)).end();
     return;
   }
   if (job.status === 'failed') {
@@ -91,10 +92,16 @@ async function writeStatus(repo: Repository, res: Response, job: ExportJob, fhir
     transactionTime: job.transactionTime,
     request: job.requestUrl,
     requiresAccessToken: !job.requester.fullAccess,
-    output: files.map((f) => ({ type: f.resourceType, url: `${fhirBase}/bulk-export/${job.id}/${f.resourceType}.ndjson`, count: f.count })),
+    output: files.filter((f) => f.resourceType !== DELETED_FILE_TYPE).map((f) => fileEntry(fhirBase, job.id, f.resourceType, f.count)),
+    // `_since` exports: what was deleted since, as transaction Bundles of DELETE requests (Bulk Data IG 2.0).
+    ...(job.since ? { deleted: files.filter((f) => f.resourceType === DELETED_FILE_TYPE).map((f) => fileEntry(fhirBase, job.id, f.resourceType, f.count)) } : {}),
     error: [],
     ...(extension ? { extension } : {}),
   });
+}
+
+function fileEntry(fhirBase: string, jobId: string, type: string, count: number): { type: string; url: string; count: number } {
+  return { type, url: `${fhirBase}/bulk-export/${jobId}/${type}.ndjson`, count };
 }
 
 async function audit(access: AccessContext, req: Request, action: AuditRecord['action'], patients: string[], description: string): Promise<void> {

@@ -21,7 +21,7 @@ const APPS = [
 
 const DOC_TITLES: Record<string, string> = {
   'auth.md': 'SMART authorization, clients, users, audit', 'profiles.md': 'The implementation guide (profiles, terminology)',
-  'bulk-data.md': 'Bulk Data $export and $everything', 'part2.md': '42 CFR Part 2 consent and disclosures',
+  'bulk-data.md': 'Bulk Data $export, $everything and $summary', 'part2.md': '42 CFR Part 2 consent and disclosures',
   'operations.md': 'Limits, hostile input, faults', 'search.md': 'Search', 'iop-workflows.md': 'IOP workflows and operations',
 };
 

@@ -19,6 +19,10 @@ export interface NewExportJob {
   since?: string;
   /** `_typeFilter` queries by resource type (each entry one query string; several for one type are ORed). */
   typeFilters: Record<string, string[]>;
+  /** `_elements`: `element` (every type) or `Type.element`; empty = whole resources. */
+  elements: string[];
+  /** `includeAssociatedData` values, e.g. LatestProvenanceResources. */
+  associatedData: string[];
   requestUrl: string;
   requester: ExportRequester;
 }
@@ -53,6 +57,8 @@ interface JobRow {
   types: string[];
   since: Date | null;
   type_filters: Record<string, string[]>;
+  elements: string[];
+  associated_data: string[];
   request_url: string;
   requester: ExportRequester;
   transaction_time: Date;
@@ -65,9 +71,10 @@ interface JobRow {
 
 export async function createExportJob(repo: Repository, id: string, job: NewExportJob): Promise<ExportJob> {
   const rows = await repo.query<JobRow>(sql`
-    INSERT INTO bulk_export_job (id, status, level, group_id, patient_ids, types, since, type_filters, request_url, requester, transaction_time, expires_at)
+    INSERT INTO bulk_export_job (id, status, level, group_id, patient_ids, types, since, type_filters, elements, associated_data, request_url, requester,
+      transaction_time, expires_at)
     VALUES (${id}::uuid, 'accepted', ${job.level}, ${job.groupId ?? null}, ${job.patients}::text[], ${job.types}::text[], ${job.since ?? null}::timestamptz,
-      ${JSON.stringify(job.typeFilters)}::jsonb, ${job.requestUrl}, ${JSON.stringify(job.requester)}::jsonb, clock_timestamp(),
+      ${JSON.stringify(job.typeFilters)}::jsonb, ${job.elements}::text[], ${job.associatedData}::text[], ${job.requestUrl}, ${JSON.stringify(job.requester)}::jsonb, clock_timestamp(),
       clock_timestamp() + make_interval(hours => ${KEEP_HOURS}))
     RETURNING *`);
   return toJob(rows[0]);
@@ -140,6 +147,15 @@ export async function cancelExportJob(repo: Repository, id: string): Promise<boo
   });
 }
 
+/** Of these associated resources (res_ids), the ones the job has not written yet; marks them written, in `tx`. */
+export async function claimAssociatedResources(tx: Repository, jobId: string, resIds: string[]): Promise<Set<string>> {
+  if (resIds.length === 0) return new Set();
+  const rows = await tx.query<{ res_id: string }>(sql`
+    INSERT INTO bulk_export_associated (job_id, res_id) SELECT ${jobId}::uuid, unnest(${resIds}::bigint[])
+    ON CONFLICT DO NOTHING RETURNING res_id`);
+  return new Set(rows.map((r) => String(r.res_id)));
+}
+
 export async function listExportFiles(repo: Repository, jobId: string): Promise<ExportFile[]> {
   const rows = await repo.query<{ resource_type: string; count: string }>(sql`
     SELECT resource_type, SUM(line_count) AS count FROM bulk_export_output WHERE job_id = ${jobId}::uuid
@@ -175,6 +191,8 @@ function toJob(row: JobRow): ExportJob {
     types: row.types,
     since: row.since?.toISOString(),
     typeFilters: row.type_filters,
+    elements: row.elements,
+    associatedData: row.associated_data,
     requestUrl: row.request_url,
     requester: row.requester,
     transactionTime: row.transaction_time.toISOString(),

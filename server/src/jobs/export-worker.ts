@@ -14,7 +14,8 @@ import { sql } from '../store/sql';
 import {
   advanceExportType, appendExportPage, claimExportJob, deleteExpiredExports, ExportJob, finishExportJob, STALE_AFTER_SECONDS,
 } from './export-job-store';
-import { exportLines } from './export-part2';
+import { deletionLine, DELETED_FILE_TYPE, readDeletedResources } from './export-deleted';
+import { writeExportPage } from './export-page';
 import { accessOfRequester } from './export-requester';
 import { ExportPageQuery, readExportPage, typesWithRows } from './export-rows';
 
@@ -115,16 +116,23 @@ async function exportJob(repo: Repository, pool: Pool, job: ExportJob, worker: s
     for (;;) {
       const rows = await readExportPage(repo, { ...query, afterResId: after });
       if (rows.length === 0) break;
-      const lastResId = rows[rows.length - 1].resId;
-      const kept = await repo.transaction(async (tx) => appendExportPage(tx, job, worker, {
-        resourceType: query.resourceType, lines: await exportLines(tx, access, job.id, rows), lastResId,
-      }));
+      const kept = await repo.transaction(async (tx) => writeExportPage(tx, job, worker, access, query.resourceType, rows));
       if (!kept) return;
-      after = lastResId;
+      after = rows[rows.length - 1].resId;
       if (rows.length < pageSize) break;
     }
   }
-  await finishExportJob(repo, job, worker);
+  await repo.transaction(async (tx) => {
+    if (job.since && !(await writeDeletions(tx, job, worker, patients, access.policy))) return;
+    await finishExportJob(tx, job, worker);
+  });
+}
+
+/** The `deleted` file of a `_since` export, written with the job's completion so a resumed job writes it once. */
+async function writeDeletions(tx: Repository, job: ExportJob, worker: string, patients: ExportPageQuery['patients'], policy: AccessPolicy): Promise<boolean> {
+  const deleted = await readDeletedResources(tx, { types: job.types, since: job.since!, transactionTime: job.transactionTime, patients, policy });
+  if (deleted.length === 0) return true;
+  return appendExportPage(tx, job, worker, { resourceType: DELETED_FILE_TYPE, lines: deleted.map(deletionLine), lastResId: job.afterResId });
 }
 
 /** Whose data a patient- or group-level export holds; a group's members as of now, if the requester may read it. */

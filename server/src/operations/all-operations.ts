@@ -10,6 +10,7 @@ import { verifyAuditChainOperation } from '../audit/verify-audit-chain-operation
 import { expandOperation } from './expand';
 import { IOP_OPERATIONS } from './iop/iop-operations';
 import { lookupOperation } from './lookup';
+import { patientSummaryOperation } from './patient-summary';
 import { reindexOperation } from './reindex';
 import { registerOperation, type OperationDeclaration } from './registry';
 import { subsumesOperation } from './subsumes';
@@ -28,6 +29,7 @@ const OPERATIONS: OperationDeclaration[] = [
   ...IOP_OPERATIONS,
   ...bulkExportOperations,
   everythingOperation,
+  patientSummaryOperation,
   // 42 CFR Part 2: emergency access and the accounting of disclosures (docs/part2.md).
   breakGlassOperation,
   disclosuresOperation,

@@ -11,6 +11,8 @@ const COMMON_PARAMETERS: OperationDefinitionParameter[] = [
   { name: '_since', use: 'in', min: 0, max: '1', type: 'instant', documentation: 'Only resources changed after this instant.' },
   { name: '_type', use: 'in', min: 0, max: '*', type: 'string', documentation: 'Comma-separated resource types to export (default: every type the token may read).' },
   { name: '_typeFilter', use: 'in', min: 0, max: '*', type: 'string', documentation: 'Search queries (`Type?param=value`) that resources of their type must match; several for one type are ORed.' },
+  { name: '_elements', use: 'in', min: 0, max: '*', type: 'string', documentation: 'Comma-separated top-level elements (`element` or `Type.element`) to keep; mandatory elements stay, and subsetted resources are tagged SUBSETTED.' },
+  { name: 'includeAssociatedData', use: 'in', min: 0, max: '*', type: 'code', documentation: 'LatestProvenanceResources: also export the latest Provenance targeting each exported resource (in the Provenance file).' },
 ];
 
 const PATIENT_PARAMETER: OperationDefinitionParameter = {

@@ -12,6 +12,8 @@ import { badRequest, forbidden } from '../errors';
 import { pageUrl } from '../fhir/bundle-links';
 import { dispatch } from '../fhir/router';
 import type { FhirContext, FhirRequest, FhirResponse } from '../fhir/types';
+import { SUPPORTED_ASSOCIATED_DATA } from '../jobs/export-associated';
+import { parseExportElements } from '../jobs/export-elements';
 import { createExportJob, ExportLevel } from '../jobs/export-job-store';
 import { requesterOf } from '../jobs/export-requester';
 import { typeFilterCondition } from '../jobs/export-rows';
@@ -51,6 +53,8 @@ async function kickOff(level: ExportLevel, input: OperationInput, ctx: FhirConte
     types,
     since: input.instant('_since'),
     typeFilters,
+    elements: parseExportElements(input.strings('_elements')),
+    associatedData: associatedData(input.strings('includeAssociatedData'), access.policy),
     requestUrl: pageUrl(ctx.baseUrl, req.path, req.query, {}),
     requester: requesterOf(access),
     patients,
@@ -95,6 +99,16 @@ function parseTypeFilters(values: string[]): Record<string, string[]> {
     (filters[m[1]] ??= []).push(m[2]);
   }
   return filters;
+}
+
+/** `includeAssociatedData`: the values we support, and the Provenance they add must be readable. */
+function associatedData(values: string[], policy: Parameters<typeof grantsFor>[0]): string[] {
+  const requested = [...new Set(values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean))];
+  for (const value of requested) {
+    if (!SUPPORTED_ASSOCIATED_DATA.includes(value)) throw badRequest(`includeAssociatedData=${value} is not supported; supported: ${SUPPORTED_ASSOCIATED_DATA.join(', ')}`);
+  }
+  if (requested.length > 0 && grantsFor(policy, 'Provenance', 'r').length === 0) throw forbidden('includeAssociatedData needs a scope that allows reading Provenance');
+  return requested;
 }
 
 function patientIds(input: OperationInput): string[] {
