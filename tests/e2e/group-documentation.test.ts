@@ -5,7 +5,8 @@
  * POST /auth/launch opens the named session directly, and a server refusal is shown as its OperationOutcome text.
  * Issue 16: attendance is marked explicitly, an excused absence stays on the recorded roster and its note carries
  * the member's name, the signing summary names members, drafts can be edited, signed notes collapse, the day list
- * says what needs documenting and follows each step, and times are on the program's clock with its zone.
+ * says what needs documenting and follows each step, and times are on the program's clock with its zone; an open
+ * note sits under its member's patient-context header (age, MRN, program, level of care, risk flags).
  */
 import type { Bundle, Composition, Encounter, Provenance } from '@medplum/fhirtypes';
 import type { Page } from 'playwright-core';
@@ -57,6 +58,10 @@ beforeAll(async () => {
   excusedSession = await scheduleOne(EXCUSED_DAY);
   zoneSession = await scheduleOne(ZONE_DAY);
   clinician = await createLogin(env, `Practitioner/${fx.practitioners[0]}`);
+  await createResource(env.server, {
+    resourceType: 'Flag', status: 'active', subject: { reference: `Patient/${fx.patients[0]}` },
+    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/flag-category', code: 'clinical' }] }], code: { text: 'Suicide risk' },
+  });
 }, 90_000);
 afterAll(() => env?.close());
 
@@ -110,6 +115,15 @@ describeInBrowser('group documentation', () => {
     expect(anaText).toContain('Ana challenged a thought');
     expect(anaText).not.toMatch(/Ben|Okafor|Cara|Lindqvist/);
     expect(await notes.filter({ hasText: 'Cara Lindqvist — draft' }).textContent()).not.toMatch(/Cognitive restructuring|Ana|Ben/);
+    // Each open note sits under its member's context: age, MRN, program, level of care, and that member's flags only.
+    const anaContext = anaNote.locator('.patient-context');
+    expect(await anaContext.getByRole('heading', { level: 3 }).textContent()).toBe('Ana Rivera');
+    const anaFacts = await anaContext.locator('dl').textContent();
+    expect(anaFacts).toMatch(/^Age\d+ \(born Jan 15, 1980\)SexfemaleMRN\S+-0ProgramMH IOP \S+Level of care\S/);
+    expect(await anaContext.locator('.badge.risk').allTextContents()).toContain('Suicide risk');
+    const benContext = notes.filter({ hasText: 'Ben Okafor — draft' }).locator('.patient-context');
+    expect(await benContext.locator('dl').textContent()).toMatch(/MRN\S+-1Program/);
+    expect(await benContext.locator('.badge.risk').allTextContents()).not.toContain('Suicide risk');
 
     await page.getByRole('button', { name: 'Sign 3 notes' }).click();
     await page.getByText('3 notes signed').waitFor();
@@ -234,10 +248,19 @@ describeInBrowser('group documentation', () => {
     await page.getByText('All notes are signed.').waitFor();
     expect(await page.locator('details.note[open]').count()).toBe(0);
     expect(await page.locator('[data-note]').filter({ hasText: 'Cara Lindqvist — signed' }).count()).toBe(1);
+    expect(await page.locator('.patient-context').first().isVisible()).toBe(false); // collapsed notes show no header
     const notesHeight = await page.locator('section[aria-labelledby="notes-heading"]').evaluate((e) => e.getBoundingClientRect().height);
     expect(notesHeight).toBeLessThan(400);
     await expectAccessible(page, 'signed session');
     await captureScreen(page, 'group-documentation-signed');
+    // Opening one signed note shows whose it is, as the header above it.
+    const caraNote = page.locator('[data-note]').filter({ hasText: 'Cara Lindqvist — signed' });
+    await caraNote.locator('summary').click();
+    const caraContext = caraNote.locator('.patient-context');
+    await caraContext.waitFor();
+    expect(await caraContext.locator('dl').textContent()).toMatch(/MRN\S+-2ProgramMH IOP/);
+    expect(await page.locator('.patient-context:visible').count()).toBe(1);
+    await expectAccessible(page, 'a signed note opened');
     expect(errors).toEqual([]);
     await context.close();
   });
