@@ -245,6 +245,8 @@ describeInBrowser('outcomes dashboard', () => {
     const today = dayFromToday(0);
     expect(lines).toContain(`${lines[lines.length - 1].split(',')[0]},${today.slice(0, 8)}01,${today},${(await env.server.http.get(`/fhir/HealthcareService/${fx.programs.php}`)).body.name},Tess Therapistpr2,remission,1,1,1`);
     await expectAccessible(page, 'outcomes by clinician');
+    await figure.scrollIntoViewIfNeeded();
+    await captureScreen(page, 'outcomes-dashboard-clinicians');
     expect(errors).toEqual([]);
     await context.close();
   });
