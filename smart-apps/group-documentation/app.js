@@ -10,6 +10,7 @@ import { codingLabel, localDateString } from '../shared/fhir-format.js';
 import { connectApp } from '../shared/smart-session.js';
 import { clearStatus, showError } from '../shared/status-messages.js';
 import { browserTimeZone, dateInZone, formatDateInZone, formatTimeRangeInZone } from '../shared/time-zones.js';
+import { loadPatientContexts } from '../shared/patient-context.js';
 import { loadUserPrograms } from '../shared/user-programs.js';
 import { renderAttendanceForm, renderRecordedRoster } from './attendance-view.js';
 import { DOCUMENTATION_STATES, documentationBadge, loadDocumentationStatus } from './documentation-status.js';
@@ -95,6 +96,8 @@ async function start(client) {
     try {
       const fresh = await fhirRequest(client, `Appointment/${session.id}`);
       const [{ members }, records] = await Promise.all([loadRoster(client, session.id), loadSessionRecords(client, session.id)]);
+      const noteSubjects = [...new Set(records.notes.map((n) => n.subject?.reference?.slice(8)).filter(Boolean))];
+      const contexts = noteSubjects.length ? await loadPatientContexts(client, noteSubjects, programOf(fresh)) : new Map();
       if (stale()) return;
       // After each step the session and the day list (its badges) are read again from the server.
       const afterChange = () => {
@@ -113,7 +116,10 @@ async function start(client) {
       } else if (records.sessionEncounter && records.notes.length === 0) {
         parts.push(renderNoteForm({ client, sessionEncounter: records.sessionEncounter, members, author: user, onDocumented: afterChange }));
       } else if (records.notes.length > 0) {
-        parts.push(renderNotes({ client, notes: records.notes, members, attendance: records.attendance, patientNames: records.patientNames, signer: user, onChanged: afterChange }));
+        parts.push(renderNotes({
+          client, notes: records.notes, members, attendance: records.attendance, patients: records.patients, patientNames: records.patientNames,
+          program: programs.get(programOf(fresh)), contexts, signer: user, onChanged: afterChange,
+        }));
       }
       replaceContent(detail, ...parts);
       heading.focus();

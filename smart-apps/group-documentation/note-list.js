@@ -1,10 +1,11 @@
 /**
- * The session's notes, one per member: drafts open for review, each editable (its sections' text, saved with a
+ * The session's notes, one per member, each opening under its member's patient-context header: drafts open for review, each editable (its sections' text, saved with a
  * versioned PUT so a concurrent change is refused, not overwritten); signed notes collapsed to one line each; and the
  * button that signs every draft ($sign), whose billing report is shown with members' names instead of references.
  */
 import { h } from '../shared/elements.js';
 import { fhirRequest, invokeOperation, operationWarnings, outputsOf } from '../shared/fhir-requests.js';
+import { renderPatientContext } from '../shared/patient-context.js';
 import { showSuccess, showWarnings, withBusy } from '../shared/status-messages.js';
 import { namesMentioned, otherMemberNames } from './member-names.js';
 import { describeSignMessages, nameResolver } from './sign-summary.js';
@@ -58,11 +59,22 @@ function noteEditor({ client, note, name, otherNames, onSaved, onCancel }) {
   return form;
 }
 
+/** Who the note is about, as the header above it: from the roster, else the Patient found with the notes. */
+function memberContext(note, { members, patients, program, contexts }) {
+  const reference = note.subject?.reference;
+  const patient = members.find((m) => `Patient/${m.patientId}` === reference)?.patient ?? patients.get(reference);
+  if (!patient) return null;
+  const { episode, flags } = contexts.get(reference.slice(8)) ?? { flags: [] };
+  return renderPatientContext({ patient, program, episode, flags, headingId: `note-patient-${note.id}`, headingLevel: 3 });
+}
+
 /**
- * @param {{ client: any, notes: any[], members: any[], attendance: any[], patientNames: Map<string, string>,
- *   signer?: string, onChanged: () => void }} options onChanged: after a save or signing (reload the session)
+ * @param {{ client: any, notes: any[], members: any[], attendance: any[], patients: Map<string, any>,
+ *   patientNames: Map<string, string>, program?: any, contexts: Map<string, { episode?: any, flags: any[] }>,
+ *   signer?: string, onChanged: () => void }} options contexts: from loadPatientContexts; onChanged: after a save or
+ *   signing (reload the session)
  */
-export function renderNotes({ client, notes, members, attendance, patientNames, signer, onChanged }) {
+export function renderNotes({ client, notes, members, attendance, patients, patientNames, program, contexts, signer, onChanged }) {
   const nameOf = (note) => members.find((m) => `Patient/${m.patientId}` === note.subject?.reference)?.name
     ?? patientNames.get(note.subject?.reference) ?? 'Patient (name not available)';
   const drafts = notes.filter((n) => n.status === 'preliminary');
@@ -85,6 +97,7 @@ export function renderNotes({ client, notes, members, attendance, patientNames, 
       h('details', { class: 'note card', open: draft },
         h('summary', null, h('span', { class: 'note-title' }, `${name} — ${draft ? 'draft' : 'signed'}`), ' ',
           h('span', { class: `badge status-${draft ? 'drafts-to-sign' : 'signed'}` }, draft ? 'Draft' : 'Signed')),
+        memberContext(note, { members, patients, program, contexts }),
         body));
   });
   const sign = h('button', { type: 'button' }, `Sign ${drafts.length} note${drafts.length === 1 ? '' : 's'}`);

@@ -93,16 +93,17 @@ export function recordedStatusOf(booking) {
 }
 
 /**
- * What $record-attendance and $document-group-session already wrote for the session, with the name of every
- * patient a note is about (so a note is never titled with a bare reference, whoever is still on the roster).
+ * What $record-attendance and $document-group-session already wrote for the session, with every patient a note is
+ * about and their name (so a note is never titled with a bare reference, whoever is still on the roster).
  */
 export async function loadSessionRecords(client, sessionId) {
   const [sessionEncounter] = await searchAll(client, `Encounter?appointment=Appointment/${sessionId}&_count=5`);
-  if (!sessionEncounter) return { sessionEncounter: undefined, attendance: [], notes: [], patientNames: new Map() };
+  if (!sessionEncounter) return { sessionEncounter: undefined, attendance: [], notes: [], patients: new Map(), patientNames: new Map() };
   const attendance = await searchAll(client, `Encounter?part-of=Encounter/${sessionEncounter.id}&_count=200`);
   const encounters = [sessionEncounter, ...attendance].map((e) => `Encounter/${e.id}`).join(',');
   const found = await searchAll(client, `Composition?encounter=${encounters}&_include=Composition:subject&_count=200`, { includeIncluded: true });
   const notes = found.filter((r) => r.resourceType === 'Composition' && r.status !== 'entered-in-error');
-  const patientNames = new Map(found.filter((r) => r.resourceType === 'Patient').map((p) => [`Patient/${p.id}`, formatName(p.name)]));
-  return { sessionEncounter, attendance, notes, patientNames };
+  const patients = new Map(found.filter((r) => r.resourceType === 'Patient').map((p) => [`Patient/${p.id}`, p]));
+  const patientNames = new Map([...patients].map(([reference, p]) => [reference, formatName(p.name)]));
+  return { sessionEncounter, attendance, notes, patients, patientNames };
 }

@@ -1,12 +1,13 @@
 /**
  * The outcomes dashboard: the user's programs → a program's outcome report for a period and its patients in one
- * sortable table (latest scores, change, risk flags, attendance; CSV) with the chosen patient's outcomes beside it;
- * and the programs' outcomes by month, compared in one chart. An EHR launch with a patient opens that patient.
+ * sortable table (latest scores, change, risk flags, attendance; CSV) with the chosen patient's outcomes beside it,
+ * and its outcomes by clinician; and the programs' outcomes by month, compared in one chart. An EHR launch with a patient opens that patient.
  */
 import { h, replaceContent } from '../shared/elements.js';
 import { connectApp } from '../shared/smart-session.js';
 import { loadUserPrograms } from '../shared/user-programs.js';
 import { clearStatus, showError } from '../shared/status-messages.js';
+import { renderClinicianTrends } from './clinician-trends.js';
 import { showPatientOutcomes } from './patient-outcomes.js';
 import { loadPatientRows, renderPatientTable } from './patient-table.js';
 import { renderProgramTrends } from './program-trends.js';
@@ -20,12 +21,14 @@ async function start(client) {
   const report = h('div', { id: 'program-report' });
   const patients = h('div', { id: 'program-patients' });
   const patientView = h('div', { id: 'patient-outcomes', class: 'detail-pane' });
+  const clinicians = h('div', { id: 'clinician-trends' });
   const trends = h('div', { id: 'program-trends' });
   replaceContent('app',
     h('section', { class: 'card', 'aria-labelledby': 'programs-heading' }, h('h2', { id: 'programs-heading' }, 'Programs'), programList),
     report,
     // The patient's detail opens beside the list (below it on a phone), not a screen further down.
     h('div', { class: 'split patients-split' }, patients, patientView),
+    clinicians,
     trends);
 
   let openedProgram;
@@ -46,6 +49,7 @@ async function start(client) {
     programList.querySelectorAll('[aria-pressed]').forEach((b) => b.setAttribute('aria-pressed', String(b === button)));
     replaceContent(patientView);
     renderReportForm({ client, program, target: report });
+    renderClinicianTrends({ client, program, target: clinicians });
     replaceContent(patients, h('p', { role: 'status' }, 'Loading patients…'));
     try {
       const rows = await loadPatientRows(client, program);

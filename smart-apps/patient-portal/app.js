@@ -1,5 +1,5 @@
 /**
- * The patient portal: the signed-in patient's upcoming sessions, PHQ-9 and GAD-7 check-ins, their progress
+ * The patient portal: the signed-in patient's own context header (program, level of care), upcoming sessions, PHQ-9 and GAD-7 check-ins, their progress
  * (score series over the severity bands), and their privacy (consents to share Part 2 records, who received them).
  */
 import { h, replaceContent } from '../shared/elements.js';
@@ -9,6 +9,7 @@ import { renderScoreChart } from '../shared/score-chart.js';
 import { connectApp } from '../shared/smart-session.js';
 import { clearStatus, showError } from '../shared/status-messages.js';
 import { openCheckIn } from './check-in.js';
+import { renderOwnContext } from './own-context.js';
 import { renderPrivacySection } from './privacy-section.js';
 import { showUpcomingSessions } from './upcoming-sessions.js';
 
@@ -32,6 +33,7 @@ function start(client) {
   }, `Start ${instrument.title} check-in`));
   const onThisPage = [['sessions-heading', 'Upcoming sessions'], ['check-in-start', 'Check-in'], ['progress-heading', 'Your progress'], ['privacy-heading', 'Your privacy']];
   replaceContent('app',
+    renderOwnContext(client),
     h('nav', { class: 'page-nav', 'aria-label': 'On this page' }, h('ul', null, onThisPage.map(([id, label]) => h('li', null, h('a', { href: `#${id}` }, label))))),
     h('section', { class: 'card', 'aria-labelledby': 'sessions-heading' }, h('h2', { id: 'sessions-heading' }, 'Upcoming sessions'), sessions),
     h('section', { class: 'card', 'aria-labelledby': 'check-in-start' }, h('h2', { id: 'check-in-start' }, 'Check-in'),

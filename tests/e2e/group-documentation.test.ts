@@ -5,9 +5,11 @@
  * POST /auth/launch opens the named session directly, and a server refusal is shown as its OperationOutcome text.
  * Issue 16: attendance is marked explicitly, an excused absence stays on the recorded roster and its note carries
  * the member's name, the signing summary names members, drafts can be edited, signed notes collapse, the day list
- * says what needs documenting and follows each step, and times are on the program's clock with its zone.
+ * says what needs documenting and follows each step, and times are on the program's clock with its zone; an open
+ * note sits under its member's patient-context header (age, MRN, program, level of care, risk flags); a session whose
+ * members have insurance is billed when signed, and the day list says "Signed · billed".
  */
-import type { Bundle, Composition, Encounter, Provenance } from '@medplum/fhirtypes';
+import type { Bundle, Claim, Composition, Encounter, Provenance } from '@medplum/fhirtypes';
 import type { Page } from 'playwright-core';
 import { createResource } from '../support/auth-fixtures';
 import { mintToken } from '../support/auth-tokens';
@@ -57,6 +59,10 @@ beforeAll(async () => {
   excusedSession = await scheduleOne(EXCUSED_DAY);
   zoneSession = await scheduleOne(ZONE_DAY);
   clinician = await createLogin(env, `Practitioner/${fx.practitioners[0]}`);
+  await createResource(env.server, {
+    resourceType: 'Flag', status: 'active', subject: { reference: `Patient/${fx.patients[0]}` },
+    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/flag-category', code: 'clinical' }] }], code: { text: 'Suicide risk' },
+  });
 }, 90_000);
 afterAll(() => env?.close());
 
@@ -110,6 +116,15 @@ describeInBrowser('group documentation', () => {
     expect(anaText).toContain('Ana challenged a thought');
     expect(anaText).not.toMatch(/Ben|Okafor|Cara|Lindqvist/);
     expect(await notes.filter({ hasText: 'Cara Lindqvist — draft' }).textContent()).not.toMatch(/Cognitive restructuring|Ana|Ben/);
+    // Each open note sits under its member's context: age, MRN, program, level of care, and that member's flags only.
+    const anaContext = anaNote.locator('.patient-context');
+    expect(await anaContext.getByRole('heading', { level: 3 }).textContent()).toBe('Ana Rivera');
+    const anaFacts = await anaContext.locator('dl').textContent();
+    expect(anaFacts).toMatch(/^Age\d+ \(born Jan 15, 1980\)SexfemaleMRN\S+-0ProgramMH IOP \S+Level of care\S/);
+    expect(await anaContext.locator('.badge.risk').allTextContents()).toContain('Suicide risk');
+    const benContext = notes.filter({ hasText: 'Ben Okafor — draft' }).locator('.patient-context');
+    expect(await benContext.locator('dl').textContent()).toMatch(/MRN\S+-1Program/);
+    expect(await benContext.locator('.badge.risk').allTextContents()).not.toContain('Suicide risk');
 
     await page.getByRole('button', { name: 'Sign 3 notes' }).click();
     await page.getByText('3 notes signed').waitFor();
@@ -234,10 +249,19 @@ describeInBrowser('group documentation', () => {
     await page.getByText('All notes are signed.').waitFor();
     expect(await page.locator('details.note[open]').count()).toBe(0);
     expect(await page.locator('[data-note]').filter({ hasText: 'Cara Lindqvist — signed' }).count()).toBe(1);
+    expect(await page.locator('.patient-context').first().isVisible()).toBe(false); // collapsed notes show no header
     const notesHeight = await page.locator('section[aria-labelledby="notes-heading"]').evaluate((e) => e.getBoundingClientRect().height);
     expect(notesHeight).toBeLessThan(400);
     await expectAccessible(page, 'signed session');
     await captureScreen(page, 'group-documentation-signed');
+    // Opening one signed note shows whose it is, as the header above it.
+    const caraNote = page.locator('[data-note]').filter({ hasText: 'Cara Lindqvist — signed' });
+    await caraNote.locator('summary').click();
+    const caraContext = caraNote.locator('.patient-context');
+    await caraContext.waitFor();
+    expect(await caraContext.locator('dl').textContent()).toMatch(/MRN\S+-2ProgramMH IOP/);
+    expect(await page.locator('.patient-context:visible').count()).toBe(1);
+    await expectAccessible(page, 'a signed note opened');
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -256,5 +280,48 @@ describeInBrowser('group documentation', () => {
     await expectAccessible(page, 'attendance form in another zone');
     expect(errors).toEqual([]);
     await context.close();
+  });
+
+  test('members with insurance: signing writes their claims and the day list says "Signed · billed"', async () => {
+    // An organisation of its own whose patients each have a commercial Coverage, so $sign bills the attended day.
+    const insured = await createFixture(env.server, { patients: 2, payerClasses: ['commercial'] });
+    expect(insured.coverages).toHaveLength(2);
+    await createResource(env.server, {
+      resourceType: 'PractitionerRole', active: true, practitioner: { reference: `Practitioner/${insured.practitioners[0]}` },
+      organization: { reference: `Organization/${insured.org}` }, healthcareService: [{ reference: `HealthcareService/${insured.programs.iop}` }],
+    });
+    for (const patient of insured.patients) expect((await enroll(env.server, insured.programs.iop, patient, dayFromToday(-20))).status).toBe(201);
+    const day = dayFromToday(-2);
+    const scheduled = await schedule(env.server, insured.programs.iop, { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], startTime: '09:00', minutes: 180, from: day, to: day, facilitators: [insured.practitioners[0]] });
+    expect(scheduled.status).toBe(200);
+    const session = output(scheduled.body, 'session')!.valueReference!.reference!.split('/')[1];
+    const therapist = await createLogin(env, `Practitioner/${insured.practitioners[0]}`);
+
+    const { page, errors, context } = await newPage(env);
+    await page.goto(`${env.live.origin}/apps/group-documentation/launch.html`);
+    await signIn(page, therapist);
+    await page.waitForURL(/index\.html/);
+    await openDay(page, day, session);
+    for (const name of ['Ana Rivera', 'Ben Okafor']) await page.getByLabel(`Attendance of ${name}`).selectOption('present');
+    await page.getByRole('button', { name: 'Record attendance' }).click();
+    await page.getByText('Attendance recorded').waitFor();
+    await page.getByLabel('Topic', { exact: true }).fill('Relapse prevention');
+    await page.getByLabel('Interventions', { exact: true }).fill('Warning-sign review');
+    await page.getByRole('button', { name: 'Write notes' }).click();
+    await page.getByText('2 draft notes written').waitFor();
+    await page.getByRole('button', { name: 'Sign 2 notes' }).click();
+    await page.getByText('2 notes signed').waitFor();
+    expect(await page.locator('#status').textContent()).toContain('2 claims written or extended');
+    const badge = page.locator(`[data-session="${session}"] [data-state="billed"]`);
+    await badge.waitFor();
+    expect(await badge.textContent()).toBe('Signed · billed');
+    expect(await page.locator('[data-summary="documentation"]').textContent()).toBe('Nothing left to document on this day.');
+    await expectAccessible(page, 'a billed session');
+    expect(errors).toEqual([]);
+    await context.close();
+
+    const claims = await search<Claim>(`Claim?patient=${insured.patients.map((p) => `Patient/${p}`).join(',')}`);
+    expect(claims.map((c) => c.patient.reference).sort()).toEqual(insured.patients.map((p) => `Patient/${p}`).sort());
+    expect(claims.every((c) => c.insurance?.[0]?.coverage.reference?.startsWith('Coverage/'))).toBe(true);
   });
 });

@@ -4,7 +4,8 @@
  * series chart; a period the server refuses shows its OperationOutcome message; an EHR launch with a patient
  * opens that patient directly. Issue 16: the patients in one sortable table (latest scores, change, risk flags,
  * attendance) with CSV export, the chosen patient's outcomes beside it under a patient-context header, measure cards
- * without the program's name repeated, and the programs' outcomes by month compared in one chart, table and CSV.
+ * without the program's name repeated, and the programs' outcomes by month compared in one chart, table and CSV; a
+ * program's outcomes by clinician (its $outcome-report?groupBy=clinician by month) likewise.
  */
 import type { MeasureReport, Questionnaire, QuestionnaireResponse } from '@medplum/fhirtypes';
 import { readFileSync } from 'node:fs';
@@ -207,6 +208,45 @@ describeInBrowser('outcomes dashboard', () => {
     await expectAccessible(page, 'trends');
     await figure.scrollIntoViewIfNeeded();
     await captureScreen(page, 'outcomes-dashboard-trends');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  test('outcomes by clinician: a program\'s report per care manager by month, in one chart, table and CSV', async () => {
+    // The PHP program's patients each have a care manager: Ana (20 → 8, no remission) with the first therapist, Ben
+    // (12 → 3, remission) with the second; Cara has none, so she counts in the program's figures only.
+    const [first, second] = fx.practitioners;
+    for (const [patient, manager] of [[fx.patients[0], first], [fx.patients[1], second], [fx.patients[2], undefined]] as const) {
+      const careManager = manager ? [{ name: 'careManager', valueReference: { reference: `Practitioner/${manager}` } }] : [];
+      expect((await enroll(env.server, fx.programs.php, patient, dayFromToday(-40), careManager)).status).toBe(201);
+    }
+    const { page, errors, context } = await newPage(env);
+    await page.goto(`${env.live.origin}/apps/outcomes-dashboard/launch.html`);
+    await signIn(page, manager);
+    await page.waitForURL(/index\.html/);
+    await page.locator(`[data-program="${fx.programs.php}"]`).click();
+    const section = page.locator('#clinician-trends');
+    await section.getByLabel('Measure').selectOption('remission');
+    await section.getByRole('button', { name: 'Show by clinician' }).click();
+    const figure = section.locator('figure.trend');
+    await figure.waitFor();
+    expect(await figure.locator('figcaption').textContent()).toBe('Remission, PHQ-9, by month and clinician');
+    expect((await figure.locator('.legend li').allTextContents()).map((t) => t.trim())).toEqual(['Tess Therapistpr1', 'Tess Therapistpr2']);
+    await figure.getByText('Show the numbers as a table').click();
+    expect(await figure.locator('table thead th').allTextContents()).toEqual(['Period', 'Tess Therapistpr1', 'Tess Therapistpr2']);
+    const rows = figure.locator('table tbody tr');
+    expect(await rows.count()).toBe(6);
+    // This month (first of the month to today, whatever day that is): Ana has not remitted, Ben has.
+    expect((await rows.nth(5).locator('td').allTextContents())).toEqual(['0 %', '100 %']);
+    const csv = await downloadedText(page, () => section.getByRole('button', { name: 'Download CSV (every measure, by clinician)' }).click());
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toBe('Month,Start,End,Program,Clinician,Measure,Numerator,Denominator,Rate');
+    expect(lines.length - 1).toBe(2 * 6 * 6); // two clinicians, six months, six measures
+    const today = dayFromToday(0);
+    expect(lines).toContain(`${lines[lines.length - 1].split(',')[0]},${today.slice(0, 8)}01,${today},${(await env.server.http.get(`/fhir/HealthcareService/${fx.programs.php}`)).body.name},Tess Therapistpr2,remission,1,1,1`);
+    await expectAccessible(page, 'outcomes by clinician');
+    await figure.scrollIntoViewIfNeeded();
+    await captureScreen(page, 'outcomes-dashboard-clinicians');
     expect(errors).toEqual([]);
     await context.close();
   });

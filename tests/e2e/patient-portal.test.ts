@@ -5,7 +5,8 @@
  * In "Your privacy" a patient of a 42 CFR Part 2 program reads their consent and who received their records in plain
  * words, and revokes the consent, after which the payer no longer receives the records.
  * Issue 16: the crisis panel sits right under item 9 with one-tap tel:/sms: links to 988; sessions say where (address)
- * and how to join online; on a phone the answers are large touch targets and nothing overflows the screen.
+ * and how to join online; on a phone the answers are large touch targets and nothing overflows the screen; the page
+ * opens under the patient's own context header (age, MRN, program, level of care, their active flags).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -71,7 +72,7 @@ describeInBrowser('patient portal', () => {
     await page.goto(`${env.live.origin}/apps/patient-portal/launch.html`);
     await signIn(page, patientLogin);
     await page.waitForURL(/\/apps\/patient-portal\/index\.html/);
-    await page.locator('#patient-banner').getByText('Ana Rivera').waitFor();
+    await page.locator('#own-context').getByRole('heading', { name: 'Ana Rivera' }).waitFor();
     await page.locator('#sessions [data-appointment]').first().waitFor();
     expect(await page.locator('#sessions [data-appointment]').count()).toBeGreaterThanOrEqual(4);
     const firstSession = page.locator('#sessions [data-appointment]').first();
@@ -138,13 +139,35 @@ describeInBrowser('patient portal', () => {
     await page.goto(`${env.live.origin}/apps/patient-portal/launch.html`);
     await signIn(page, otherLogin);
     await page.waitForURL(/index\.html/);
-    await page.locator('#patient-banner').getByText('Ben Okafor').waitFor();
+    await page.locator('#own-context').getByRole('heading', { name: 'Ben Okafor' }).waitFor();
     await page.getByText('No scores yet.').first().waitFor();
     expect(await page.locator('figure.score-chart circle.point').count()).toBe(0);
     // Nor anyone else's consents or disclosures: this patient has none, and the privacy section says so.
     await page.locator('#consents').getByText('You have no consents on file.').waitFor();
     expect(await page.locator('[data-empty="disclosures"]').textContent()).toBe('Nothing has been disclosed: no one outside your program has received your protected records.');
     await expectAccessible(page, 'portal of a patient without scores or consents');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  test('the portal opens under the patient\'s own context: age, MRN, program, level of care and their own flags, instead of the bare banner', async () => {
+    const program = (await env.server.http.get(`/fhir/HealthcareService/${fx.programs.iop}`).expect(200)).body.name as string;
+    await createResource(env.server, {
+      resourceType: 'Flag', status: 'active', subject: { reference: `Patient/${fx.patients[1]}` },
+      category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/flag-category', code: 'clinical' }] }], code: { text: 'Missed sessions' },
+    });
+    const login = await createLogin(env, `Patient/${fx.patients[1]}`);
+    const { page, errors, context } = await newPage(env);
+    await page.goto(`${env.live.origin}/apps/patient-portal/launch.html`);
+    await signIn(page, login);
+    await page.waitForURL(/\/apps\/patient-portal\/index\.html/);
+    const header = page.locator('#own-context .patient-context');
+    await header.getByRole('heading', { name: 'Ben Okafor', level: 2 }).waitFor();
+    expect(await header.locator('dl').textContent()).toMatch(new RegExp(`^Age\\d+ \\(born Feb 15, 1981\\)SexmaleMRN\\S+-1Program${program}Level of care\\S`));
+    // Only this patient's flags (Ana's item-9 flag, raised in another test, is not theirs).
+    expect(await header.locator('.badge.risk').allTextContents()).toEqual(['Missed sessions']);
+    await page.locator('#patient-banner').waitFor({ state: 'hidden' });
+    await expectAccessible(page, 'portal with the patient\'s own context');
     expect(errors).toEqual([]);
     await context.close();
   });

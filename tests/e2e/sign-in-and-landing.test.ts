@@ -102,7 +102,7 @@ describeInBrowser('the server\'s own pages', () => {
     expect(await page.locator('details').textContent()).toContain('patient/*.crus');
     await page.getByRole('button', { name: 'Allow' }).click();
     await page.waitForURL(/\/apps\/patient-portal\/index\.html/);
-    await page.locator('#patient-banner').getByText('Ana Rivera').waitFor();
+    await page.locator('#own-context').getByRole('heading', { name: 'Ana Rivera' }).waitFor();
     // Inside the app, the same identity: our logo and name beside the app's.
     expect(await page.locator('.app-header .brand').textContent()).toBe('iop-fhirPatient portal');
     expect(await page.locator('.app-header .brand img').evaluate((img) => (img as HTMLImageElement).naturalWidth > 0)).toBe(true);

@@ -14,7 +14,7 @@ import { readShippedConceptMaps } from '../support/billing-maps-from-files';
 import { createUser } from '../../server/src/auth/users';
 import { mintToken, TEST_APP_CLIENT } from '../support/auth-tokens';
 import { jwksOf, makeKey } from '../support/auth-keys';
-import { startServerProcess, type ServerProcess } from '../support/server-process';
+import { startServerProcess, stopLeftoverServerProcesses, type ServerProcess } from '../support/server-process';
 import { startTestServer, TEST_BASE_URL, TestServer } from '../support/test-server';
 import { createFixture, dayFromToday, enroll, IOP, invoke, output, outputs, params, schedule, searchResources } from './iop-fixtures';
 
@@ -40,6 +40,7 @@ afterAll(async () => {
     b.child.kill('SIGTERM');
     await b.exited();
   }
+  await stopLeftoverServerProcesses(); // B, if its start failed before it was assigned
   await a.close();
 });
 

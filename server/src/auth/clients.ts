@@ -12,6 +12,7 @@ import { CHANNELS, notify } from '../store/cache-invalidation';
 import { inPgTransaction } from '../store/pg-transaction';
 import type { Db } from './db';
 import { parseResourceScopes, splitScopes } from './scopes';
+import { forgetConsentsForClient } from './remembered-consent-removal';
 import { hashSecret, newSecret } from './secrets';
 
 export const CLIENT_TYPES = ['public', 'confidential-symmetric', 'confidential-asymmetric', 'backend'] as const;
@@ -143,11 +144,15 @@ function changesTokensOrKeys(before: Client, after: Client): boolean {
     || JSON.stringify(before.jwks ?? null) !== JSON.stringify(after.jwks ?? null);
 }
 
-/** Disables a client: its tokens stop working at once on every process, and it can get no new ones. */
+/**
+ * Disables a client: its tokens stop working at once on every process, it can get no new ones, and what users approved
+ * for it is forgotten (should it be registered again, everyone is asked again).
+ */
 export async function disableClient(db: Pool, clientId: string): Promise<boolean> {
   return inPgTransaction(db, async (tx) => {
     const result = await tx.client.query('UPDATE auth_client SET disabled_at = now() WHERE client_id = $1 AND disabled_at IS NULL', [clientId]);
     if (!result.rowCount) return false;
+    await forgetConsentsForClient(tx.client, clientId);
     await notify(tx, CHANNELS.accessTokens, `client:${clientId}`);
     return true;
   });

@@ -11,6 +11,7 @@ import { inPgTransaction } from '../store/pg-transaction';
 import type { Db } from './db';
 import { clearLoginFailures, isLoginBlocked, recordLoginFailure } from './login-throttle';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password-hash';
+import { forgetConsentsOfUser } from './remembered-consent-removal';
 
 export interface User {
   userId: string;
@@ -73,7 +74,7 @@ export async function listUsers(db: Db): Promise<User[]> {
 
 /**
  * Disables a user: they can no longer sign in or refresh, and their access tokens stop working at once on every
- * process (notified on iop_access_tokens in this transaction). Returns the user, or undefined if none was active.
+ * process (notified on iop_access_tokens in this transaction), and the consent they gave apps is forgotten. Returns the user, or undefined if none was active.
  */
 export async function disableUser(db: Pool, username: string): Promise<User | undefined> {
   return inPgTransaction(db, async (tx) => {
@@ -81,6 +82,7 @@ export async function disableUser(db: Pool, username: string): Promise<User | un
       `UPDATE auth_user SET disabled_at = now() WHERE username = $1 AND disabled_at IS NULL RETURNING ${COLUMNS}`, [username],
     );
     if (!rows[0]) return undefined;
+    await forgetConsentsOfUser(tx.client, rows[0].user_id);
     await notify(tx, CHANNELS.accessTokens, `user:${rows[0].user_id}`);
     return toUser(rows[0]);
   });
