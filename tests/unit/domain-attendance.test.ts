@@ -188,7 +188,7 @@ describe('missed-session flags', () => {
     const monday = '2024-03-11T15:00:00Z';
     const below = flagMissedSessions(input(records, monday));
     expect(below.raise.map((r) => [r.flag.code, r.flag.period.start, r.outreachTask.priority])).toEqual([['below-weekly-hours', '2024-03-04', 'routine']]);
-    expect(below.raise[0].flag.reason).toBe('8.83 h attended in the week of 2024-03-04, below the 9 h weekly minimum');
+    expect(below.raise[0].flag.reason).toBe('8.83 h attended in the week of 4 March 2024, below the 9 h weekly minimum');
     // Exactly 9 hours meets it; mid-week (Sunday) the week is not complete yet, so nothing is judged.
     const nine = [record('2024-03-04', 'present', 180), record('2024-03-06', 'present', 180), record('2024-03-08', 'present', 180)];
     expect(flagMissedSessions(input(nine, monday)).raise).toEqual([]);

@@ -17,7 +17,7 @@
  * A condition that holds while a flag of its code is active raises nothing new (one active flag per code).
  */
 import type { CalendarDate } from './calendar-date';
-import { addDays, compareDates, isDateWithin, startOfIsoWeek } from './calendar-date';
+import { addDays, compareDates, describeDate, isDateWithin, startOfIsoWeek } from './calendar-date';
 import type { AttendanceRecord } from './attendance-summary';
 import { computeWeeklyHours } from './attendance-summary';
 import { describeAttendanceStatus } from './attendance-status';
@@ -188,9 +188,9 @@ function findBelowWeeklyHours(past: AttendanceRecord[], input: MissedSessionInpu
     const evidence = past
       .filter((r) => isDateWithin(localDateOf(r.start, input.timeZone), weekStart, weekEnd) && r.status !== undefined && describeAttendanceStatus(r.status).countsAsScheduled)
       .map(evidenceOf);
-    return { holds: true, start: weekStart, reason: `${hours} h attended in the week of ${weekStart}, below the ${minimum} h weekly minimum`, evidence };
+    return { holds: true, start: weekStart, reason: `${hours} h attended in the week of ${describeDate(weekStart)}, below the ${minimum} h weekly minimum`, evidence };
   }
-  return { holds: false, reason: `${hours} h attended in the week of ${weekStart}, meeting the ${minimum} h weekly minimum` };
+  return { holds: false, reason: `${hours} h attended in the week of ${describeDate(weekStart)}, meeting the ${minimum} h weekly minimum` };
 }
 
 function formatHours(hours: number): string {

@@ -88,3 +88,11 @@ export function isDateWithin(date: CalendarDate, start: CalendarDate, end: Calen
 export function earlierDate(a: CalendarDate, b: CalendarDate): CalendarDate {
   return compareDates(a, b) <= 0 ? a : b;
 }
+
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** A date as people read it in text shown to them ("4 March 2024"): the same in every locale, never an ISO string. */
+export function describeDate(date: CalendarDate): string {
+  const [year, month, day] = date.split('-').map(Number);
+  return `${day} ${MONTH_NAMES[month - 1]} ${year}`;
+}
