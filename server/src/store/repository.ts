@@ -7,6 +7,7 @@ import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import type { IndexExtractor, IndexRows } from './index-rows';
 import { accessLinks } from './access-links';
 import { deleteIndexRowsStatements, insertIndexRowsStatements } from './index-store';
+import { inPgTransaction } from './pg-transaction';
 import { join, pgQueryArgs, prepared, raw, Sql, sql } from './sql';
 
 export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -112,20 +113,14 @@ export class Repository {
   /** Runs `fn` in one transaction (READ COMMITTED); inside an existing transaction it just runs. */
   async transaction<T>(fn: (tx: Repository) => Promise<T>): Promise<T> {
     if (this.client) return fn(this);
-    const client = await (this.db as Pool).connect();
-    const tx = new Repository(this.db, this.deps, client);
-    try {
-      await client.query('BEGIN');
+    return inPgTransaction(this.db as Pool, async (pg) => {
+      const tx = new Repository(this.db, this.deps, pg.client);
       const result = await fn(tx);
-      await client.query('COMMIT');
-      for (const hook of tx.commitHooks) hook();
+      pg.afterCommit(() => {
+        for (const hook of tx.commitHooks) hook();
+      });
       return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** Runs `fn` so that a failure undoes only its own work: a savepoint inside a transaction, else its own one. */
