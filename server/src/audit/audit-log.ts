@@ -158,8 +158,8 @@ function isRowProblem(err: unknown): boolean {
 function insertStatement(rows: AuditRow[]): Sql {
   const disclosures = rows.flatMap((r) => r.disclosures);
   if (disclosures.length === 0) return prepared(insertEventsStatement(rows));
-  return (sql`WITH events AS (${insertEventsStatement(rows)} RETURNING 1), disclosed AS (${insertDisclosuresSql(disclosures)} RETURNING 1)
-    SELECT (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM disclosed) AS disclosures`);
+  return sql`WITH events AS (${insertEventsStatement(rows)} RETURNING 1), disclosed AS (${insertDisclosuresSql(disclosures)} RETURNING 1)
+    SELECT (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM disclosed) AS disclosures`;
 }
 
 function insertEventsStatement(rows: AuditRow[]): Sql {
