@@ -4,7 +4,7 @@ import { extractIndexRows } from './search/index-extractor';
 import { activateStoredSearchParameter } from './search/reindex/stored-param-activation';
 import { ensureRelabelWorker, requestRelabelIfRulesChanged } from './jobs/part2-relabel';
 import { storeConsentRules } from './store/consent-rules';
-import { labelForWrite, part2PatientsOf } from './store/part2-label-writer';
+import { labelForWrites, part2PatientsOf } from './store/part2-label-writer';
 import { registerWriteHook, runWriteHooks } from './fhir/write-hooks';
 import { Repository, StoredVersion } from './store/repository';
 import { notifyReachWrite } from './auth/user-reach';
@@ -12,7 +12,7 @@ import { notifyTerminologyWrite } from './terminology/terminology-sync';
 
 export function createRepository(pool: Pool, onStatement?: (text: string) => void): Repository {
   return new Repository(pool, {
-    extractIndex: extractIndexRows, onStatement, onWrite: runWriteHooks, labelResource: labelForWrite, part2PatientsOf,
+    extractIndex: extractIndexRows, onStatement, onWrite: runWriteHooks, labelResources: labelForWrites, part2PatientsOf,
   });
 }
 

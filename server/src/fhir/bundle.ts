@@ -15,6 +15,7 @@ import { collectConditionalReferences, isResource, resolveConditionalReference, 
 import { checkPinnedVersions, pinVersionSpecificReferences } from './bundle-version-references';
 import { findConditionalTargets, lockConditionalWrites, parseQueryString } from './conditional';
 import { dispatch } from './router';
+import { dispatchCreatesTogether, FailedWithOthers, isPlainCreate } from './bundle-creates';
 import type { FhirContext, FhirRequest, FhirResponse, RouteParams } from './types';
 
 const ORDER: Record<string, number> = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3, HEAD: 3 };
@@ -60,16 +61,35 @@ async function runTransaction(requests: FhirRequest[], entries: BundleEntry[], c
     const pinned = await pinVersionSpecificReferences(tx, requests, ctx.baseUrl);
     const order = requests.map((r, i) => i).sort((a, b) => ORDER[requests[a].method] - ORDER[requests[b].method] || a - b);
     const responses: FhirResponse[] = new Array(requests.length);
-    for (const index of order) {
-      try {
-        responses[index] = await dispatch(requests[index], txCtx);
-      } catch (err) {
-        throw entryError(err, index, requests[index]);
+    for (const run of runsOfCreates(order, requests)) {
+      if (run.length === 1) {
+        try {
+          responses[run[0]] = await dispatch(requests[run[0]], txCtx);
+        } catch (err) {
+          throw entryError(err, run[0], requests[run[0]]);
+        }
+        continue;
       }
+      const outcomes = await dispatchCreatesTogether(run.map((index) => requests[index]), txCtx);
+      const real = outcomes.findIndex((o) => o.status === 'rejected' && !(o.reason instanceof FailedWithOthers));
+      const failed = real >= 0 ? real : outcomes.findIndex((o) => o.status === 'rejected');
+      if (failed >= 0) throw entryError((outcomes[failed] as PromiseRejectedResult).reason, run[failed], requests[run[failed]]);
+      outcomes.forEach((o, i) => (responses[run[i]] = (o as PromiseFulfilledResult<FhirResponse>).value));
     }
     checkPinnedVersions(pinned, responses);
     return responses;
   });
+}
+
+/** The entries in processing order, with each stretch of consecutive plain creates as one run and every other entry alone. */
+function runsOfCreates(order: number[], requests: FhirRequest[]): number[][] {
+  const runs: number[][] = [];
+  for (const index of order) {
+    const last = runs[runs.length - 1];
+    if (last && isPlainCreate(requests[index]) && isPlainCreate(requests[last[0]])) last.push(index);
+    else runs.push([index]);
+  }
+  return runs;
 }
 
 /** The types this transaction writes conditionally: POST with If-None-Exist, and PUT/PATCH/DELETE by criteria. */

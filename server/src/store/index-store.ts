@@ -81,10 +81,40 @@ export interface IndexedResource {
 
 /** One statement inserting the index rows of many resources: one unnest per table, as data-modifying CTEs. */
 export function insertIndexRowsBatchSql(items: IndexedResource[]): Sql | undefined {
+  const inserts = indexTableInserts(items, false, (arrays) => sql`SELECT * FROM unnest(${arrays})`,
+    (owners) => sql`${owners.map((o) => o.resId)}::bigint[], ${owners.map((o) => o.resourceType)}::text[]`);
+  if (inserts.length === 0) return undefined;
+  return sql`WITH ${join(inserts.map((insert, i) => sql`i${raw(String(i))} AS (${insert})`), ', ')} SELECT 1`;
+}
+
+export interface NewResourceIndex {
+  resourceType: string;
+  id: string;
+  rows: IndexRows;
+}
+
+/**
+ * The index rows of resources being inserted in the same WITH, found by (resource_type, id) in the CTE `written`,
+ * which must return res_id, resource_type and id. Every table gets its INSERT, empty or not, so the text of the
+ * statement does not depend on the data (it can stay prepared).
+ */
+export function insertIndexRowsOfWrittenStatements(items: NewResourceIndex[]): Sql[] {
+  return indexTableInserts(items, true,
+    (arrays, names) => sql`SELECT w.res_id, w.resource_type, ${raw(names.map((n) => `u.${n}`).join(', '))}
+      FROM unnest(${arrays}) AS u(owner_type, owner_id, ${raw(names.join(', '))}) JOIN written w ON w.resource_type = u.owner_type AND w.id = u.owner_id`,
+    (owners) => sql`${owners.map((o) => o.resourceType)}::text[], ${owners.map((o) => o.id)}::text[]`);
+}
+
+/**
+ * One INSERT per index table for the rows of many resources. `owner` gives the leading unnest arrays that say whose
+ * each row is; `select` turns the unnest arguments (owner arrays, then one array per column) into the SELECT.
+ */
+function indexTableInserts<T extends { resourceType: string; rows: IndexRows }>(items: T[], everyTable: boolean,
+  select: (arrays: Sql, names: string[]) => Sql, owner: (owners: T[]) => Sql): Sql[] {
   const inserts: Sql[] = [];
   for (const key of Object.keys(COLUMNS) as (keyof typeof COLUMNS)[]) {
     const { table, columns } = COLUMNS[key] as { table: string; columns: Column<{ grp?: number }>[] };
-    const owners: IndexedResource[] = [];
+    const owners: T[] = [];
     const list: { grp?: number }[] = [];
     for (const item of items) {
       for (const row of item.rows[key] as { grp?: number }[]) {
@@ -92,17 +122,15 @@ export function insertIndexRowsBatchSql(items: IndexedResource[]): Sql | undefin
         list.push(row);
       }
     }
-    if (list.length === 0) continue;
-    const names = columns.map((c) => c.name).join(', ');
-    const arrays = join(columns.map((c) => sql`${list.map(c.pick)}::${raw(c.cast)}`), ', ');
-    inserts.push(sql`INSERT INTO ${raw(table)} (res_id, resource_type, ${raw(names)})
-      SELECT * FROM unnest(${owners.map((o) => o.resId)}::bigint[], ${owners.map((o) => o.resourceType)}::text[], ${arrays})`);
+    if (list.length === 0 && !everyTable) continue;
+    const names = columns.map((c) => c.name);
+    const arrays = join([owner(owners), ...columns.map((c) => sql`${list.map(c.pick)}::${raw(c.cast)}`)], ', ');
+    inserts.push(sql`INSERT INTO ${raw(table)} (res_id, resource_type, ${raw(names.join(', '))}) ${select(arrays, names)}`);
   }
-  const presentOwners = items.flatMap((item) => [...new Set(item.rows.present)].map((param) => ({ item, param })));
-  if (presentOwners.length > 0) {
-    inserts.push(sql`INSERT INTO idx_present (res_id, resource_type, param) SELECT * FROM unnest(
-      ${presentOwners.map((p) => p.item.resId)}::bigint[], ${presentOwners.map((p) => p.item.resourceType)}::text[], ${presentOwners.map((p) => p.param)}::text[])`);
+  const present = items.flatMap((item) => [...new Set(item.rows.present)].map((param) => ({ item, param })));
+  if (present.length > 0 || everyTable) {
+    const arrays = join([owner(present.map((p) => p.item)), sql`${present.map((p) => p.param)}::text[]`], ', ');
+    inserts.push(sql`INSERT INTO idx_present (res_id, resource_type, param) ${select(arrays, ['param'])}`);
   }
-  if (inserts.length === 0) return undefined;
-  return sql`WITH ${join(inserts.map((insert, i) => sql`i${raw(String(i))} AS (${insert})`), ', ')} SELECT 1`;
+  return inserts;
 }

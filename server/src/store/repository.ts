@@ -7,6 +7,7 @@ import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import type { IndexExtractor, IndexRows } from './index-rows';
 import { accessLinks } from './access-links';
 import { deleteIndexRowsStatements, insertIndexRowsStatements } from './index-store';
+import { insertNewResourcesSql, type NewResourceRow } from './new-resources-statement';
 import { inPgTransaction } from './pg-transaction';
 import { join, pgQueryArgs, prepared, raw, Sql, sql } from './sql';
 
@@ -55,10 +56,10 @@ export interface RepositoryDeps {
    */
   onWrite?: (tx: Repository, written: StoredVersion, origin: WriteOrigin | undefined) => Promise<void>;
   /**
-   * Applies the 42 CFR Part 2 labelling rules to the content about to be written (store/part2-label-writer.ts);
-   * `part2` says the resource is Part 2 information. Omitted only by tools that write raw data (benchmarks).
+   * Applies the 42 CFR Part 2 labelling rules to the contents about to be written together (store/part2-label-writer.ts);
+   * `part2` says a resource is Part 2 information. Omitted only by tools that write raw data (benchmarks).
    */
-  labelResource?: (tx: Repository, resource: Resource) => Promise<{ resource: Resource; part2: boolean }>;
+  labelResources?: (tx: Repository, resources: Resource[]) => Promise<{ resource: Resource; part2: boolean }[]>;
   /** Whose Part 2 information a labelled resource is (the patients its index links name). */
   part2PatientsOf?: (resourceType: string, index: IndexRows, id: string) => string[];
 }
@@ -75,9 +76,18 @@ interface VersionRow {
   content: Resource;
 }
 
+/** A write hook refused the `index`-th of the resources writeNew stored together; `cause` is what it threw. */
+export class NewResourceRefused extends Error {
+  constructor(readonly index: number, cause: unknown) {
+    super(`a write hook refused new resource ${index}`, { cause });
+  }
+}
+
 export class Repository {
   /** Work to do once this transaction has committed (never if it rolls back). */
   private commitHooks: (() => void)[] = [];
+  /** Where this view of a transaction sends creates of fresh resources (see withCreateSink). */
+  private createSink?: (request: WriteRequest) => Promise<StoredVersion>;
 
   constructor(
     private readonly db: Queryable,
@@ -139,6 +149,18 @@ export class Repository {
     }
   }
 
+  /**
+   * This transaction, except that a create of a fresh resource (isNew) is handed to `sink` instead of written, so
+   * that creates made by independent pieces of work can be stored together (fhir/bundle-creates.ts).
+   */
+  withCreateSink(sink: (request: WriteRequest) => Promise<StoredVersion>): Repository {
+    if (!this.client) throw new Error('withCreateSink() needs a transaction');
+    const view = new Repository(this.db, this.deps, this.client);
+    view.commitHooks = this.commitHooks;
+    view.createSink = sink;
+    return view;
+  }
+
   /** Serialises work on one key (e.g. a conditional create's query) until the transaction ends. */
   async lock(key: string): Promise<void> {
     if (!this.client) throw new Error('lock() needs a transaction');
@@ -181,6 +203,7 @@ export class Repository {
    * an existing one is the row lock, the removal of its old index rows, and one statement.
    */
   async write(request: WriteRequest): Promise<StoredVersion> {
+    if (this.createSink && request.isNew && request.method === 'POST') return this.createSink(request);
     return this.transaction(async (tx) => {
       const current = request.isNew ? undefined : await tx.lockCurrent(request.resourceType, request.id);
       request.check?.(current);
@@ -188,7 +211,7 @@ export class Repository {
       const versionId = (current?.versionId ?? 0) + 1;
       const lastUpdated = new Date();
       // A deletion is stored as a stub that keeps only the identity and version.
-      const labelled = deleted || !tx.deps.labelResource ? undefined : await tx.deps.labelResource(tx, { ...request.resource!, id: request.id } as Resource);
+      const labelled = deleted || !tx.deps.labelResources ? undefined : (await tx.deps.labelResources(tx, [{ ...request.resource!, id: request.id } as Resource]))[0];
       const base = (deleted ? { resourceType: request.resourceType } : labelled?.resource ?? request.resource!) as Resource;
       const meta = { ...(deleted ? {} : base.meta), versionId: String(versionId), lastUpdated: lastUpdated.toISOString() };
       const content = { ...base, id: request.id, meta } as Resource;
@@ -219,6 +242,43 @@ export class Repository {
       const rows = await tx.query<{ res_id: string }>(prepared(sql`WITH ${join(named, ', ')} SELECT res_id FROM written`));
       const written: StoredVersion = { resId: String(rows[0].res_id), resourceType: request.resourceType, id: request.id, versionId, lastUpdated, deleted, resource: content };
       await tx.deps.onWrite?.(tx, written, request.origin);
+      return written;
+    });
+  }
+
+  /**
+   * Stores resources with fresh ids (isNew POSTs: no current row, no lock) together: one labelling statement and one
+   * statement for all their rows, history rows and index rows; then the write hooks of each version, in order. A
+   * hook's refusal comes as NewResourceRefused, naming the resource.
+   */
+  async writeNew(requests: WriteRequest[]): Promise<StoredVersion[]> {
+    if (requests.length === 0) return [];
+    if (requests.some((r) => !r.isNew || r.method !== 'POST' || !r.resource)) throw new Error('writeNew() takes creates of fresh resources only');
+    return this.transaction(async (tx) => {
+      for (const request of requests) request.check?.(undefined);
+      const lastUpdated = new Date();
+      const contents = requests.map((r) => ({ ...r.resource!, id: r.id }) as Resource);
+      const labelled = tx.deps.labelResources ? await tx.deps.labelResources(tx, contents) : contents.map((resource) => ({ resource, part2: false }));
+      const meta = { versionId: '1', lastUpdated: lastUpdated.toISOString() };
+      const rows: NewResourceRow[] = labelled.map(({ resource, part2 }, i) => {
+        const { resourceType, id } = requests[i];
+        const content = { ...resource, id, meta: { ...resource.meta, ...meta } } as Resource;
+        const index = tx.deps.extractIndex(content);
+        const part2Patients = part2 ? tx.deps.part2PatientsOf?.(resourceType, index, id) ?? [] : null;
+        return { resourceType, id, rows: index, content, part2Patients, links: accessLinks(index) };
+      });
+      const inserted = await tx.query<{ res_id: string; resource_type: string; id: string }>(insertNewResourcesSql(rows, lastUpdated));
+      const resIds = new Map(inserted.map((row) => [`${row.resource_type}/${row.id}`, String(row.res_id)]));
+      const written = rows.map((row): StoredVersion => ({
+        resId: resIds.get(`${row.resourceType}/${row.id}`)!, resourceType: row.resourceType, id: row.id, versionId: 1, lastUpdated, deleted: false, resource: row.content,
+      }));
+      for (const [i, version] of written.entries()) {
+        try {
+          await tx.deps.onWrite?.(tx, version, requests[i].origin);
+        } catch (err) {
+          throw new NewResourceRefused(i, err);
+        }
+      }
       return written;
     });
   }
