@@ -10,10 +10,10 @@ import { createAuth } from './auth/create-auth';
 import { notFound } from './errors';
 import { mapError } from './http/error-mapper';
 import { bulkExportRoutes } from './http/bulk-export-routes';
+import { bulkImportRoutes } from './http/bulk-import-routes';
 import { compressResponses } from './http/compress-responses';
 import { profilePages } from './http/profile-pages';
-import { ExportWorker } from './jobs/export-worker';
-import { registerExportWorker } from './jobs/export-workers';
+import { startJobWorkers } from './jobs/job-workers';
 import { landingPage } from './http/landing-page';
 import { smartApps } from './http/smart-apps';
 import { fhirEndpoint } from './http/fhir-endpoint';
@@ -97,10 +97,10 @@ export function createApp(options: AppOptions): express.Express {
   app.locals.auth = auth.server; // tests mint tokens with it
   app.use(auth.routes);
   app.use('/fhir', ...auth.fhir);
-  const exportWorker = new ExportWorker(repo, options.pool, { onError: (err, jobId) => options.logger.error({ err, jobId }, 'bulk export failed') });
-  registerExportWorker(repo, exportWorker);
-  app.locals.exportWorker = exportWorker; // the process entry resumes open exports at start and stops the worker at shutdown
+  // The process entry resumes open exports and imports at start and stops the workers at shutdown.
+  app.locals.jobWorkers = startJobWorkers(repo, options.pool, options.logger);
   app.use('/fhir/bulk-export', bulkExportRoutes(repo, `${options.baseUrl}/fhir`));
+  app.use('/fhir/bulk-import', bulkImportRoutes(repo, `${options.baseUrl}/fhir`));
   app.use('/fhir', fhirEndpoint({ repo, baseUrl: `${options.baseUrl}/fhir`, bodyLimit: options.bodyLimit ?? '16mb', clock: options.clock }));
 
   app.use('/apps', smartApps()); // our SMART apps: static and public, they sign in through /auth like any app

@@ -17,6 +17,10 @@ export interface Config {
   poolSize: number;
   /** Hot statements run as named (prepared) statements; off for poolers that cannot keep them. */
   preparedStatements: boolean;
+  /** Bulk `$import` with storageDetail type `file` reads only under this directory; unset: such imports are refused. */
+  importFileRoot?: string;
+  /** The largest input file a Bulk `$import` pulls (a larger export is split into several inputs). */
+  importMaxFileBytes: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -36,6 +40,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // About 40 connections in all by default, however many processes share them (PostgreSQL's default limit is 100).
     poolSize: positiveInteger(env, 'DATABASE_POOL_SIZE', workers === 1 ? 20 : Math.max(5, Math.ceil(40 / workers))),
     preparedStatements: env.DATABASE_PREPARED_STATEMENTS !== 'off',
+    importFileRoot: env.IMPORT_FILE_ROOT ? path.resolve(env.IMPORT_FILE_ROOT) : undefined,
+    importMaxFileBytes: positiveInteger(env, 'IMPORT_MAX_FILE_MB', 64) * 1024 * 1024,
   };
 }
 

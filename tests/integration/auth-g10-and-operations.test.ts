@@ -121,7 +121,7 @@ describe('operations aimed at another patient (leak suite, item 7)', () => {
   test("a patient's Patient/$export holds nothing of another patient, and the files need the token", async () => {
     const reader = await server.as('launch/patient patient/*.rs', { patient: clinic.patientA });
     const kickOff = await reader.get('/fhir/Patient/$export?_type=Patient,Observation,Encounter,EpisodeOfCare').set('Prefer', 'respond-async').expect(202);
-    const worker = server.app.locals.exportWorker as { idle(): Promise<void> };
+    const worker = (server.app.locals.jobWorkers as { export: { idle(): Promise<void> } }).export;
     await worker.idle();
     const statusPath = new URL(kickOff.headers['content-location']).pathname;
     const manifest = (await reader.get(statusPath).expect(200)).body as { output: { type: string; url: string }[] };

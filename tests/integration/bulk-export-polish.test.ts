@@ -7,6 +7,7 @@
 import type { Bundle, Observation, Provenance } from '@medplum/fhirtypes';
 import { createRepository } from '../../server/src/create-repository';
 import { ExportWorker } from '../../server/src/jobs/export-worker';
+import type { JobWorkers } from '../../server/src/jobs/job-workers';
 import { startTestServer, type TestAgent, type TestServer } from '../support/test-server';
 
 let server: TestServer;
@@ -23,7 +24,7 @@ interface Manifest {
 beforeAll(async () => {
   server = await startTestServer();
   // Jobs wait until a test runs a worker, so a test can look at a job before it finishes.
-  await (server.app.locals.exportWorker as ExportWorker).stop();
+  await (server.app.locals.jobWorkers as JobWorkers).export.stop();
   for (const name of ['A', 'B', 'C']) {
     ids[name] = (await server.http.post('/fhir/Patient').send({ resourceType: 'Patient', name: [{ family: `Polish${name}` }] }).expect(201)).body.id;
     ids[`obs${name}`] = (await server.http.post('/fhir/Observation').send(observation(ids[name])).expect(201)).body.id;

@@ -7,6 +7,7 @@ import type { Observation } from '@medplum/fhirtypes';
 import type { CapabilityStatement } from '@medplum/fhirtypes';
 import { createRepository } from '../../server/src/create-repository';
 import { ExportWorker } from '../../server/src/jobs/export-worker';
+import type { JobWorkers } from '../../server/src/jobs/job-workers';
 import { appendExportPage, claimExportJob, findExportJob } from '../../server/src/jobs/export-job-store';
 import { startTestServer, type TestServer } from '../support/test-server';
 
@@ -70,7 +71,7 @@ async function finishJobs(): Promise<void> {
 }
 
 function exportWorker(): ExportWorker {
-  return server.app.locals.exportWorker as ExportWorker;
+  return (server.app.locals.jobWorkers as JobWorkers).export;
 }
 
 function relative(url: string): string {

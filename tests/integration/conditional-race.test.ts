@@ -33,7 +33,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await (other.locals.exportWorker as { stop(): Promise<void> }).stop();
+  await (other.locals.jobWorkers as { stop(): Promise<void> }).stop();
   await otherPool.end();
   await server.close();
 });

@@ -38,7 +38,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   if (!cluster) return;
-  await (app.locals.exportWorker as { stop(): Promise<void> }).stop();
+  await (app.locals.jobWorkers as { stop(): Promise<void> }).stop();
   await pool.end();
   await cluster.destroy();
 });

@@ -85,7 +85,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     as: async (scopes, context) => request.agent(app).set('Authorization', `Bearer ${await mintToken(app, scopes, context)}`),
     statements,
     close: async () => {
-      await (app.locals.exportWorker as { stop(): Promise<void> } | undefined)?.stop();
+      await (app.locals.jobWorkers as { stop(): Promise<void> } | undefined)?.stop();
       // Writing an active SearchParameter (e.g. storeConformance) starts this process's reindex worker on this pool.
       await stopReindexWorker();
       await stopRelabelWorker(); // writing a HealthcareService or the SUD ValueSet queues Part 2 relabelling

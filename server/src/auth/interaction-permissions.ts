@@ -23,7 +23,7 @@ export interface InteractionNeeds {
 /** Operations that administer the server rather than read or write patient data. */
 const ADMIN_OPERATIONS = new Set(['reindex', 'verify-audit-chain']);
 /** Operations that check per-type scopes themselves (see InteractionNeeds.checksOwnScopes). */
-const SELF_CHECKING_OPERATIONS = new Set(['export']);
+const SELF_CHECKING_OPERATIONS = new Set(['export', 'import']);
 /**
  * Emergency access (42 CFR 2.51) is asked for a patient the practitioner may not reach yet: the operation checks
  * who may call it (a practitioner user) instead of the instance's visibility.

@@ -7,9 +7,9 @@
  * 404), files need the token when the manifest says requiresAccessToken, and every poll, cancel and download is
  * audited.
  */
-import express, { NextFunction, Request, Response, Router } from 'express';
+import express, { Response, Router } from 'express';
+import { auditBulkRequest, requireAuthenticated, route } from './bulk-job-requests';
 import type { AccessContext } from '../auth/access-context';
-import type { AuditRecord } from '../audit/audit-record';
 import { FhirError, issue, notFound, outcome } from '../errors';
 import { cancelExportJob, ExportJob, findExportJob, listExportFiles, readExportFile } from '../jobs/export-job-store';
 import { manifestExtension, withdrawRevokedLines } from '../jobs/export-part2';
@@ -26,13 +26,13 @@ export function bulkExportRoutes(repo: Repository, fhirBase: string): Router {
   const router = express.Router();
   router.get('/:id', route(async (req, res, access) => {
     const job = await ownJob(repo, String(req.params.id), access);
-    await audit(access, req, 'R', [], `Bulk export ${job.id} status: ${job.status}`);
+    await auditBulkRequest('bulk-export', access, req, 'R', [], `Bulk export ${job.id} status: ${job.status}`);
     await writeStatus(repo, res, job, fhirBase);
   }));
   router.delete('/:id', route(async (req, res, access) => {
     const job = await ownJob(repo, String(req.params.id), access);
     if (job.status === 'failed' || !(await cancelExportJob(repo, job.id))) throw notFound(`Export ${job.id} has already ended`);
-    await audit(access, req, 'D', [], `Bulk export ${job.id} cancelled`);
+    await auditBulkRequest('bulk-export', access, req, 'D', [], `Bulk export ${job.id} cancelled`);
     res.status(202).json(outcome(issue('information', 'informational', `Export ${job.id} cancelled; its files are deleted`)));
   }));
   router.get('/:id/:file', route(async (req, res, access) => {
@@ -41,7 +41,7 @@ export function bulkExportRoutes(repo: Repository, fhirBase: string): Router {
     if (job.status !== 'completed' || !m || !(await listExportFiles(repo, job.id)).some((f) => f.resourceType === m[1])) {
       throw notFound(`No file ${req.params.file} in export ${job.id}`);
     }
-    await audit(access, req, 'R', [], `Bulk export ${job.id}: ${m[1]} file downloaded`);
+    await auditBulkRequest('bulk-export', access, req, 'R', [], `Bulk export ${job.id}: ${m[1]} file downloaded`);
     res.status(200).setHeader('Content-Type', 'application/fhir+ndjson');
     for await (const stored of readExportFile(repo, job.id, m[1])) {
       const chunk = await withdrawRevokedLines(repo, access.policy, stored);
@@ -52,26 +52,9 @@ export function bulkExportRoutes(repo: Repository, fhirBase: string): Router {
   return router;
 }
 
-type Handler = (req: Request, res: Response, access: AccessContext) => Promise<void>;
-
-function route(handler: Handler) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const access = res.locals.access as AccessContext | undefined;
-    if (!access) {
-      next(new Error('bulk export route reached without authentication'));
-      return;
-    }
-    handler(req, res, access).catch(next);
-  };
-}
-
 /** The job, if the caller started it; anything else (unknown, expired, someone else's) is a 404 that reveals nothing. */
 async function ownJob(repo: Repository, id: string, access: AccessContext): Promise<ExportJob> {
-  if (!access.policy.authenticated) {
-    throw new FhirError(401, outcome(issue('error', 'login', 'Authentication required: send the access token that started the export')), {
-      'WWW-Authenticate': 'Bearer',
-    });
-  }
+  requireAuthenticated(access, 'export');
   const job = await findExportJob(repo, id);
   if (!job || job.status === 'cancelled' || !isSameRequester(job.requester, access)) throw notFound(`No export ${id}`);
   return job;
@@ -102,19 +85,4 @@ async function writeStatus(repo: Repository, res: Response, job: ExportJob, fhir
 
 function fileEntry(fhirBase: string, jobId: string, type: string, count: number): { type: string; url: string; count: number } {
   return { type, url: `${fhirBase}/bulk-export/${jobId}/${type}.ndjson`, count };
-}
-
-async function audit(access: AccessContext, req: Request, action: AuditRecord['action'], patients: string[], description: string): Promise<void> {
-  await access.audit?.record({
-    kind: 'rest',
-    subtype: 'bulk-export',
-    action,
-    outcome: '0',
-    outcomeDescription: description,
-    agent: { ...access.principal },
-    sourceIp: access.sourceIp,
-    patients,
-    entities: [],
-    query: `${req.method} ${req.originalUrl}`,
-  });
 }

@@ -1,10 +1,8 @@
 /**
- * Runs Bulk Data exports. Each server process has one worker; it wakes on a kick-off (and once at start), claims
- * waiting jobs — or jobs whose worker stopped sending heartbeats — and writes them a page at a time, each page in
+ * Runs Bulk Data exports (the claiming loop is jobs/job-worker.ts): writes each job a page at a time, each page in
  * one transaction with its resumption point, so a crash loses at most the page in flight and another process (or
- * the next start) carries on from there. It sleeps again when no job is open.
+ * the next start) carries on from there.
  */
-import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { AccessPolicy } from '../auth/access-policy';
 import { patientIdOf } from '../auth/patient-compartment';
@@ -18,82 +16,36 @@ import { deletionLine, DELETED_FILE_TYPE, readDeletedResources } from './export-
 import { writeExportPage } from './export-page';
 import { accessOfRequester } from './export-requester';
 import { ExportPageQuery, readExportPage, typesWithRows } from './export-rows';
+import { JobWorker, type JobWorkerOptions } from './job-worker';
 
-export interface ExportWorkerOptions {
+export interface ExportWorkerOptions extends JobWorkerOptions {
   pageSize?: number;
-  /** How often to look again while jobs are open but all taken by other workers (ms). */
-  pollMs?: number;
-  onError?: (err: unknown, jobId?: string) => void;
 }
 
-export class ExportWorker {
-  readonly name = `export-${randomUUID()}`;
-  private running: Promise<void> | undefined;
-  private stopped = false;
-  private wakeAgain = false;
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(private readonly repo: Repository, private readonly pool: Pool, private readonly options: ExportWorkerOptions = {}) {}
-
-  /** Starts working through open jobs unless already doing so. */
-  wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.wakeAgain = true;
-      return;
-    }
-    this.running = this.work().finally(() => {
-      this.running = undefined;
-      if (this.wakeAgain) {
-        this.wakeAgain = false;
-        this.wake();
-      }
-    });
+export class ExportWorker extends JobWorker<ExportJob> {
+  constructor(private readonly repo: Repository, private readonly pool: Pool, private readonly exportOptions: ExportWorkerOptions = {}) {
+    super('export', (STALE_AFTER_SECONDS * 1000) / 4, exportOptions);
   }
 
-  /** Resolves when the current run (if any) has ended; used by tests and at shutdown. */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
+  protected override tidy(): Promise<void> {
+    return deleteExpiredExports(this.repo);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.idle();
+  protected claim(): Promise<ExportJob | undefined> {
+    return claimExportJob(this.repo, this.name);
   }
 
-  private async work(): Promise<void> {
-    try {
-      await deleteExpiredExports(this.repo);
-      for (;;) {
-        if (this.stopped) return;
-        const job = await claimExportJob(this.repo, this.name);
-        if (job) {
-          await this.runJob(job);
-          continue;
-        }
-        if (!(await this.othersHaveOpenJobs())) return;
-        // Another worker holds the open jobs; look again in case it stops sending heartbeats.
-        this.timer = setTimeout(() => this.wake(), this.options.pollMs ?? (STALE_AFTER_SECONDS * 1000) / 4).unref();
-        return;
-      }
-    } catch (err) {
-      this.options.onError?.(err);
-    }
+  protected run(job: ExportJob): Promise<void> {
+    return exportJob(this.repo, this.pool, job, this.name, this.exportOptions.pageSize ?? 1000);
   }
 
-  private async othersHaveOpenJobs(): Promise<boolean> {
+  protected fail(job: ExportJob): Promise<void> {
+    return finishExportJob(this.repo, job, this.name, 'The export failed on the server; start a new one');
+  }
+
+  protected async othersHaveOpenJobs(): Promise<boolean> {
     const rows = await this.repo.query(sql`SELECT 1 FROM bulk_export_job WHERE status IN ('accepted', 'in-progress') AND expires_at > now() LIMIT 1`);
     return rows.length > 0;
-  }
-
-  private async runJob(job: ExportJob): Promise<void> {
-    try {
-      await exportJob(this.repo, this.pool, job, this.name, this.options.pageSize ?? 1000);
-    } catch (err) {
-      this.options.onError?.(err, job.id);
-      await finishExportJob(this.repo, job, this.name, 'The export failed on the server; start a new one').catch(() => undefined);
-    }
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { breakGlassOperation } from './break-glass';
 import { bulkExportOperations } from './bulk-export';
+import { bulkImportOperations } from './bulk-import';
 import { disclosuresOperation } from './disclosures';
 import { everythingOperation } from './everything';
 import { verifyAuditChainOperation } from '../audit/verify-audit-chain-operation';
@@ -28,6 +29,7 @@ const OPERATIONS: OperationDeclaration[] = [
   translateOperation,
   ...IOP_OPERATIONS,
   ...bulkExportOperations,
+  ...bulkImportOperations,
   everythingOperation,
   patientSummaryOperation,
   // 42 CFR Part 2: emergency access and the accounting of disclosures (docs/part2.md).

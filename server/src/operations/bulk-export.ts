@@ -17,7 +17,7 @@ import { parseExportElements } from '../jobs/export-elements';
 import { createExportJob, ExportLevel } from '../jobs/export-job-store';
 import { requesterOf } from '../jobs/export-requester';
 import { typeFilterCondition } from '../jobs/export-rows';
-import { exportWorkerFor } from '../jobs/export-workers';
+import { jobWorkerFor } from '../jobs/job-workers';
 import { GROUP_EXPORT, PATIENT_EXPORT, SYSTEM_EXPORT } from './bulk-export-definitions';
 import type { OperationInput } from './operation-input';
 import type { OperationDeclaration, OperationTarget } from './registry';
@@ -59,7 +59,7 @@ async function kickOff(level: ExportLevel, input: OperationInput, ctx: FhirConte
     requester: requesterOf(access),
     patients,
   });
-  exportWorkerFor(ctx.repo)?.wake();
+  jobWorkerFor('export', ctx.repo)?.wake();
   return { status: 202, headers: { 'Content-Location': `${ctx.baseUrl}/bulk-export/${id}` } };
 }
 

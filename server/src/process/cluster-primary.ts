@@ -53,7 +53,7 @@ export async function runClusterPrimary(config: Config): Promise<void> {
       failedStarts = lived < HEALTHY_AFTER_MS ? failedStarts + 1 : 0;
       const pause = failedStarts === 0 ? 0 : Math.min(30_000, 500 * 2 ** (failedStarts - 1));
       logger.warn({ pid: worker.process.pid, code, signal, replaceInMs: pause }, 'worker died; replacing it');
-      background.resumeExports(); // an export it held carries on here once its heartbeat is stale
+      background.resumeJobs(); // an export or import it held carries on here once its heartbeat is stale
       setTimeout(() => {
         if (!stopping) fork();
       }, pause).unref();

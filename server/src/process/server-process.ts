@@ -9,7 +9,7 @@ import { collectStartupGarbage } from './startup-garbage';
 import { loadConformance } from '../conformance/load-conformance';
 import '../fhir/routes';
 import { loadFhirDefinitions } from '../fhir/definitions';
-import type { ExportWorker } from '../jobs/export-worker';
+import type { JobWorkers } from '../jobs/job-workers';
 import { stopRelabelWorker } from '../jobs/part2-relabel';
 import { logger } from '../logger';
 import { startCacheListener, stopCacheListener } from '../store/cache-invalidation';
@@ -23,7 +23,7 @@ export async function runSingleProcess(config: Config): Promise<void> {
   const database = await prepareDatabase(config, logger, config.poolSize);
   await startCacheListener({ pool: database.pool, connectionString: config.cacheListenUrl, log: logger });
   const app = createApp({ pool: database.pool, baseUrl: config.baseUrl, logger, backgroundWork: false });
-  const background = startBackgroundWork(database.pool, logger, app.locals.exportWorker as ExportWorker);
+  const background = startBackgroundWork(database.pool, logger, app.locals.jobWorkers as JobWorkers);
   collectStartupGarbage();
   const http = serveHttp(app, config.port, (port) => {
     logger.info({ port, url: config.baseUrl, fhir: `${config.baseUrl}/fhir`, workers: 1 }, 'iop-fhir listening');
@@ -46,13 +46,13 @@ export async function runWorkerProcess(config: Config): Promise<void> {
   for (const problem of conformance.problems) logger.debug(problem, 'conformance resource skipped');
   await startCacheListener({ pool: database.pool, connectionString: config.cacheListenUrl, log: logger });
   const app = createApp({ pool: database.pool, baseUrl: config.baseUrl, logger, backgroundWork: false });
-  const exportWorker = app.locals.exportWorker as ExportWorker;
+  const jobWorkers = app.locals.jobWorkers as JobWorkers;
   collectStartupGarbage();
   const http = serveHttp(app, config.port, (port) => logger.info({ port, pid: process.pid }, 'worker listening'));
   stopOnSignal(logger, async () => {
     await http.drain();
-    // A worker runs the exports it was asked to start, and the reindex or relabelling its own writes queued.
-    await Promise.all([exportWorker.stop(), stopRelabelWorker(), stopReindexWorker()]);
+    // A worker runs the exports and imports it was asked to start, and the reindex or relabelling its own writes queued.
+    await Promise.all([jobWorkers.stop(), stopRelabelWorker(), stopReindexWorker()]);
     await stopCacheListener();
     await database.close();
   });

@@ -1,0 +1,96 @@
+/**
+ * The loop every durable job kind shares (Bulk Data exports and imports): each server process has one worker per
+ * kind; it wakes on a kick-off (and once at start), claims open jobs — or jobs whose worker stopped sending
+ * heartbeats — one after the other, and sleeps again when none is open. While open jobs are all held by other
+ * workers it looks again now and then, in case one of them stops. Claims are rows locked with SKIP LOCKED, so any
+ * number of processes can run workers on one database.
+ */
+import { randomUUID } from 'node:crypto';
+
+export interface JobWorkerOptions {
+  /** How often to look again while jobs are open but all taken by other workers (ms). */
+  pollMs?: number;
+  onError?: (err: unknown, jobId?: string) => void;
+}
+
+export abstract class JobWorker<Job extends { id: string }> {
+  readonly name: string;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private wakeAgain = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(kind: string, private readonly defaultPollMs: number, protected readonly options: JobWorkerOptions = {}) {
+    this.name = `${kind}-${randomUUID()}`;
+  }
+
+  /** Takes the oldest open job, or one whose worker stalled; undefined when none is free. */
+  protected abstract claim(): Promise<Job | undefined>;
+  /** Runs a claimed job to its end (or until it is no longer this worker's). */
+  protected abstract run(job: Job): Promise<void>;
+  /** Marks a job whose run threw as failed. */
+  protected abstract fail(job: Job): Promise<void>;
+  /** Whether open jobs remain that other workers hold. */
+  protected abstract othersHaveOpenJobs(): Promise<boolean>;
+  /** Housekeeping before each round (e.g. deleting expired jobs). */
+  protected async tidy(): Promise<void> {}
+
+  /** Starts working through open jobs unless already doing so. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.wakeAgain = true;
+      return;
+    }
+    this.running = this.work().finally(() => {
+      this.running = undefined;
+      if (this.wakeAgain) {
+        this.wakeAgain = false;
+        this.wake();
+      }
+    });
+  }
+
+  /** Resolves when the current run (if any) has ended; used by tests and at shutdown. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.idle();
+  }
+
+  protected get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  private async work(): Promise<void> {
+    try {
+      await this.tidy();
+      for (;;) {
+        if (this.stopped) return;
+        const job = await this.claim();
+        if (job) {
+          await this.runClaimed(job);
+          continue;
+        }
+        if (!(await this.othersHaveOpenJobs())) return;
+        this.timer = setTimeout(() => this.wake(), this.options.pollMs ?? this.defaultPollMs).unref();
+        return;
+      }
+    } catch (err) {
+      this.options.onError?.(err);
+    }
+  }
+
+  private async runClaimed(job: Job): Promise<void> {
+    try {
+      await this.run(job);
+    } catch (err) {
+      this.options.onError?.(err, job.id);
+      await this.fail(job).catch(() => undefined);
+    }
+  }
+}
