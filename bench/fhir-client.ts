@@ -13,17 +13,23 @@ export class FhirClient {
 
   /** Sends one request, reads the whole body as text, and throws unless the status is one of `expect`. */
   async request(method: string, path: string, body?: string, expect: number[] = [200, 201]): Promise<string> {
-    const res = await fetch(`${this.base}/${path}`, {
+    return (await this.exchange(method, path, body, expect)).text;
+  }
+
+  /** As request(), also giving the status and headers, with extra request headers (e.g. Prefer). */
+  async exchange(method: string, path: string, body?: string, expect: number[] = [200, 201], headers: Record<string, string> = {}) {
+    const url = path.startsWith('http') ? path : `${this.base}/${path}`;
+    const res = await fetch(url, {
       method,
       body,
-      headers: body === undefined ? this.baseHeaders : { ...this.baseHeaders, 'content-type': 'application/fhir+json' },
+      headers: { ...this.baseHeaders, ...(body === undefined ? {} : { 'content-type': 'application/fhir+json' }), ...headers },
       dispatcher: this.agent,
     });
     const text = await res.text();
     if (!expect.includes(res.status)) {
       throw new Error(`${method} ${path} answered ${res.status}: ${text.slice(0, 400)}`);
     }
-    return text;
+    return { status: res.status, headers: res.headers, text };
   }
 
   async close(): Promise<void> {

@@ -21,6 +21,7 @@ import { ensureBenchToken } from './bench-token';
 import { runCrudBench } from './crud-bench';
 import { runExportBench } from './export-bench';
 import { FhirClient } from './fhir-client';
+import { runImportBench } from './import-bench';
 import { runIngestBench } from './ingest-bench';
 import { RawBaseline } from './raw-baseline';
 import { startServerChild, type ServerChild } from './server-child';
@@ -100,6 +101,8 @@ async function main(): Promise<void> {
     });
     log('--- transaction ingest of Synthea bundles beside raw pg (one transaction per bundle)');
     const ingest = await runIngestBench({ client, server, raw, reference, patients, concurrencies: settings.concurrencies, log });
+    log('--- Bulk $import of the same patients\' resources as NDJSON files beside raw pg (one transaction per file)');
+    const bulkImport = await runImportBench(client, raw, patients, log);
     const search = await runSearchIfPresent({
       fhirBase: server.fhirBase, databaseUrl: database.url, serverPid: server.pid, concurrencies: settings.concurrencies, log,
       serverRssMiB: server.rssMiB,
@@ -126,6 +129,7 @@ async function main(): Promise<void> {
       serverMemory: memory,
       crud,
       ingest,
+      bulkImport,
       ...(search ? { search } : {}),
       ...(bulkExport ? { bulkExport } : {}),
     };
