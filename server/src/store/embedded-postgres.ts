@@ -45,14 +45,18 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const port = options.port ?? (await findFreePort());
   const pgCtl = pgCtlPath();
   const owner = runAsRoot ? await userIds(USER) : {};
-  const settings = `-p ${port} -c listen_addresses=127.0.0.1 -c max_connections=200 -c unix_socket_directories=''`;
+  // Our own connections go through a Unix socket in the cluster's directory: a round trip costs the client about half
+  // the CPU of one over TCP loopback (bench: 1.3–1.6× the statements per second). TCP stays open for tools. A socket
+  // path longer than the kernel allows (about 107 bytes) leaves only TCP.
+  const socketDir = path.join(databaseDir, `.s.PGSQL.${port}`).length <= 100 ? databaseDir : undefined;
+  const settings = `-p ${port} -c listen_addresses=127.0.0.1 -c max_connections=200 -c unix_socket_directories='${socketDir ?? ''}'`;
   try {
     await run(pgCtl, ['start', '-D', databaseDir, '-w', '-t', '120', '-l', path.join(databaseDir, 'server.log'), '-o', settings], owner);
   } catch (err) {
     throw new Error(`embedded PostgreSQL did not start in ${databaseDir} (see ${path.join(databaseDir, 'server.log')}): ${(err as Error).message}`);
   }
   return {
-    connectionString: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
+    connectionString: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres${socketDir ? `?host=${encodeURIComponent(socketDir)}` : ''}`,
     stop: async () => {
       await run(pgCtl, ['stop', '-D', databaseDir, '-m', 'fast', '-w', '-t', '60'], owner);
     },
