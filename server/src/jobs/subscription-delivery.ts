@@ -1,0 +1,242 @@
+/**
+ * Delivers subscription notifications from the outbox (jobs/subscription-outbox.ts). Each round claims due
+ * subscriptions with `FOR UPDATE SKIP LOCKED` and holds them, in one transaction, while it posts: so any number of
+ * processes can run workers, one subscription is served by one of them at a time, and event n+1 is never sent before
+ * n was acknowledged. A process that dies mid-post rolls back: the next worker sends the same events, with the same
+ * numbers and content, again (at-least-once). Every delivery is judged against the owner's access as it is then:
+ * events for versions the owner may not read (scopes, row filter, 42 CFR Part 2 consent) are withheld.
+ */
+import type { Pool } from 'pg';
+import type { Resource, Subscription } from '@medplum/fhirtypes';
+import { visibleVersionCondition } from '../auth/row-visibility';
+import { CHANNELS, subscribeCache } from '../store/cache-invalidation';
+import type { Repository } from '../store/repository';
+import { sql } from '../store/sql';
+import { accessOfRequester, type ExportRequester } from './export-requester';
+import { notificationBundle, type NotificationEvent, type NotificationType } from './subscription-notification';
+import type { SubscriptionSpec } from './subscription-spec';
+
+export interface DeliveryOptions {
+  /** How often to look for due work when nothing woke the worker. */
+  pollMs: number;
+  /** First retry after this long; doubles with each failure, up to backoffMaxMs. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** Consecutive failed deliveries that move an active Subscription to `error`. */
+  errorAfterFailures: number;
+  /** Per POST, unless the Subscription sets backport-timeout. */
+  requestTimeoutMs: number;
+  /** Subscriptions claimed (and posted to concurrently) per round. */
+  batchSize: number;
+  onError?: (err: unknown) => void;
+}
+
+export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
+  pollMs: 1000, backoffBaseMs: 1000, backoffMaxMs: 300_000, errorAfterFailures: 3, requestTimeoutMs: 10_000, batchSize: 16,
+};
+
+/** SUBSCRIPTION_POLL_MS, SUBSCRIPTION_BACKOFF_MS, SUBSCRIPTION_BACKOFF_MAX_MS, SUBSCRIPTION_ERROR_AFTER, SUBSCRIPTION_TIMEOUT_MS. */
+export function deliveryOptionsFromEnv(env: NodeJS.ProcessEnv): DeliveryOptions {
+  const read = (name: string, fallback: number) => {
+    const value = Number(env[name]);
+    return env[name] && Number.isInteger(value) && value > 0 ? value : fallback;
+  };
+  const d = DEFAULT_DELIVERY_OPTIONS;
+  return {
+    ...d,
+    pollMs: read('SUBSCRIPTION_POLL_MS', d.pollMs),
+    backoffBaseMs: read('SUBSCRIPTION_BACKOFF_MS', d.backoffBaseMs),
+    backoffMaxMs: read('SUBSCRIPTION_BACKOFF_MAX_MS', d.backoffMaxMs),
+    errorAfterFailures: read('SUBSCRIPTION_ERROR_AFTER', d.errorAfterFailures),
+    requestTimeoutMs: read('SUBSCRIPTION_TIMEOUT_MS', d.requestTimeoutMs),
+  };
+}
+
+interface StateRow {
+  subscription_id: string;
+  topic: string;
+  spec: SubscriptionSpec;
+  owner: ExportRequester;
+  base_url: string;
+  status: string;
+  error: string | null;
+  delivered_through: string;
+  failures: number;
+  last_event_number: string;
+}
+
+interface EventRow {
+  event_number: string;
+  occurred_at: Date;
+  resource_type: string;
+  resource_id: string;
+  version_id: number;
+  content: Resource | null;
+  visible: boolean | null;
+}
+
+interface Plan {
+  row: StateRow;
+  type: NotificationType;
+  /** Highest event number this plan covers (sent or withheld); undefined for handshake and heartbeat. */
+  through?: number;
+  /** Nothing to send (every event withheld): just move past them. */
+  body?: string;
+}
+
+type Outcome = { ok: true } | { ok: false; reason: string };
+
+/** Workers of this process, woken when a commit queued events (CHANNELS.subscriptionEvents). */
+const running = new Set<SubscriptionDelivery>();
+subscribeCache({
+  name: 'subscription-delivery',
+  channels: [CHANNELS.subscriptionEvents],
+  onMessage: () => running.forEach((w) => w.wake()),
+  reload: () => running.forEach((w) => w.wake()),
+});
+
+export class SubscriptionDelivery {
+  private stopped = false;
+  private wakeUp?: () => void;
+  private loop: Promise<void>;
+
+  constructor(private readonly repo: Repository, private readonly pool: Pool, private readonly options: DeliveryOptions = DEFAULT_DELIVERY_OPTIONS) {
+    running.add(this);
+    this.loop = this.run();
+  }
+
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  /** Resolves once the round in flight (if any) has finished. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    running.delete(this);
+    this.wake();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      let more = false;
+      try {
+        more = await this.round();
+      } catch (err) {
+        this.options.onError?.(err);
+      }
+      if (more || this.stopped) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, this.options.pollMs);
+        timer.unref();
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.wakeUp = done;
+      });
+      this.wakeUp = undefined;
+    }
+  }
+
+  /** One round: claim due subscriptions, post to them concurrently, record the outcomes; true if it did anything. */
+  async round(): Promise<boolean> {
+    return this.repo.transaction(async (tx) => {
+      const due = await tx.query<StateRow>(sql`SELECT s.subscription_id, s.topic, s.spec, s.owner, s.base_url, s.status, s.error,
+            s.delivered_through, s.failures, c.last_event_number
+          FROM subscription_state s JOIN subscription_event_counter c USING (subscription_id)
+          WHERE s.status <> 'off' AND s.next_attempt_at <= now()
+            AND (s.status <> 'active' OR c.last_event_number > s.delivered_through
+              OR (s.spec ? 'heartbeatSeconds'
+                  AND coalesce(s.last_sent_at, s.created_at) + make_interval(secs => (s.spec->>'heartbeatSeconds')::int) <= now()))
+          ORDER BY s.next_attempt_at LIMIT ${this.options.batchSize} FOR UPDATE OF s SKIP LOCKED`);
+      if (due.length === 0) return false;
+      const plans: Plan[] = [];
+      for (const row of due) plans.push(await this.plan(tx, row));
+      const outcomes = await Promise.all(plans.map((p) => (p.body === undefined ? Promise.resolve<Outcome>({ ok: true }) : this.post(p.row.spec, p.body))));
+      for (let i = 0; i < plans.length; i++) await this.record(tx, plans[i], outcomes[i]);
+      return true;
+    });
+  }
+
+  private async plan(tx: Repository, row: StateRow): Promise<Plan> {
+    const pending = Number(row.last_event_number) > Number(row.delivered_through);
+    const facts = (type: NotificationType, status: string) => ({
+      baseUrl: row.base_url, subscriptionId: row.subscription_id, topic: row.topic, status, type, eventsSinceStart: Number(row.last_event_number),
+    });
+    const now = new Date();
+    if (row.status === 'requested' || (row.status === 'error' && !pending)) {
+      return { row, type: 'handshake', body: JSON.stringify(notificationBundle(facts('handshake', 'requested'), [], row.spec.content, now)) };
+    }
+    if (!pending) return { row, type: 'heartbeat', body: JSON.stringify(notificationBundle(facts('heartbeat', row.status), [], row.spec.content, now)) };
+    const access = await accessOfRequester(this.pool, row.owner, `subscription:${row.subscription_id}`);
+    const events = await tx.query<EventRow>(sql`SELECT e.event_number, e.occurred_at, e.resource_type, e.resource_id, e.version_id, h.content,
+          ${visibleVersionCondition(access.policy, 'h', 'r')} AS visible
+        FROM subscription_event e
+        LEFT JOIN resource_history h ON h.resource_type = e.resource_type AND h.id = e.resource_id AND h.version_id = e.version_id
+        WHERE e.subscription_id = ${row.subscription_id} AND e.event_number > ${row.delivered_through}::bigint
+        ORDER BY e.event_number LIMIT ${row.spec.maxCount}`);
+    const through = Number(events[events.length - 1].event_number);
+    const shown: NotificationEvent[] = events.filter((e) => e.visible && e.content).map((e) => ({
+      eventNumber: Number(e.event_number), occurredAt: e.occurred_at, resourceType: e.resource_type, resourceId: e.resource_id,
+      versionId: e.version_id, resource: e.content ?? undefined,
+    }));
+    if (shown.length === 0) return { row, type: 'event-notification', through };
+    const bundle = notificationBundle(facts('event-notification', row.status === 'error' ? 'error' : 'active'), shown, row.spec.content, now);
+    return { row, type: 'event-notification', through, body: JSON.stringify(bundle) };
+  }
+
+  private async post(spec: SubscriptionSpec, body: string): Promise<Outcome> {
+    const timeout = spec.timeoutSeconds ? spec.timeoutSeconds * 1000 : this.options.requestTimeoutMs;
+    try {
+      const response = await fetch(spec.endpoint, {
+        method: 'POST',
+        headers: { ...Object.fromEntries(spec.headers), 'Content-Type': `${spec.payloadType}; charset=utf-8` },
+        body,
+        signal: AbortSignal.timeout(timeout),
+        redirect: 'manual',
+      });
+      await response.arrayBuffer().catch(() => undefined);
+      return response.ok ? { ok: true } : { ok: false, reason: `the endpoint answered ${response.status}` };
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
+      return { ok: false, reason: `the endpoint could not be reached (${cause})` };
+    }
+  }
+
+  private async record(tx: Repository, plan: Plan, outcome: Outcome): Promise<void> {
+    const { row } = plan;
+    if (plan.body === undefined) { // every event withheld: nothing was sent, nothing learned about the endpoint
+      await tx.query(sql`UPDATE subscription_state SET delivered_through = greatest(delivered_through, ${plan.through ?? 0}::bigint)
+        WHERE subscription_id = ${row.subscription_id}`);
+      return;
+    }
+    if (outcome.ok) {
+      await tx.query(sql`UPDATE subscription_state SET status = 'active', error = NULL, failures = 0, next_attempt_at = now(),
+          delivered_through = greatest(delivered_through, ${plan.through ?? 0}::bigint), last_sent_at = now()
+        WHERE subscription_id = ${row.subscription_id}`);
+      if (row.status !== 'active') await this.writeStatus(tx, row.subscription_id, 'active', undefined);
+      return;
+    }
+    const failures = row.failures + 1;
+    const delay = Math.min(this.options.backoffBaseMs * 2 ** (failures - 1), this.options.backoffMaxMs);
+    const reason = `${plan.type === 'handshake' ? 'Handshake' : 'Delivery'} failed: ${outcome.reason}`;
+    const toError = row.status === 'requested' || row.status === 'error' || failures >= this.options.errorAfterFailures;
+    const status = toError ? 'error' : row.status;
+    await tx.query(sql`UPDATE subscription_state SET failures = ${failures}, status = ${status}, error = ${reason},
+        next_attempt_at = now() + make_interval(secs => ${delay / 1000}) WHERE subscription_id = ${row.subscription_id}`);
+    if (status !== row.status) await this.writeStatus(tx, row.subscription_id, status, reason);
+  }
+
+  /** The Subscription resource shows what delivery knows (status, and the reason while in error). */
+  private async writeStatus(tx: Repository, id: string, status: string, error: string | undefined): Promise<void> {
+    const current = await tx.readCurrent('Subscription', id);
+    if (!current || current.deleted) {
+      await tx.query(sql`UPDATE subscription_state SET status = 'off' WHERE subscription_id = ${id}`);
+      return;
+    }
+    const { error: _previous, ...rest } = current.resource as Subscription;
+    const resource = { ...rest, status, ...(error ? { error } : {}) } as Subscription;
+    await tx.write({ resourceType: 'Subscription', id, method: 'PUT', resource });
+  }
+}
