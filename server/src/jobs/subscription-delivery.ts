@@ -7,13 +7,13 @@
  * events for versions the owner may not read (scopes, row filter, 42 CFR Part 2 consent) are withheld.
  */
 import type { Pool } from 'pg';
-import type { Resource, Subscription } from '@medplum/fhirtypes';
-import { visibleVersionCondition } from '../auth/row-visibility';
+import type { Subscription } from '@medplum/fhirtypes';
 import { CHANNELS, subscribeCache } from '../store/cache-invalidation';
 import type { Repository } from '../store/repository';
 import { sql } from '../store/sql';
 import { accessOfRequester, type ExportRequester } from './export-requester';
-import { notificationBundle, type NotificationEvent, type NotificationType } from './subscription-notification';
+import { loadEvents } from './subscription-events';
+import { notificationBundle, type NotificationType } from './subscription-notification';
 import type { SubscriptionSpec } from './subscription-spec';
 
 export interface DeliveryOptions {
@@ -63,16 +63,6 @@ interface StateRow {
   delivered_through: string;
   failures: number;
   last_event_number: string;
-}
-
-interface EventRow {
-  event_number: string;
-  occurred_at: Date;
-  resource_type: string;
-  resource_id: string;
-  version_id: number;
-  content: Resource | null;
-  visible: boolean | null;
 }
 
 interface Plan {
@@ -170,17 +160,9 @@ export class SubscriptionDelivery {
     }
     if (!pending) return { row, type: 'heartbeat', body: JSON.stringify(notificationBundle(facts('heartbeat', row.status), [], row.spec.content, now)) };
     const access = await accessOfRequester(this.pool, row.owner, `subscription:${row.subscription_id}`);
-    const events = await tx.query<EventRow>(sql`SELECT e.event_number, e.occurred_at, e.resource_type, e.resource_id, e.version_id, h.content,
-          ${visibleVersionCondition(access.policy, 'h', 'r')} AS visible
-        FROM subscription_event e
-        LEFT JOIN resource_history h ON h.resource_type = e.resource_type AND h.id = e.resource_id AND h.version_id = e.version_id
-        WHERE e.subscription_id = ${row.subscription_id} AND e.event_number > ${row.delivered_through}::bigint
-        ORDER BY e.event_number LIMIT ${row.spec.maxCount}`);
-    const through = Number(events[events.length - 1].event_number);
-    const shown: NotificationEvent[] = events.filter((e) => e.visible && e.content).map((e) => ({
-      eventNumber: Number(e.event_number), occurredAt: e.occurred_at, resourceType: e.resource_type, resourceId: e.resource_id,
-      versionId: e.version_id, resource: e.content ?? undefined,
-    }));
+    const events = await loadEvents(tx, access.policy, row.subscription_id, Number(row.delivered_through), undefined, row.spec.maxCount);
+    const through = events[events.length - 1].eventNumber;
+    const shown = events.filter((e) => e.visible);
     if (shown.length === 0) return { row, type: 'event-notification', through };
     const bundle = notificationBundle(facts('event-notification', row.status === 'error' ? 'error' : 'active'), shown, row.spec.content, now);
     return { row, type: 'event-notification', through, body: JSON.stringify(bundle) };
