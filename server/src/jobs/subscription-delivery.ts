@@ -1,6 +1,7 @@
 /**
  * Delivers subscription notifications from the outbox (jobs/subscription-outbox.ts). Each round claims due
- * subscriptions with `FOR UPDATE SKIP LOCKED` and holds them, in one transaction, while it posts: so any number of
+ * subscriptions with `FOR NO KEY UPDATE SKIP LOCKED` (not FOR UPDATE: the outbox's foreign key takes KEY SHARE, and
+ * a write raising an event must not wait for a post) and holds them, in one transaction, while it posts: so any number of
  * processes can run workers, one subscription is served by one of them at a time, and event n+1 is never sent before
  * n was acknowledged. A process that dies mid-post rolls back: the next worker sends the same events, with the same
  * numbers and content, again (at-least-once). Every delivery is judged against the owner's access as it is then:
@@ -139,7 +140,7 @@ export class SubscriptionDelivery {
             AND (s.status <> 'active' OR c.last_event_number > s.delivered_through
               OR (s.spec ? 'heartbeatSeconds'
                   AND coalesce(s.last_sent_at, s.created_at) + make_interval(secs => (s.spec->>'heartbeatSeconds')::int) <= now()))
-          ORDER BY s.next_attempt_at LIMIT ${this.options.batchSize} FOR UPDATE OF s SKIP LOCKED`);
+          ORDER BY s.next_attempt_at LIMIT ${this.options.batchSize} FOR NO KEY UPDATE OF s SKIP LOCKED`);
       if (due.length === 0) return false;
       const plans: Plan[] = [];
       for (const row of due) plans.push(await this.plan(tx, row));

@@ -4,7 +4,7 @@
 -- that raised them (jobs/subscription-outbox.ts) and delivered in order by any server process
 -- (jobs/subscription-delivery.ts).
 
--- Delivery state, one row per Subscription. A delivery worker holds this row FOR UPDATE (SKIP LOCKED) while it posts,
+-- Delivery state, one row per Subscription. A delivery worker holds this row FOR NO KEY UPDATE (SKIP LOCKED) while it posts,
 -- which is what keeps one subscription's notifications in order across processes.
 CREATE TABLE subscription_state (
   subscription_id   text        PRIMARY KEY,
