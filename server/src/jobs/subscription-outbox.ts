@@ -14,7 +14,7 @@ import type { WriteHook } from '../fhir/write-hooks';
 import { buildWhere } from '../search/search-sql';
 import { CHANNELS, notify } from '../store/cache-invalidation';
 import type { Repository, StoredVersion } from '../store/repository';
-import { join, Sql, sql } from '../store/sql';
+import { join, prepared, Sql, sql } from '../store/sql';
 import { requesterOf } from './export-requester';
 import { filterRequest, readSubscriptionSpec, type SubscriptionSpec } from './subscription-spec';
 
@@ -65,8 +65,9 @@ interface Candidate {
 
 async function enqueueEvents(tx: Repository, written: StoredVersion): Promise<void> {
   const topics = topicsFor(written.resourceType);
-  const candidates = await tx.query<Candidate>(sql`SELECT subscription_id, topic, spec FROM subscription_state
-      WHERE topic = ANY(${topics.map((t) => t.url)}::text[]) AND status <> 'off'`);
+  // On the write path of every resource type a topic watches: a named statement, parsed once per connection.
+  const candidates = await tx.query<Candidate>(prepared(sql`SELECT subscription_id, topic, spec FROM subscription_state
+      WHERE topic = ANY(${topics.map((t) => t.url)}::text[]) AND status <> 'off'`));
   if (candidates.length === 0) return;
   const previous = written.versionId > 1 ? await tx.readVersion(written.resourceType, written.id, written.versionId - 1) : undefined;
   const before = previous && !previous.deleted ? previous.resource : undefined;
