@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     log('--- Bulk Data $export of everything loaded, beside raw pg');
     const bulkExport = process.env.BENCH_EXPORT === '0' ? undefined
       : await runExportBench({ fhirBase: server.fhirBase, databaseUrl: database.url, bearerToken: process.env.BENCH_BEARER_TOKEN, log });
-    log('--- subscription notifications: commit to delivery with 100 active subscriptions');
+    log('--- subscription notifications: commit to delivery with BENCH_SUBSCRIPTIONS (100) active subscriptions');
     const subscriptions = process.env.BENCH_SUBSCRIPTIONS === '0' ? undefined : await runSubscriptionBench(client, log);
     const memory = {
       measuredAs: `VmRSS/VmHWM of the server (pid ${server.pid}, the compiled build with WORKERS=${server.workers}), summed over its processes, MiB`,
