@@ -12,7 +12,7 @@ import { jwksOf, makeKey } from '../support/auth-keys';
 import { createResource } from '../support/auth-fixtures';
 import { authServerOf } from '../support/auth-tokens';
 import { NotificationReceiver, waitUntil } from '../support/notification-receiver';
-import { createPart2Clinic } from '../support/part2-fixtures';
+import { codesOf, createPart2Clinic, part2Consent } from '../support/part2-fixtures';
 import { startTestServer, TestServer, TestAgent } from '../support/test-server';
 
 const TOPICS = 'http://iop-fhir.org/fhir/SubscriptionTopic';
@@ -255,6 +255,20 @@ describe('access', () => {
     expect(receiver.at('/claims-only').map((n) => n.type)).toEqual(['handshake']);
     // Another client may not read a subscription's events.
     expect((await claimsOnly.get(`/fhir/Subscription/${payerSub}/$events`)).status).toBe(403);
+
+    // Once the SUD patient consents to disclosure to the payer for payment, their records are sent, labelled as
+    // disclosed, with the §2.32 notice, audited and in the patient's accounting of disclosures.
+    await createResource(server, part2Consent(clinic.sudPatient, `Organization/${clinic.payer}`, ['HPAYMT']));
+    const sudEpisode = await read<Resource>('EpisodeOfCare', clinic.sud.episode);
+    await update({ ...sudEpisode, status: 'active' } as Resource);
+    const [disclosed] = (await receiver.waitFor('/payer', (r) => r.some((n) => focusOf(n.bundle).some((e) => e.resource?.id === clinic.sud.episode)), 'the consented SUD event'))
+      .filter((n) => focusOf(n.bundle).some((e) => e.resource?.id === clinic.sud.episode));
+    expect(codesOf(focusOf(disclosed.bundle)[0].resource)).toContain('NORDSCLCD');
+    expect(disclosed.headers['x-42cfr-part2-notice']).toMatch(/42 CFR part 2/);
+    await waitUntil(async () => (await server.pool.query(`SELECT 1 FROM part2_disclosure WHERE patient_id = $1 AND $2 = ANY(resources)`,
+      [clinic.sudPatient, `EpisodeOfCare/${clinic.sud.episode}`])).rowCount === 1, 'the accounting of the disclosure');
+    const audited = await server.pool.query(`SELECT outcome FROM audit_event WHERE client_id = 'payer-subscriber' AND $1 = ANY(entities)`, [`EpisodeOfCare/${clinic.sud.episode}`]);
+    expect(audited.rows.map((r) => r.outcome)).toEqual(['0']);
   });
 });
 

@@ -9,11 +9,14 @@
  */
 import type { Pool } from 'pg';
 import type { Subscription } from '@medplum/fhirtypes';
+import { AuditLog } from '../audit/audit-log';
+import type { AuditRecord } from '../audit/audit-record';
+import { discloseResponse } from '../audit/part2-disclosures';
 import { CHANNELS, subscribeCache } from '../store/cache-invalidation';
 import type { Repository } from '../store/repository';
 import { sql } from '../store/sql';
 import { accessOfRequester, type ExportRequester } from './export-requester';
-import { loadEvents } from './subscription-events';
+import { loadEvents, type StoredEvent } from './subscription-events';
 import { notificationBundle, type NotificationType } from './subscription-notification';
 import type { SubscriptionSpec } from './subscription-spec';
 
@@ -73,6 +76,10 @@ interface Plan {
   through?: number;
   /** Nothing to send (every event withheld): just move past them. */
   body?: string;
+  /** Sent with the POST besides the channel's own (the 42 CFR Part 2 notice). */
+  headers?: Record<string, string>;
+  /** An event notification is a disclosure to the owner: audited (and accounted for Part 2 records) once acknowledged. */
+  audit?: AuditRecord;
 }
 
 type Outcome = { ok: true } | { ok: false; reason: string };
@@ -90,8 +97,10 @@ export class SubscriptionDelivery {
   private stopped = false;
   private wakeUp?: () => void;
   private loop: Promise<void>;
+  private readonly audit: AuditLog;
 
   constructor(private readonly repo: Repository, private readonly pool: Pool, private readonly options: DeliveryOptions = DEFAULT_DELIVERY_OPTIONS) {
+    this.audit = new AuditLog(pool);
     running.add(this);
     this.loop = this.run();
   }
@@ -144,7 +153,7 @@ export class SubscriptionDelivery {
       if (due.length === 0) return false;
       const plans: Plan[] = [];
       for (const row of due) plans.push(await this.plan(tx, row));
-      const outcomes = await Promise.all(plans.map((p) => (p.body === undefined ? Promise.resolve<Outcome>({ ok: true }) : this.post(p.row.spec, p.body))));
+      const outcomes = await Promise.all(plans.map((p) => (p.body === undefined ? Promise.resolve<Outcome>({ ok: true }) : this.post(p.row.spec, p.body, p.headers))));
       for (let i = 0; i < plans.length; i++) await this.record(tx, plans[i], outcomes[i]);
       return true;
     });
@@ -166,15 +175,24 @@ export class SubscriptionDelivery {
     const shown = events.filter((e) => e.visible);
     if (shown.length === 0) return { row, type: 'event-notification', through };
     const bundle = notificationBundle(facts('event-notification', row.status === 'error' ? 'error' : 'active'), shown, row.spec.content, now);
-    return { row, type: 'event-notification', through, body: JSON.stringify(bundle) };
+    // As for every response: Part 2 copies sent outside the program carry NORDSCLCD, the POST the §2.32 notice, and
+    // what was disclosed goes to the accounting of disclosures with the delivery's AuditEvent.
+    const request = `POST ${row.spec.endpoint} (Subscription/${row.subscription_id} events ${shown[0].eventNumber}-${shown[shown.length - 1].eventNumber})`;
+    const { response, disclosures } = await discloseResponse(tx, access, { status: 200, body: bundle }, { request });
+    const audit: AuditRecord = {
+      kind: 'rest', subtype: 'subscription-notification', action: 'R', outcome: '0', agent: { ...access.principal }, patients: patientsOf(shown),
+      entities: [`Subscription/${row.subscription_id}`, ...shown.map((e) => `${e.resourceType}/${e.resourceId}`)], query: request, disclosures,
+      purposeOfUse: access.policy.admin ? 'HSYSADMIN' : access.principal.purpose,
+    };
+    return { row, type: 'event-notification', through, body: JSON.stringify(response.body), headers: response.headers, audit };
   }
 
-  private async post(spec: SubscriptionSpec, body: string): Promise<Outcome> {
+  private async post(spec: SubscriptionSpec, body: string, extraHeaders: Record<string, string> = {}): Promise<Outcome> {
     const timeout = spec.timeoutSeconds ? spec.timeoutSeconds * 1000 : this.options.requestTimeoutMs;
     try {
       const response = await fetch(spec.endpoint, {
         method: 'POST',
-        headers: { ...Object.fromEntries(spec.headers), 'Content-Type': `${spec.payloadType}; charset=utf-8` },
+        headers: { ...Object.fromEntries(spec.headers), ...extraHeaders, 'Content-Type': `${spec.payloadType}; charset=utf-8` },
         body,
         signal: AbortSignal.timeout(timeout),
         redirect: 'manual',
@@ -193,6 +211,9 @@ export class SubscriptionDelivery {
       await tx.query(sql`UPDATE subscription_state SET delivered_through = greatest(delivered_through, ${plan.through ?? 0}::bigint)
         WHERE subscription_id = ${row.subscription_id}`);
       return;
+    }
+    if (plan.audit) {
+      await this.audit.record(outcome.ok ? plan.audit : { ...plan.audit, outcome: '4', outcomeDescription: outcome.reason, disclosures: undefined }, tx);
     }
     if (outcome.ok) {
       await tx.query(sql`UPDATE subscription_state SET status = 'active', error = NULL, failures = 0, next_attempt_at = now(),
@@ -222,4 +243,15 @@ export class SubscriptionDelivery {
     const resource = { ...rest, status, ...(error ? { error } : {}) } as Subscription;
     await tx.write({ resourceType: 'Subscription', id, method: 'PUT', resource });
   }
+}
+
+/** The patients whose records a notification carries (their subject or patient), for the AuditEvent. */
+function patientsOf(events: StoredEvent[]): string[] {
+  const ids = new Set<string>();
+  for (const { resource } of events) {
+    const r = resource as { resourceType?: string; id?: string; subject?: { reference?: string }; patient?: { reference?: string } } | undefined;
+    if (r?.resourceType === 'Patient' && r.id) ids.add(r.id);
+    for (const ref of [r?.subject?.reference, r?.patient?.reference]) if (ref?.startsWith('Patient/')) ids.add(ref.slice(8));
+  }
+  return [...ids];
 }
