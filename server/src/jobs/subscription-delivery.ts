@@ -9,6 +9,7 @@
  */
 import type { Pool } from 'pg';
 import type { Subscription } from '@medplum/fhirtypes';
+import type { AccessContext } from '../auth/access-context';
 import { AuditLog } from '../audit/audit-log';
 import type { AuditRecord } from '../audit/audit-record';
 import { discloseResponse } from '../audit/part2-disclosures';
@@ -16,7 +17,7 @@ import { CHANNELS, subscribeCache } from '../store/cache-invalidation';
 import type { Repository } from '../store/repository';
 import { sql } from '../store/sql';
 import { accessOfRequester, type ExportRequester } from './export-requester';
-import { loadEvents, type StoredEvent } from './subscription-events';
+import { loadEventsOfMany, type StoredEvent } from './subscription-events';
 import { notificationBundle, type NotificationType } from './subscription-notification';
 import type { SubscriptionSpec } from './subscription-spec';
 
@@ -36,7 +37,7 @@ export interface DeliveryOptions {
 }
 
 export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
-  pollMs: 1000, backoffBaseMs: 1000, backoffMaxMs: 300_000, errorAfterFailures: 3, requestTimeoutMs: 10_000, batchSize: 16,
+  pollMs: 1000, backoffBaseMs: 1000, backoffMaxMs: 300_000, errorAfterFailures: 3, requestTimeoutMs: 10_000, batchSize: 64,
 };
 
 /** SUBSCRIPTION_POLL_MS, SUBSCRIPTION_BACKOFF_MS, SUBSCRIPTION_BACKOFF_MAX_MS, SUBSCRIPTION_ERROR_AFTER, SUBSCRIPTION_TIMEOUT_MS. */
@@ -83,6 +84,13 @@ interface Plan {
 }
 
 type Outcome = { ok: true } | { ok: false; reason: string };
+
+interface OwnerEvents {
+  access: AccessContext;
+  events: StoredEvent[];
+}
+
+const pendingOf = (row: StateRow) => Number(row.last_event_number) > Number(row.delivered_through);
 
 /** Workers of this process, woken when a commit queued events (CHANNELS.subscriptionEvents). */
 const running = new Set<SubscriptionDelivery>();
@@ -151,16 +159,38 @@ export class SubscriptionDelivery {
                   AND coalesce(s.last_sent_at, s.created_at) + make_interval(secs => (s.spec->>'heartbeatSeconds')::int) <= now()))
           ORDER BY s.next_attempt_at LIMIT ${this.options.batchSize} FOR NO KEY UPDATE OF s SKIP LOCKED`);
       if (due.length === 0) return false;
+      const pending = await this.loadPendingEvents(tx, due.filter((row) => pendingOf(row) && row.status !== 'requested'));
       const plans: Plan[] = [];
-      for (const row of due) plans.push(await this.plan(tx, row));
+      for (const row of due) plans.push(await this.plan(tx, row, pending.get(row.subscription_id)));
       const outcomes = await Promise.all(plans.map((p) => (p.body === undefined ? Promise.resolve<Outcome>({ ok: true }) : this.post(p.row.spec, p.body, p.headers))));
-      for (let i = 0; i < plans.length; i++) await this.record(tx, plans[i], outcomes[i]);
+      await this.recordAll(tx, plans, outcomes);
       return true;
     });
   }
 
-  private async plan(tx: Repository, row: StateRow): Promise<Plan> {
-    const pending = Number(row.last_event_number) > Number(row.delivered_through);
+  /**
+   * The next events of each subscription, judged against its owner's access as it is now: one statement per owner
+   * (subscriptions of one client and user share it), whatever the number of subscriptions.
+   */
+  private async loadPendingEvents(tx: Repository, rows: StateRow[]): Promise<Map<string, OwnerEvents>> {
+    const byOwner = new Map<string, StateRow[]>();
+    for (const row of rows) {
+      const key = JSON.stringify(row.owner);
+      byOwner.set(key, [...(byOwner.get(key) ?? []), row]);
+    }
+    const result = new Map<string, OwnerEvents>();
+    for (const group of byOwner.values()) {
+      const access = await accessOfRequester(this.pool, group[0].owner, `subscription:${group[0].subscription_id}`);
+      const events = await loadEventsOfMany(tx, access.policy, group.map((row) => ({
+        subscriptionId: row.subscription_id, after: Number(row.delivered_through), limit: row.spec.maxCount,
+      })));
+      for (const row of group) result.set(row.subscription_id, { access, events: events.get(row.subscription_id) ?? [] });
+    }
+    return result;
+  }
+
+  private async plan(tx: Repository, row: StateRow, pendingEvents: OwnerEvents | undefined): Promise<Plan> {
+    const pending = pendingOf(row);
     const facts = (type: NotificationType, status: string) => ({
       baseUrl: row.base_url, subscriptionId: row.subscription_id, topic: row.topic, status, type, eventsSinceStart: Number(row.last_event_number),
     });
@@ -169,8 +199,8 @@ export class SubscriptionDelivery {
       return { row, type: 'handshake', body: JSON.stringify(notificationBundle(facts('handshake', 'requested'), [], row.spec.content, now)) };
     }
     if (!pending) return { row, type: 'heartbeat', body: JSON.stringify(notificationBundle(facts('heartbeat', row.status), [], row.spec.content, now)) };
-    const access = await accessOfRequester(this.pool, row.owner, `subscription:${row.subscription_id}`);
-    const events = await loadEvents(tx, access.policy, row.subscription_id, Number(row.delivered_through), undefined, row.spec.maxCount);
+    const { access, events } = pendingEvents!;
+    if (events.length === 0) return { row, type: 'event-notification' }; // none can be missing (counter and events commit together): a guard
     const through = events[events.length - 1].eventNumber;
     const shown = events.filter((e) => e.visible);
     if (shown.length === 0) return { row, type: 'event-notification', through };
@@ -205,16 +235,32 @@ export class SubscriptionDelivery {
     }
   }
 
+  /**
+   * Records a round's outcomes: the AuditEvents in one statement, the common case (an active subscription
+   * acknowledged its notification, or had every event withheld) in one UPDATE, status changes one by one.
+   */
+  private async recordAll(tx: Repository, plans: Plan[], outcomes: Outcome[]): Promise<void> {
+    const audits = plans.flatMap((plan, i) => {
+      const outcome = outcomes[i];
+      if (!plan.audit) return [];
+      return [outcome.ok ? plan.audit : { ...plan.audit, outcome: '4' as const, outcomeDescription: outcome.reason, disclosures: undefined }];
+    });
+    await this.audit.recordMany(audits, tx);
+    const simple = plans.filter((plan, i) => outcomes[i].ok && (plan.body === undefined || plan.row.status === 'active'));
+    if (simple.length > 0) {
+      // Withheld events (nothing sent) move delivered_through only: nothing was learned about the endpoint.
+      await tx.query(sql`UPDATE subscription_state s SET delivered_through = greatest(s.delivered_through, d.through),
+          failures = CASE WHEN d.sent THEN 0 ELSE s.failures END, next_attempt_at = CASE WHEN d.sent THEN now() ELSE s.next_attempt_at END,
+          last_sent_at = CASE WHEN d.sent THEN now() ELSE s.last_sent_at END
+        FROM unnest(${simple.map((p) => p.row.subscription_id)}::text[], ${simple.map((p) => p.through ?? 0)}::bigint[],
+                    ${simple.map((p) => p.body !== undefined)}::boolean[]) AS d(subscription_id, through, sent)
+        WHERE s.subscription_id = d.subscription_id`);
+    }
+    for (let i = 0; i < plans.length; i++) if (!simple.includes(plans[i])) await this.record(tx, plans[i], outcomes[i]);
+  }
+
   private async record(tx: Repository, plan: Plan, outcome: Outcome): Promise<void> {
     const { row } = plan;
-    if (plan.body === undefined) { // every event withheld: nothing was sent, nothing learned about the endpoint
-      await tx.query(sql`UPDATE subscription_state SET delivered_through = greatest(delivered_through, ${plan.through ?? 0}::bigint)
-        WHERE subscription_id = ${row.subscription_id}`);
-      return;
-    }
-    if (plan.audit) {
-      await this.audit.record(outcome.ok ? plan.audit : { ...plan.audit, outcome: '4', outcomeDescription: outcome.reason, disclosures: undefined }, tx);
-    }
     if (outcome.ok) {
       await tx.query(sql`UPDATE subscription_state SET status = 'active', error = NULL, failures = 0, next_attempt_at = now(),
           delivered_through = greatest(delivered_through, ${plan.through ?? 0}::bigint), last_sent_at = now()
