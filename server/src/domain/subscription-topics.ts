@@ -66,7 +66,7 @@ export const SUBSCRIPTION_TOPICS: readonly SubscriptionTopicDefinition[] = [
     title: 'Risk flag raised',
     description: 'A risk Flag (with risk evidence: PHQ-9 item 9, GAD-7, a message) is raised (becomes active).',
     resourceType: 'Flag',
-    filterParameters: ['patient', 'subject', 'category', 'enrollment'],
+    filterParameters: ['patient', 'subject', 'encounter', 'enrollment'],
     triggers: (previous, current) => became('active')(previous, current) && extensionValue(current, RISK_EVIDENCE) !== '[]',
   },
   {
