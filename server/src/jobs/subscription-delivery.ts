@@ -103,6 +103,8 @@ subscribeCache({
 
 export class SubscriptionDelivery {
   private stopped = false;
+  /** A wake-up that came while a round ran: the next wait is skipped, so no commit waits for the poll. */
+  private woken = false;
   private wakeUp?: () => void;
   private loop: Promise<void>;
   private readonly audit: AuditLog;
@@ -114,6 +116,7 @@ export class SubscriptionDelivery {
   }
 
   wake(): void {
+    this.woken = true;
     this.wakeUp?.();
   }
 
@@ -128,12 +131,13 @@ export class SubscriptionDelivery {
   private async run(): Promise<void> {
     while (!this.stopped) {
       let more = false;
+      this.woken = false;
       try {
         more = await this.round();
       } catch (err) {
         this.options.onError?.(err);
       }
-      if (more || this.stopped) continue;
+      if (more || this.woken || this.stopped) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, this.options.pollMs);
         timer.unref();

@@ -1,9 +1,9 @@
 /**
  * The work a server does besides answering requests: resuming what a previous run (or a stopped process) left open —
  * Bulk Data exports, Part 2 relabelling, reindex jobs — delivering subscription notifications, sealing the audit
- * chain, and removing expired authorization state. One process leads it: the only one, or a cluster's primary. Every loop is also safe where several run (jobs
- * are claimed in PostgreSQL), and a worker still runs the work it queues itself (an export kick-off wakes its own
- * export worker).
+ * chain, and removing expired authorization state. One process leads it: the only one, or a cluster's primary. Every
+ * loop is also safe where several run (jobs are claimed in PostgreSQL), and a worker still runs the work it queues
+ * itself (an export kick-off wakes its own export worker).
  */
 import type { Pool } from 'pg';
 import { startAuditSealer } from '../audit/audit-sealer';
