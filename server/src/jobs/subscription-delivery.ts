@@ -83,7 +83,8 @@ interface Plan {
   audit?: AuditRecord;
 }
 
-type Outcome = { ok: true } | { ok: false; reason: string };
+/** `aborted`: cut off because this worker stops; recorded as if never tried (the next worker sends it again). */
+type Outcome = { ok: true } | { ok: false; reason: string; aborted?: boolean };
 
 interface OwnerEvents {
   access: AccessContext;
@@ -106,6 +107,8 @@ export class SubscriptionDelivery {
   /** A wake-up that came while a round ran: the next wait is skipped, so no commit waits for the poll. */
   private woken = false;
   private wakeUp?: () => void;
+  /** Cuts off the POSTs in flight when the worker stops, so a shutdown never waits for a slow endpoint. */
+  private readonly stopping = new AbortController();
   private loop: Promise<void>;
   private readonly audit: AuditLog;
 
@@ -124,6 +127,7 @@ export class SubscriptionDelivery {
   async stop(): Promise<void> {
     this.stopped = true;
     running.delete(this);
+    this.stopping.abort();
     this.wake();
     await this.loop;
   }
@@ -228,12 +232,13 @@ export class SubscriptionDelivery {
         method: 'POST',
         headers: { ...Object.fromEntries(spec.headers), ...extraHeaders, 'Content-Type': `${spec.payloadType}; charset=utf-8` },
         body,
-        signal: AbortSignal.timeout(timeout),
+        signal: AbortSignal.any([AbortSignal.timeout(timeout), this.stopping.signal]),
         redirect: 'manual',
       });
       await response.arrayBuffer().catch(() => undefined);
       return response.ok ? { ok: true } : { ok: false, reason: `the endpoint answered ${response.status}` };
     } catch (err) {
+      if (this.stopping.signal.aborted) return { ok: false, reason: 'the worker stopped', aborted: true };
       const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
       return { ok: false, reason: `the endpoint could not be reached (${cause})` };
     }
@@ -243,7 +248,10 @@ export class SubscriptionDelivery {
    * Records a round's outcomes: the AuditEvents in one statement, the common case (an active subscription
    * acknowledged its notification, or had every event withheld) in one UPDATE, status changes one by one.
    */
-  private async recordAll(tx: Repository, plans: Plan[], outcomes: Outcome[]): Promise<void> {
+  private async recordAll(tx: Repository, allPlans: Plan[], allOutcomes: Outcome[]): Promise<void> {
+    const kept = allOutcomes.map((o) => !(!o.ok && o.aborted));
+    const plans = allPlans.filter((_, i) => kept[i]);
+    const outcomes = allOutcomes.filter((_, i) => kept[i]);
     const audits = plans.flatMap((plan, i) => {
       const outcome = outcomes[i];
       if (!plan.audit) return [];
