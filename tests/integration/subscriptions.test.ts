@@ -222,6 +222,29 @@ describe('a failing endpoint', () => {
   });
 });
 
+describe('stopping', () => {
+  test('a worker that stops cuts off its POST in flight without counting it as a failure; the next worker sends it', async () => {
+    let hold = true;
+    receiver.answer('/stop', (n) => (n.type === 'event-notification' && hold ? 'hold' : 200));
+    const id = await subscribe(server.http, 'claim-active', '/stop', { content: 'id-only' });
+    const pat = await patient('Stop');
+    await createResource(server, {
+      resourceType: 'Claim', status: 'active', use: 'claim', created: '2026-11-02', patient: { reference: `Patient/${pat}` },
+      type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/claim-type', code: 'professional' }] },
+      provider: { display: 'Riverbend' }, priority: { coding: [{ code: 'normal' }] },
+      insurance: [{ sequence: 1, focal: true, coverage: { display: 'Acme' } }],
+    } as Resource);
+    await receiver.waitFor('/stop', (r) => r.some((n) => n.type === 'event-notification'), 'the held delivery');
+    await worker!.stop(); // the endpoint has not answered
+    const { rows } = await server.pool.query('SELECT failures, delivered_through, status FROM subscription_state WHERE subscription_id = $1', [id]);
+    expect(rows[0]).toEqual({ failures: 0, delivered_through: '0', status: 'active' });
+    hold = false;
+    worker = startWorker();
+    const received = await receiver.waitFor('/stop', (r) => r.filter((n) => n.type === 'event-notification').length >= 2, 'the delivery again');
+    expect(received.filter((n) => n.type === 'event-notification').map((n) => n.eventNumbers)).toEqual([[1], [1]]);
+  });
+});
+
 describe('access', () => {
   test('an owner is never sent what they may not read: Part 2 records without consent, types outside their scopes', async () => {
     const clinic = await createPart2Clinic(server);
