@@ -1,8 +1,9 @@
 /**
  * Topic-based subscriptions (issue 14 item 1; Subscriptions R5 Backport IG on R4), end to end: Subscriptions created
  * over the FHIR API, changes written over it, notifications delivered by the delivery worker to a real HTTP receiver
- * in this file. Handshake, content modes, filter criteria, order, a failing endpoint (error, then active again), a
- * delivery cut off mid-flight (at-least-once, stable numbers), owners who may not read a change, and bad Subscriptions.
+ * in this file. The cost on the write path, handshake, content modes, filter criteria, order, a failing endpoint (error,
+ * then active again), a delivery cut off mid-flight (at-least-once, stable numbers), a worker stopping mid-delivery,
+ * owners who may not read a change (and, with a consent, a labelled and audited disclosure), and bad Subscriptions.
  */
 import type { Bundle, OperationOutcome, Parameters, Resource, Subscription } from '@medplum/fhirtypes';
 import { registerClient } from '../../server/src/auth/clients';
@@ -86,6 +87,17 @@ async function update(resource: Resource): Promise<void> {
 async function read<T extends Resource>(type: string, id: string): Promise<T> {
   return (await server.http.get(`/fhir/${type}/${id}`).expect(200)).body as T;
 }
+
+describe('the write path', () => {
+  test('a write of a type no topic watches costs nothing; of a watched type, one statement while nobody subscribes', async () => {
+    const subscriptionStatements = () => server.statements.filter((t) => /subscription_/.test(t)).length;
+    server.statements.length = 0;
+    const pat = await patient('Quiet');
+    expect(subscriptionStatements()).toBe(0);
+    await episode(pat);
+    expect(subscriptionStatements()).toBe(1);
+  });
+});
 
 describe('activation', () => {
   test('a requested Subscription is activated by a handshake to its endpoint, with its headers', async () => {
