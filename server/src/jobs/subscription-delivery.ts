@@ -1,9 +1,9 @@
 /**
  * Delivers subscription notifications from the outbox (jobs/subscription-outbox.ts). Each round claims due
- * subscriptions with `FOR NO KEY UPDATE SKIP LOCKED` (not FOR UPDATE: the outbox's foreign key takes KEY SHARE, and
- * a write raising an event must not wait for a post) and holds them, in one transaction, while it posts: so any number of
- * processes can run workers, one subscription is served by one of them at a time, and event n+1 is never sent before
- * n was acknowledged. A process that dies mid-post rolls back: the next worker sends the same events, with the same
+ * subscriptions with `FOR NO KEY UPDATE SKIP LOCKED` (not FOR UPDATE: the outbox's foreign key takes KEY SHARE, and a
+ * write raising an event must not wait for a post) and holds them, in one transaction, while it posts: so any number
+ * of processes can run workers, one subscription is served by one of them at a time, and event n+1 is never sent
+ * before n was acknowledged. A process that dies mid-post rolls back: the next worker sends the same events, with the same
  * numbers and content, again (at-least-once). Every delivery is judged against the owner's access as it is then:
  * events for versions the owner may not read (scopes, row filter, 42 CFR Part 2 consent) are withheld.
  */
