@@ -8,7 +8,7 @@
 import type { Bundle, OperationOutcome, Parameters, Resource, Subscription } from '@medplum/fhirtypes';
 import { registerClient } from '../../server/src/auth/clients';
 import { createRepository } from '../../server/src/create-repository';
-import { DeliveryOptions, SubscriptionDelivery } from '../../server/src/jobs/subscription-delivery';
+import { DeliveryOptions, pruneSubscriptionEvents, SubscriptionDelivery } from '../../server/src/jobs/subscription-delivery';
 import { jwksOf, makeKey } from '../support/auth-keys';
 import { createResource } from '../support/auth-fixtures';
 import { authServerOf } from '../support/auth-tokens';
@@ -18,7 +18,9 @@ import { startTestServer, TestServer, TestAgent } from '../support/test-server';
 
 const TOPICS = 'http://iop-fhir.org/fhir/SubscriptionTopic';
 const BACKPORT = 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition';
-const FAST: DeliveryOptions = { pollMs: 50, backoffBaseMs: 50, backoffMaxMs: 200, errorAfterFailures: 2, requestTimeoutMs: 10_000, batchSize: 16 };
+const FAST: DeliveryOptions = {
+  pollMs: 50, backoffBaseMs: 50, backoffMaxMs: 200, errorAfterFailures: 2, requestTimeoutMs: 10_000, batchSize: 16, eventRetentionDays: 7,
+};
 
 let server: TestServer;
 let receiver: NotificationReceiver;
@@ -254,6 +256,28 @@ describe('stopping', () => {
     worker = startWorker();
     const received = await receiver.waitFor('/stop', (r) => r.filter((n) => n.type === 'event-notification').length >= 2, 'the delivery again');
     expect(received.filter((n) => n.type === 'event-notification').map((n) => n.eventNumbers)).toEqual([[1], [1]]);
+  });
+});
+
+describe('retention', () => {
+  test('delivered events past the retention are removed; pending ones stay', async () => {
+    let up = false;
+    receiver.answer('/retention', (n) => (n.type === 'event-notification' && !up ? 503 : 200));
+    const id = await subscribe(server.http, 'questionnaire-response-completed', '/retention', { maxCount: 1 });
+    const pat = await patient('Retention');
+    const respond = () => createResource(server, { resourceType: 'QuestionnaireResponse', status: 'completed', subject: { reference: `Patient/${pat}` } } as Resource);
+    up = true;
+    await respond();
+    await receiver.waitFor('/retention', (r) => r.some((n) => n.eventNumbers.includes(1)), 'event 1');
+    await waitUntil(async () => (await server.pool.query('SELECT delivered_through FROM subscription_state WHERE subscription_id = $1', [id])).rows[0].delivered_through === '1', 'event 1 acknowledged');
+    up = false;
+    await respond(); // event 2 cannot be delivered
+    // Retention 0 days: whatever is delivered is past it.
+    await pruneSubscriptionEvents(createRepository(server.pool), 0);
+    const { rows } = await server.pool.query('SELECT event_number FROM subscription_event WHERE subscription_id = $1 ORDER BY event_number', [id]);
+    expect(rows.map((r) => r.event_number)).toEqual(['2']);
+    up = true;
+    await receiver.waitFor('/retention', (r) => r.some((n) => n.eventNumbers.includes(2)), 'event 2 after all');
   });
 });
 

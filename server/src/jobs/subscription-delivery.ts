@@ -33,14 +33,23 @@ export interface DeliveryOptions {
   requestTimeoutMs: number;
   /** Subscriptions claimed (and posted to concurrently) per round. */
   batchSize: number;
+  /** Delivered events (and those of subscriptions turned off) are kept this long for $events, then removed. */
+  eventRetentionDays: number;
   onError?: (err: unknown) => void;
 }
 
+/** How often a worker removes events past their retention. */
+const PRUNE_EVERY_MS = 10 * 60_000;
+
 export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
   pollMs: 1000, backoffBaseMs: 1000, backoffMaxMs: 300_000, errorAfterFailures: 3, requestTimeoutMs: 10_000, batchSize: 64,
+  eventRetentionDays: 7,
 };
 
-/** SUBSCRIPTION_POLL_MS, SUBSCRIPTION_BACKOFF_MS, SUBSCRIPTION_BACKOFF_MAX_MS, SUBSCRIPTION_ERROR_AFTER, SUBSCRIPTION_TIMEOUT_MS. */
+/**
+ * SUBSCRIPTION_POLL_MS, SUBSCRIPTION_BACKOFF_MS, SUBSCRIPTION_BACKOFF_MAX_MS, SUBSCRIPTION_ERROR_AFTER,
+ * SUBSCRIPTION_TIMEOUT_MS, SUBSCRIPTION_EVENT_RETENTION_DAYS.
+ */
 export function deliveryOptionsFromEnv(env: NodeJS.ProcessEnv): DeliveryOptions {
   const read = (name: string, fallback: number) => {
     const value = Number(env[name]);
@@ -54,6 +63,7 @@ export function deliveryOptionsFromEnv(env: NodeJS.ProcessEnv): DeliveryOptions 
     backoffMaxMs: read('SUBSCRIPTION_BACKOFF_MAX_MS', d.backoffMaxMs),
     errorAfterFailures: read('SUBSCRIPTION_ERROR_AFTER', d.errorAfterFailures),
     requestTimeoutMs: read('SUBSCRIPTION_TIMEOUT_MS', d.requestTimeoutMs),
+    eventRetentionDays: read('SUBSCRIPTION_EVENT_RETENTION_DAYS', d.eventRetentionDays),
   };
 }
 
@@ -133,10 +143,15 @@ export class SubscriptionDelivery {
   }
 
   private async run(): Promise<void> {
+    let prunedAt = 0;
     while (!this.stopped) {
       let more = false;
       this.woken = false;
       try {
+        if (Date.now() - prunedAt >= PRUNE_EVERY_MS) {
+          prunedAt = Date.now();
+          await pruneSubscriptionEvents(this.repo, this.options.eventRetentionDays);
+        }
         more = await this.round();
       } catch (err) {
         this.options.onError?.(err);
@@ -312,4 +327,17 @@ function patientsOf(events: StoredEvent[]): string[] {
     for (const ref of [r?.subject?.reference, r?.patient?.reference]) if (ref?.startsWith('Patient/')) ids.add(ref.slice(8));
   }
   return [...ids];
+}
+
+/**
+ * Removes events past the retention that no delivery needs any more: acknowledged (or withheld) ones, and every event
+ * of a subscription turned off. Any number of workers may run it at once. Returns how many went.
+ */
+export async function pruneSubscriptionEvents(repo: Repository, retentionDays: number): Promise<number> {
+  const rows = await repo.query<{ n: string }>(sql`WITH gone AS (
+      DELETE FROM subscription_event e USING subscription_state s
+       WHERE e.subscription_id = s.subscription_id AND (e.event_number <= s.delivered_through OR s.status = 'off')
+         AND e.occurred_at < now() - make_interval(days => ${retentionDays}) RETURNING 1)
+    SELECT count(*) AS n FROM gone`);
+  return Number(rows[0].n);
 }
