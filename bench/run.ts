@@ -4,7 +4,8 @@
  *
  * Environment (all optional): BENCH_OPS requests per CRUD phase (default 500), BENCH_BUNDLES patient bundles to
  * ingest (default 50, all), BENCH_CONCURRENCY (default "1,8"), BENCH_SEARCH=0 to skip the search benchmark,
- * BENCH_EXPORT=0 to skip the Bulk Data export benchmark, BENCH_BEARER_TOKEN sent as Authorization on every FHIR request
+ * BENCH_EXPORT=0 to skip the Bulk Data export benchmark, BENCH_SUBSCRIPTIONS=0 to skip the subscription notification
+ * latency (bench/subscription-bench.ts: BENCH_SUBSCRIPTIONS subscriptions, default 100), BENCH_BEARER_TOKEN sent as Authorization on every FHIR request
  * (default: a token minted for a bench backend client), WORKERS server processes (as for the server; default one per
  * core).
  *
@@ -25,6 +26,7 @@ import { runImportBench } from './import-bench';
 import { runIngestBench } from './ingest-bench';
 import { RawBaseline } from './raw-baseline';
 import { startServerChild, type ServerChild } from './server-child';
+import { runSubscriptionBench } from './subscription-bench';
 import { patientBodies, readSyntheaBundles } from './synthea-data';
 
 export interface SearchBenchContext {
@@ -111,6 +113,8 @@ async function main(): Promise<void> {
     log('--- Bulk Data $export of everything loaded, beside raw pg');
     const bulkExport = process.env.BENCH_EXPORT === '0' ? undefined
       : await runExportBench({ fhirBase: server.fhirBase, databaseUrl: database.url, bearerToken: process.env.BENCH_BEARER_TOKEN, log });
+    log('--- subscription notifications: commit to delivery with BENCH_SUBSCRIPTIONS (100) active subscriptions');
+    const subscriptions = process.env.BENCH_SUBSCRIPTIONS === '0' ? undefined : await runSubscriptionBench(client, log);
     const memory = {
       measuredAs: `VmRSS/VmHWM of the server (pid ${server.pid}, the compiled build with WORKERS=${server.workers}), summed over its processes, MiB`,
       rssMiBAfterStart,
@@ -132,6 +136,7 @@ async function main(): Promise<void> {
       bulkImport,
       ...(search ? { search } : {}),
       ...(bulkExport ? { bulkExport } : {}),
+      ...(subscriptions ? { subscriptions } : {}),
     };
     await shutdown(client, raw, server, database);
     console.log(JSON.stringify(result));

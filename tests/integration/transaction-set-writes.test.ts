@@ -53,6 +53,23 @@ describe('creates stored together', () => {
     expect(small).toBeLessThanOrEqual(3); // labelling, the rows; nothing per entry
   });
 
+  test('creates of a type a subscription topic watches (Encounter) also take no more statements for ten times the entries', async () => {
+    const encounters = (count: number, tag: string) => transaction([
+      create(`urn:uuid:30000000-0000-4000-8000-${tag.padStart(12, '0')}`, { resourceType: 'Patient', name: [{ family: `Enc${tag}` }] }),
+      ...Array.from({ length: count }, (_, i) => create(`urn:uuid:30000000-0000-4000-9000-${tag.padStart(8, '0')}${String(i).padStart(4, '0')}`, {
+        resourceType: 'Encounter', status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' },
+        subject: { reference: `urn:uuid:30000000-0000-4000-8000-${tag.padStart(12, '0')}` },
+      })),
+    ]);
+    const statementsFor = async (count: number, tag: string) => {
+      server.statements.length = 0;
+      expect((await post(encounters(count, tag))).status).toBe(200);
+      return server.statements.length;
+    };
+    await statementsFor(1, '10');
+    expect(await statementsFor(40, '12')).toBe(await statementsFor(4, '11'));
+  });
+
   test('each new resource has its row, its first history version and its index rows, and is found by search', async () => {
     const res = await post(transaction(patientWithObservations('3', 20)));
     expect(res.status).toBe(200);

@@ -11,6 +11,7 @@ import { discloseResponse, type DisclosureRecord } from '../audit/part2-disclosu
 import { fhirAuditRecord } from '../audit/fhir-interaction-audit';
 import { markAudited } from '../audit/refusal-audit';
 import { nothingToDelete } from '../fhir/delete';
+import { STATUS_PROFILE as SUBSCRIPTION_STATUS_PROFILE } from '../jobs/subscription-notification';
 import type { FhirContext, FhirRequest, FhirResponse, HistoryRowFilter, Interaction, Route, RouteParams } from '../fhir/types';
 import type { RowFilter } from '../search/sql/context';
 import { accessFilter } from '../store/access-filter';
@@ -128,9 +129,15 @@ async function runRead(route: Route, params: RouteParams, req: FhirRequest, ctx:
   return filterListing(ctx.repo, access, response, needs.resourceType);
 }
 
-/** Stored resources listed by a search or history (not a computed collection or document an operation builds). */
+/**
+ * Stored resources listed by a search or history (not a computed collection or document an operation builds). The
+ * answers of a Subscription's $status and $events start with a computed SubscriptionStatus and are built through the
+ * access filter already (jobs/subscription-events.ts); their id-only entries carry no resource: filtering them again
+ * here would drop both.
+ */
 function isListing(response: FhirResponse): boolean {
   const body = response.body as Bundle | undefined;
+  if (body?.entry?.[0]?.resource?.meta?.profile?.includes(SUBSCRIPTION_STATUS_PROFILE)) return false;
   return body?.resourceType === 'Bundle' && (body.type === 'searchset' || body.type === 'history');
 }
 

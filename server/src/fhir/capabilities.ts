@@ -7,12 +7,15 @@ import { smartRestSecurity } from '../auth/discovery';
 import { getResourceTypes } from '@medplum/core';
 import type { CapabilityStatement, CapabilityStatementRestResource, OperationDefinition } from '@medplum/fhirtypes';
 import { operationsForType, systemOperations } from '../operations/registry';
+import { SUBSCRIPTION_TOPICS } from '../domain/subscription-topics';
 import { SUPPORTED_COMPARTMENTS } from '../search/compartments';
 import { registryGeneration, searchParamsFor } from '../search/registry';
 import { listOwnProfiles } from '../validation/profile-registry';
 import { listRoutes } from './router';
 import { summarizeResource } from './summary';
 import { firstParam, FhirContext, FhirRequest, FhirResponse, Interaction, RouteParams } from './types';
+
+const TOPIC_CANONICAL_EXTENSION = 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/capabilitystatement-subscriptiontopic-canonical';
 
 type TypeInteraction = NonNullable<CapabilityStatementRestResource['interaction']>[number]['code'];
 
@@ -56,6 +59,7 @@ export function buildCapabilityStatement(baseUrl: string): CapabilityStatement {
       })),
       ...supportedProfiles(type),
       ...operationsOf(operationsForType(type)),
+      ...(type === 'Subscription' ? subscriptionTopics() : {}),
     }));
   const systemInteractions = (['batch', 'history-system', 'search-system'] as const)
     .filter((code) => has(code === 'batch' ? 'batch' : code))
@@ -77,6 +81,14 @@ export function buildCapabilityStatement(baseUrl: string): CapabilityStatement {
       mode: 'server', security: smartRestSecurity(baseUrl), resource: resources, interaction: systemInteractions, ...operationsOf(systemOperations()),
       ...(has('search-compartment') ? { compartment: SUPPORTED_COMPARTMENTS.map((type) => `http://hl7.org/fhir/CompartmentDefinition/${type.toLowerCase()}`) } : {}),
     }],
+  };
+}
+
+/** The topics Subscriptions may follow (Subscriptions R5 Backport IG), as the backport advertises them. */
+function subscriptionTopics(): Pick<CapabilityStatementRestResource, 'extension' | 'supportedProfile'> {
+  return {
+    extension: SUBSCRIPTION_TOPICS.map((t) => ({ url: TOPIC_CANONICAL_EXTENSION, valueCanonical: t.url })),
+    supportedProfile: ['http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-subscription'],
   };
 }
 

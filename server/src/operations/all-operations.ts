@@ -14,6 +14,7 @@ import { lookupOperation } from './lookup';
 import { patientSummaryOperation } from './patient-summary';
 import { reindexOperation } from './reindex';
 import { registerOperation, type OperationDeclaration } from './registry';
+import { subscriptionEventsOperation, subscriptionStatusOperation } from './subscription-status';
 import { subsumesOperation } from './subsumes';
 import { translateOperation } from './translate';
 import { validateOperation } from './validate';
@@ -32,6 +33,9 @@ const OPERATIONS: OperationDeclaration[] = [
   ...bulkImportOperations,
   everythingOperation,
   patientSummaryOperation,
+  // Topic-based subscriptions (Subscriptions R5 Backport IG; docs/exchange.md).
+  subscriptionStatusOperation,
+  subscriptionEventsOperation,
   // 42 CFR Part 2: emergency access and the accounting of disclosures (docs/part2.md).
   breakGlassOperation,
   disclosuresOperation,

@@ -23,6 +23,8 @@ export const CHANNELS = {
   accessTokens: 'iop_access_tokens',
   /** `<resourceType>/<id>` of a resource that users' reach is read from (PractitionerRole, HealthcareService, …). */
   userReach: 'iop_user_reach',
+  /** Empty payload: subscription events or a Subscription to activate were committed (wakes delivery workers). */
+  subscriptionEvents: 'iop_subscription_events',
 } as const;
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
 

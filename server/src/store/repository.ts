@@ -86,6 +86,8 @@ export class NewResourceRefused extends Error {
 export class Repository {
   /** Work to do once this transaction has committed (never if it rolls back). */
   private commitHooks: (() => void)[] = [];
+  /** What this transaction has looked up once for many writes (see memo). */
+  private memos = new Map<string, Promise<unknown>>();
   /** Where this view of a transaction sends creates of fresh resources (see withCreateSink). */
   private createSink?: (request: WriteRequest) => Promise<StoredVersion>;
 
@@ -118,6 +120,26 @@ export class Repository {
     this.deps.onStatement?.(typeof args[0] === 'string' ? args[0] : args[0].text);
     const result = await (this.client ?? this.db).query<R>(...(args as [string, unknown[]]));
     return result.rows;
+  }
+
+  /**
+   * `load()` once per transaction for `key` (e.g. the subscriptions a write hook looks for, asked for every written
+   * resource of a transaction Bundle); outside a transaction it just loads. Whoever changes what was loaded calls
+   * forget() with the key's prefix.
+   */
+  memo<T>(key: string, load: () => Promise<T>): Promise<T> {
+    if (!this.client) return load();
+    let value = this.memos.get(key) as Promise<T> | undefined;
+    if (!value) {
+      value = load();
+      this.memos.set(key, value);
+      value.catch(() => this.memos.delete(key));
+    }
+    return value;
+  }
+
+  forget(prefix: string): void {
+    for (const key of [...this.memos.keys()]) if (key.startsWith(prefix)) this.memos.delete(key);
   }
 
   /** Runs `fn` in one transaction (READ COMMITTED); inside an existing transaction it just runs. */
@@ -157,6 +179,7 @@ export class Repository {
     if (!this.client) throw new Error('withCreateSink() needs a transaction');
     const view = new Repository(this.db, this.deps, this.client);
     view.commitHooks = this.commitHooks;
+    view.memos = this.memos;
     view.createSink = sink;
     return view;
   }
