@@ -6,6 +6,7 @@
 import type { Repository } from '../store/repository';
 import { sql } from '../store/sql';
 import type { ExportRequester } from './export-requester';
+import { claimJobRow } from './job-worker';
 
 export type ExportLevel = 'system' | 'patient' | 'group';
 export type ExportStatus = 'accepted' | 'in-progress' | 'completed' | 'failed' | 'cancelled';
@@ -43,8 +44,6 @@ export interface ExportFile {
   count: number;
 }
 
-/** A worker that has not touched its job for this long is presumed gone; another process takes the job over. */
-export const STALE_AFTER_SECONDS = 60;
 /** Output is kept this long after kick-off, then deleted. */
 const KEEP_HOURS = 24;
 
@@ -91,15 +90,8 @@ export async function findExportJob(repo: Repository, id: string): Promise<Expor
  * several processes claim at once without taking the same job.
  */
 export async function claimExportJob(repo: Repository, worker: string): Promise<ExportJob | undefined> {
-  const rows = await repo.query<JobRow>(sql`
-    UPDATE bulk_export_job SET status = 'in-progress', worker = ${worker}, heartbeat_at = clock_timestamp()
-    WHERE id = (
-      SELECT id FROM bulk_export_job
-      WHERE expires_at > now() AND (status = 'accepted'
-        OR (status = 'in-progress' AND heartbeat_at < clock_timestamp() - make_interval(secs => ${STALE_AFTER_SECONDS})))
-      ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1)
-    RETURNING *`);
-  return rows[0] ? toJob(rows[0]) : undefined;
+  const row = await claimJobRow<JobRow>(repo, 'bulk_export_job', worker);
+  return row ? toJob(row) : undefined;
 }
 
 /**

@@ -10,7 +10,7 @@ import { accessFilter } from '../store/access-filter';
 import type { Repository } from '../store/repository';
 import { sql } from '../store/sql';
 import {
-  advanceExportType, appendExportPage, claimExportJob, deleteExpiredExports, ExportJob, finishExportJob, STALE_AFTER_SECONDS,
+  advanceExportType, appendExportPage, claimExportJob, deleteExpiredExports, ExportJob, finishExportJob,
 } from './export-job-store';
 import { deletionLine, DELETED_FILE_TYPE, readDeletedResources } from './export-deleted';
 import { writeExportPage } from './export-page';
@@ -24,7 +24,7 @@ export interface ExportWorkerOptions extends JobWorkerOptions {
 
 export class ExportWorker extends JobWorker<ExportJob> {
   constructor(private readonly repo: Repository, private readonly pool: Pool, private readonly exportOptions: ExportWorkerOptions = {}) {
-    super('export', (STALE_AFTER_SECONDS * 1000) / 4, exportOptions);
+    super('export', exportOptions);
   }
 
   protected override tidy(): Promise<void> {

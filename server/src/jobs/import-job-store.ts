@@ -6,7 +6,7 @@
 import type { Repository } from '../store/repository';
 import { sql } from '../store/sql';
 import type { ExportRequester } from './export-requester';
-import { STALE_AFTER_SECONDS } from './export-job-store';
+import { claimJobRow } from './job-worker';
 
 export type ImportStatus = 'accepted' | 'in-progress' | 'completed' | 'failed' | 'cancelled';
 
@@ -72,15 +72,8 @@ export async function findImportJob(repo: Repository, id: string): Promise<Impor
 }
 
 export async function claimImportJob(repo: Repository, worker: string): Promise<ImportJob | undefined> {
-  const rows = await repo.query<JobRow>(sql`
-    UPDATE bulk_import_job SET status = 'in-progress', worker = ${worker}, heartbeat_at = clock_timestamp()
-    WHERE id = (
-      SELECT id FROM bulk_import_job
-      WHERE expires_at > now() AND (status = 'accepted'
-        OR (status = 'in-progress' AND heartbeat_at < clock_timestamp() - make_interval(secs => ${STALE_AFTER_SECONDS})))
-      ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1)
-    RETURNING *`);
-  return rows[0] ? toJob(rows[0]) : undefined;
+  const row = await claimJobRow<JobRow>(repo, 'bulk_import_job', worker);
+  return row ? toJob(row) : undefined;
 }
 
 /** Shows the job is alive while a file downloads. False when it is no longer this worker's. */

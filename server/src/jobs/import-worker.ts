@@ -8,7 +8,6 @@ import { AuditLog } from '../audit/audit-log';
 import type { AuditRecord } from '../audit/audit-record';
 import { FhirError } from '../errors';
 import type { Repository } from '../store/repository';
-import { STALE_AFTER_SECONDS } from './export-job-store';
 import { checkLines, ImportInputError, loadedReport, loadResources, readInput, unreadableReport } from './import-file';
 import {
   claimImportJob, deleteExpiredImports, finishImportJob, ImportInput, ImportJob, othersHaveOpenImports, recordImportFile, touchImportJob,
@@ -19,7 +18,7 @@ export class ImportWorker extends JobWorker<ImportJob> {
   private readonly audit: AuditLog;
 
   constructor(private readonly repo: Repository, pool: Pool, options: JobWorkerOptions = {}) {
-    super('import', (STALE_AFTER_SECONDS * 1000) / 4, options);
+    super('import', options);
     this.audit = new AuditLog(pool);
   }
 

@@ -6,6 +6,28 @@
  * number of processes can run workers on one database.
  */
 import { randomUUID } from 'node:crypto';
+import type { QueryResultRow } from 'pg';
+import type { Repository } from '../store/repository';
+import { raw, sql } from '../store/sql';
+
+/** A worker that has not touched its job for this long is presumed gone; another process takes the job over. */
+export const STALE_AFTER_SECONDS = 60;
+
+/**
+ * Takes the oldest waiting job of a table, or one whose worker stopped sending heartbeats, for `worker`: one statement,
+ * the row locked with SKIP LOCKED so that concurrent workers take different jobs.
+ */
+export async function claimJobRow<Row extends QueryResultRow>(repo: Repository, table: 'bulk_export_job' | 'bulk_import_job', worker: string): Promise<Row | undefined> {
+  const rows = await repo.query<Row>(sql`
+    UPDATE ${raw(table)} SET status = 'in-progress', worker = ${worker}, heartbeat_at = clock_timestamp()
+    WHERE id = (
+      SELECT id FROM ${raw(table)}
+      WHERE expires_at > now() AND (status = 'accepted'
+        OR (status = 'in-progress' AND heartbeat_at < clock_timestamp() - make_interval(secs => ${STALE_AFTER_SECONDS})))
+      ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1)
+    RETURNING *`);
+  return rows[0];
+}
 
 export interface JobWorkerOptions {
   /** How often to look again while jobs are open but all taken by other workers (ms). */
@@ -20,7 +42,7 @@ export abstract class JobWorker<Job extends { id: string }> {
   private wakeAgain = false;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(kind: string, private readonly defaultPollMs: number, protected readonly options: JobWorkerOptions = {}) {
+  constructor(kind: string, protected readonly options: JobWorkerOptions = {}) {
     this.name = `${kind}-${randomUUID()}`;
   }
 
@@ -77,7 +99,7 @@ export abstract class JobWorker<Job extends { id: string }> {
           continue;
         }
         if (!(await this.othersHaveOpenJobs())) return;
-        this.timer = setTimeout(() => this.wake(), this.options.pollMs ?? this.defaultPollMs).unref();
+        this.timer = setTimeout(() => this.wake(), this.options.pollMs ?? (STALE_AFTER_SECONDS * 1000) / 4).unref();
         return;
       }
     } catch (err) {
