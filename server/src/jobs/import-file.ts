@@ -26,9 +26,10 @@ export class ImportInputError extends Error {}
 
 export interface CheckedFile {
   lineCount: number;
-  resources: Resource[];
   /** One OperationOutcome per failing line; empty when every line is good. */
   problems: OperationOutcome[];
+  /** Ids given to lines that had none (by line number), so that loading assigns the same. */
+  assignedIds: Map<number, string>;
 }
 
 /** The NDJSON text of an input. */
@@ -96,39 +97,39 @@ async function readLocalFile(url: string, maxBytes: number): Promise<string> {
   }
 }
 
-/** Parses and validates every line as a resource of `type`; ids are kept (assigned when absent) and must be unique. */
+/**
+ * Parses and validates every line as a resource of `type`; ids are kept (assigned when absent) and must be unique.
+ * Only the problems are kept: loading parses the lines again a chunk at a time, so a large file never lives in
+ * memory as objects all at once.
+ */
 export function checkLines(text: string, type: string): CheckedFile {
-  const resources: Resource[] = [];
   const problems: OperationOutcome[] = [];
+  const assignedIds = new Map<number, string>();
   const seen = new Map<string, number>();
-  const lines = text.split('\n');
   let lineCount = 0;
-  lines.forEach((raw, index) => {
-    const line = raw.trim();
-    if (line === '') return;
+  for (const { number, line } of nonEmptyLines(text)) {
     lineCount++;
-    const number = index + 1;
     const refuse = (...issues: OperationOutcomeIssue[]) => problems.push(lineOutcome(number, issues));
     let resource: Resource;
     try {
       resource = JSON.parse(line) as Resource;
     } catch (err) {
       refuse(issue('error', 'structure', `Line ${number} is not JSON: ${(err as Error).message}`));
-      return;
+      continue;
     }
     if (typeof resource !== 'object' || resource === null || Array.isArray(resource)) {
       refuse(issue('error', 'structure', `Line ${number} is not a JSON object`));
-      return;
+      continue;
     }
     if (resource.resourceType !== type) {
       refuse(issue('error', 'invalid', `Line ${number} is a ${String(resource.resourceType ?? 'resource without resourceType')}; this input holds ${type} resources`));
-      return;
+      continue;
     }
-    resource.id ??= randomUUID();
+    if (resource.id === undefined) assignedIds.set(number, (resource.id = randomUUID()));
     const earlier = seen.get(resource.id);
     if (earlier !== undefined) {
       refuse(issue('error', 'duplicate', `Line ${number} repeats the id ${resource.id} of line ${earlier}`, [`${type}.id`]));
-      return;
+      continue;
     }
     seen.set(resource.id, number);
     try {
@@ -137,30 +138,52 @@ export function checkLines(text: string, type: string): CheckedFile {
       if (!(err instanceof FhirError)) throw err;
       refuse(...(err.outcome.issue ?? []).filter((i) => i.severity === 'error' || i.severity === 'fatal')
         .map((i) => ({ ...i, diagnostics: `Line ${number}: ${i.diagnostics ?? i.details?.text ?? 'invalid'}` })));
-      return;
     }
-    resources.push(resource);
-  });
-  return { lineCount, resources, problems };
+  }
+  return { lineCount, problems, assignedIds };
+}
+
+function* nonEmptyLines(text: string): Generator<{ number: number; line: string }> {
+  let number = 0;
+  for (let start = 0; start < text.length;) {
+    const end = text.indexOf('\n', start);
+    const stop = end < 0 ? text.length : end;
+    number++;
+    const line = text.slice(start, stop).trim();
+    if (line !== '') yield { number, line };
+    start = stop + 1;
+  }
 }
 
 function lineOutcome(line: number, issues: OperationOutcomeIssue[]): OperationOutcome {
   return { ...outcome(...issues), extension: [{ url: IMPORT_LINE_EXTENSION, valueInteger: line }] };
 }
 
-/** Stores the checked resources of one file in `tx`: new ids together, existing ones as new versions. */
-export async function loadResources(tx: Repository, type: string, resources: Resource[]): Promise<number> {
-  for (let start = 0; start < resources.length; start += WRITE_CHUNK) {
-    const chunk = resources.slice(start, start + WRITE_CHUNK);
-    // Locks the rows that exist, so that their updates and the creates of the others do not race another writer.
-    const existing = new Set((await tx.query<{ id: string }>(sql`SELECT id FROM resource WHERE resource_type = ${type}
-        AND id = ANY(${chunk.map((r) => r.id!)}::text[]) FOR UPDATE`)).map((row) => row.id));
-    const creates: WriteRequest[] = chunk.filter((r) => !existing.has(r.id!))
-      .map((resource) => ({ resourceType: type, id: resource.id!, method: 'POST', resource, isNew: true }));
-    await tx.writeNew(creates);
-    for (const resource of chunk.filter((r) => existing.has(r.id!))) await tx.write({ resourceType: type, id: resource.id!, method: 'PUT', resource });
+/** Stores the lines of a checked file in `tx`, a chunk at a time: new ids together, existing ones as new versions. */
+export async function loadResources(tx: Repository, type: string, text: string, checked: CheckedFile): Promise<number> {
+  let loaded = 0;
+  let chunk: Resource[] = [];
+  for (const { number, line } of nonEmptyLines(text)) {
+    const resource = JSON.parse(line) as Resource;
+    resource.id ??= checked.assignedIds.get(number);
+    chunk.push(resource);
+    if (chunk.length === WRITE_CHUNK) {
+      loaded += await loadChunk(tx, type, chunk);
+      chunk = [];
+    }
   }
-  return resources.length;
+  return loaded + (chunk.length > 0 ? await loadChunk(tx, type, chunk) : 0);
+}
+
+async function loadChunk(tx: Repository, type: string, chunk: Resource[]): Promise<number> {
+  // Locks the rows that exist, so that their updates and the creates of the others do not race another writer.
+  const existing = new Set((await tx.query<{ id: string }>(sql`SELECT id FROM resource WHERE resource_type = ${type}
+      AND id = ANY(${chunk.map((r) => r.id!)}::text[]) FOR UPDATE`)).map((row) => row.id));
+  const creates: WriteRequest[] = chunk.filter((r) => !existing.has(r.id!))
+    .map((resource) => ({ resourceType: type, id: resource.id!, method: 'POST', resource, isNew: true }));
+  await tx.writeNew(creates);
+  for (const resource of chunk.filter((r) => existing.has(r.id!))) await tx.write({ resourceType: type, id: resource.id!, method: 'PUT', resource });
+  return chunk.length;
 }
 
 /** The report of a file that could not be read at all. */

@@ -62,7 +62,7 @@ export class ImportWorker extends JobWorker<ImportJob> {
     if (checked.problems.length > 0) return reject(checked.lineCount, checked.problems.map((p) => `${JSON.stringify(p)}\n`).join(''));
     try {
       return await this.repo.transaction(async (tx) => {
-        const loaded = await loadResources(tx, input.type, checked.resources);
+        const loaded = await loadResources(tx, input.type, text, checked);
         await this.audit.recordMany([auditRecord(job, input, loaded)], tx);
         return recordImportFile(tx, job, this.name, { inputIndex: index, status: 'loaded', lineCount: checked.lineCount, loaded, report: loadedReport(input, loaded) });
       });
