@@ -28,8 +28,8 @@ Context: EpisodeOfCare, Appointment, Encounter, CarePlan
 Extension: EnrollmentReference
 Id: enrollment
 Title: "Enrollment"
-Description: "The enrollment (EpisodeOfCare) a treatment plan or risk flag belongs to; R4 CarePlan and Flag have no element for it."
-Context: CarePlan, Flag
+Description: "The enrollment (EpisodeOfCare) a treatment plan, risk flag or care team belongs to; R4 CarePlan, Flag and CareTeam have no element for it."
+Context: CarePlan, Flag, CareTeam
 * value[x] 1..1
 * value[x] only Reference(IopEnrollment)
 
