@@ -101,10 +101,10 @@ Context: CarePlan
 Extension: RiskEvidence
 Id: risk-evidence
 Title: "Risk evidence"
-Description: "The assessment answer, score or condition that raised a risk flag (e.g. the PHQ-9 response whose item 9 was endorsed)."
+Description: "The assessment answer, score, condition or message that raised a risk flag (e.g. the PHQ-9 response whose item 9 was endorsed, a message mentioning self-harm)."
 Context: Flag
 * value[x] 1..1
-* value[x] only Reference(Observation or QuestionnaireResponse or Condition or Encounter)
+* value[x] only Reference(Observation or QuestionnaireResponse or Condition or Encounter or Communication)
 
 Extension: AuthorizedUnits
 Id: authorized-units

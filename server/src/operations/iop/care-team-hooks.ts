@@ -6,16 +6,11 @@
  * left alone.
  */
 import type { EpisodeOfCare, PractitionerRole, RelatedPerson, Resource } from '@medplum/fhirtypes';
-import { systemAccess } from '../../auth/access-context';
 import type { WriteHook } from '../../fhir/write-hooks';
-import type { FhirContext } from '../../fhir/types';
 import type { Repository, StoredVersion } from '../../store/repository';
 import { OPEN_EPISODE_STATUSES, syncCareTeam } from './care-team-sync';
+import { asServer } from './hook-context';
 import { searchAll } from './read-resources';
-
-function asServer(tx: Repository, request: FhirContext): FhirContext {
-  return { ...request, repo: tx, access: systemAccess(request.access?.audit), searchRowFilter: undefined, historyRowFilter: undefined, readRowFilter: undefined };
-}
 
 /** This version and the one before it (a change may remove what the earlier version named). */
 async function withPrevious<T extends Resource>(tx: Repository, written: StoredVersion): Promise<T[]> {
