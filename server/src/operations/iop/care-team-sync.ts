@@ -7,6 +7,7 @@
  */
 import type { CareTeam, EpisodeOfCare, PractitionerRole, RelatedPerson } from '@medplum/fhirtypes';
 import { planCareTeam, type CareTeamPlan, type EpisodeStatusCode } from '../../domain/care-team-plan';
+import { FhirError } from '../../errors';
 import type { FhirContext } from '../../fhir/types';
 import { EXT, keyIdentifier } from './iop-vocabulary';
 import { loadProgram, type ProgramContext } from './load-program';
@@ -23,7 +24,12 @@ export const OPEN_EPISODE_STATUSES = 'planned,waitlist,active,onhold';
 export async function syncCareTeam(ctx: FhirContext, episode: EpisodeOfCare): Promise<void> {
   const facts = enrollmentFacts(episode);
   if (!facts?.programId) return;
-  const program = await loadProgram(ctx, facts.programId);
+  // An enrolment may be stored before its program (e.g. examples loaded in any order): it gets its team on its next write.
+  const program = await loadProgram(ctx, facts.programId).catch((error: unknown) => {
+    if (error instanceof FhirError && (error.status === 404 || error.status === 410)) return undefined;
+    throw error;
+  });
+  if (!program) return;
   const roles = await searchAll<PractitionerRole>(ctx, 'PractitionerRole', { service: program.reference });
   const family = await searchAll<RelatedPerson>(ctx, 'RelatedPerson', { patient: `Patient/${facts.patientId}` });
   const plan = planCareTeam(
