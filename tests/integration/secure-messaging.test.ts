@@ -115,6 +115,25 @@ describe('who may write to whom', () => {
   });
 });
 
+describe('a family member (proxy) on the team', () => {
+  test('writes as themselves about the patient to the staff; once unlinked (inactive), is refused and nothing is written', async () => {
+    const created = await post(server.http, 'RelatedPerson', {
+      resourceType: 'RelatedPerson', active: true, patient: ref(`Patient/${fx.patients[0]}`), name: [{ given: ['Ramon'], family: 'Rivera' }],
+      relationship: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode', code: 'HUSB', display: 'husband' }] }],
+    });
+    expect(created.status).toBe(201);
+    const proxyRef = `RelatedPerson/${created.body.id}`;
+    const proxy = await server.as('openid fhirUser user/*.crus', { fhirUser: proxyRef });
+    const sent = await post(proxy, 'Communication', message(proxyRef, [`Practitioner/${fx.practitioners[0]}`], 'Ana asked me to say she will be late today.'));
+    expect(sent.status).toBe(201);
+    expect(sent.body.subject).toEqual(ref(`Patient/${fx.patients[0]}`));
+    expect((await server.http.put(`/fhir/RelatedPerson/${created.body.id}`).set('Content-Type', 'application/fhir+json').send({ ...created.body, active: false })).status).toBe(200);
+    const before = await countOf(server, 'Communication');
+    const refused = await post(server.http, 'Communication', message(proxyRef, [`Practitioner/${fx.practitioners[0]}`], 'Still there?'));
+    await expectRefused(refused, 403, /is not a member of CareTeam/, before);
+  });
+});
+
 describe('attachments and labels', () => {
   test('an attachment within 512 KiB is kept; a larger one is 413 and nothing is written', async () => {
     const small = { contentAttachment: { contentType: 'text/plain', title: 'note.txt', data: Buffer.from('hello').toString('base64') } };

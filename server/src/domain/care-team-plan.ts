@@ -78,7 +78,3 @@ export function planCareTeam(episode: CareTeamEpisode, staff: ProgramStaffRole[]
   };
 }
 
-/** The staff and family members of a team (everyone but the patient), as references. */
-export function teamMembersOtherThanPatient(members: CareTeamMember[]): string[] {
-  return members.filter((m) => !m.reference.startsWith('Patient/')).map((m) => m.reference);
-}
