@@ -154,3 +154,14 @@ Invariant: iop-auth-1
 Description: "Either a level of care or a service is authorized"
 Severity: #error
 Expression: "extension.where(url = 'levelOfCare').exists() or extension.where(url = 'service').exists()"
+
+Extension: ReadReceipt
+Id: read-receipt
+Title: "Read receipt"
+Description: "That one recipient of a message has read it, and when: one extension per reader, added by that reader. A message is unread for a recipient until their receipt is on it (docs/engagement.md, Secure messaging)."
+Context: Communication
+* extension contains
+    reader 1..1 and
+    readAt 1..1
+* extension[reader].value[x] only Reference(Patient or RelatedPerson or Practitioner or PractitionerRole)
+* extension[readAt].value[x] only dateTime
