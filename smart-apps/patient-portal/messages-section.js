@@ -34,7 +34,10 @@ async function showMessages(client, body, openThreadId) {
     const members = teamMembers(team, found.filter((r) => r.resourceType !== 'CareTeam'));
     const nameOf = (reference) => (reference === me ? 'You' : formatName(members.find((m) => m.reference === reference)?.resource?.name) || 'Your care team');
     const messages = await searchAll(client, `Communication?subject=Patient/${patientId}&_sort=-sent&_count=100`);
-    const context = { client, body, team, members, me, nameOf, patientId };
+    // "Please reply": the care team's open requests, by the message they are about (a reply in its thread completes them).
+    const requests = await searchAll(client, `CommunicationRequest?subject=Patient/${patientId}&status=active&_count=100`);
+    const requested = new Set(requests.flatMap((r) => (r.about ?? []).map((a) => a.reference)));
+    const context = { client, body, team, members, me, nameOf, patientId, requested };
     replaceContent(body,
       renderTeam(team, members),
       renderThreads(context, groupThreads(messages), openThreadId),
@@ -59,6 +62,7 @@ function renderThreads(context, threads, openThreadId) {
     h('h3', { id: 'threads-heading' }, 'Your conversations'),
     h('ul', { class: 'list-plain' }, threads.map((thread) => {
       const unread = thread.messages.filter((m) => isUnreadFor(m, me)).length;
+      const replyRequested = thread.messages.some((m) => context.requested.has(`Communication/${m.id}`));
       const detail = h('div', { class: 'thread-detail' });
       const toggle = h('button', {
         type: 'button', class: 'session-button', 'aria-expanded': 'false', 'data-thread': thread.root.id,
@@ -68,7 +72,8 @@ function renderThreads(context, threads, openThreadId) {
           if (open) openThread(context, thread, detail); else replaceContent(detail);
         },
       }, h('strong', null, thread.root.topic?.text ?? 'Message'), ` · ${formatDateTime(thread.latest)}`,
-      unread ? h('span', { class: 'badge risk', 'data-unread': String(unread) }, `${unread} unread`) : null);
+      unread ? h('span', { class: 'badge risk', 'data-unread': String(unread) }, `${unread} unread`) : null,
+      replyRequested ? h('span', { class: 'badge status-drafts-to-sign', 'data-reply-requested': 'true' }, 'Reply requested') : null);
       if (thread.root.id === openThreadId) queueMicrotask(() => toggle.click());
       return h('li', null, toggle, detail);
     })));

@@ -1,7 +1,8 @@
 /**
  * Issue 15 in a real browser: a patient reads who is on their care team and writes to it from the portal; the
  * clinician finds the message in the group documentation app's inbox — after a message that raised the self-harm
- * risk workflow, which always comes first — opens it (marking it read) and replies; the patient reads the reply.
+ * risk workflow, which always comes first — opens it (marking it read) and replies, asking for an answer; the patient
+ * reads the reply and answers in the thread, which completes the request.
  */
 import type { Communication } from '@medplum/fhirtypes';
 import { expectAccessible } from '../support/accessibility-check';
@@ -76,8 +77,9 @@ describeInBrowser('secure messaging', () => {
     await detail.getByText('Can I join by video on Thursday?').waitFor();
     expect(await detail.locator('[data-care-team]').textContent()).toContain('Tess Therapistpr2 (Psychiatrist)');
     await detail.getByLabel('Reply to the patient').fill('Yes, the video link is on your sessions list.');
+    await detail.getByLabel('Ask the patient to reply').check();
     await detail.getByRole('button', { name: 'Send reply' }).click();
-    await clinic.page.getByText('Your reply was sent.').waitFor();
+    await clinic.page.getByText('Your reply was sent, asking the patient to answer.').waitFor();
     await expectAccessible(clinic.page, 'inbox after a reply');
     // Opened: no longer unread for this clinician (their read receipt is on the message).
     await inbox.getByRole('button', { name: /Ana Rivera · Thursday session/ }).waitFor();
@@ -88,9 +90,16 @@ describeInBrowser('secure messaging', () => {
     const thread = portal.page.locator('#threads').getByRole('button', { name: /Thursday session/ });
     await thread.waitFor();
     expect(await thread.textContent()).toContain('1 unread');
+    expect(await thread.textContent()).toContain('Reply requested');
     await thread.click();
     await portal.page.getByText('Yes, the video link is on your sessions list.').waitFor();
     await expectAccessible(portal.page, 'portal thread');
+    // Answering in the thread completes the clinician's "please reply" request.
+    await portal.page.getByLabel('Your reply').fill('Great, thank you!');
+    await portal.page.getByRole('button', { name: 'Send reply' }).click();
+    await portal.page.getByText('Your reply was sent.').waitFor();
+    await portal.page.getByText('Great, thank you!').waitFor();
+    expect(await portal.page.locator('#threads').getByRole('button', { name: /Thursday session/ }).textContent()).not.toContain('Reply requested');
     expect(portal.errors).toEqual([]);
     await portal.context.close();
     await clinic.context.close();

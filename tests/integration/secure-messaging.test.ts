@@ -113,6 +113,23 @@ describe('who may write to whom', () => {
     expect(refused.status).toBe(403);
     expect(refused.body.resourceType).toBe('OperationOutcome');
   });
+
+  test('"please reply" about a message is completed by the patient\'s reply in that thread, not by a message elsewhere', async () => {
+    const asked = await post(therapist, 'Communication', message(`Practitioner/${fx.practitioners[0]}`, [`Patient/${fx.patients[0]}`], 'How did the exposure exercise go?', { topic: { text: 'Homework' } }));
+    expect(asked.status).toBe(201);
+    const requested = await post(therapist, 'CommunicationRequest', {
+      resourceType: 'CommunicationRequest', status: 'active', subject: ref(`Patient/${fx.patients[0]}`), about: [ref(`Communication/${asked.body.id}`), ref(`CareTeam/${team.id}`)],
+      requester: ref(`Practitioner/${fx.practitioners[0]}`), sender: ref(`Patient/${fx.patients[0]}`), recipient: [ref(`Practitioner/${fx.practitioners[0]}`)],
+      payload: [{ contentString: 'Please reply to this message.' }],
+    });
+    expect(requested.status).toBe(201);
+    const status = async () => (await server.http.get(`/fhir/CommunicationRequest/${requested.body.id}`)).body.status;
+    expect((await post(patient, 'Communication', message(`Patient/${fx.patients[0]}`, [`Practitioner/${fx.practitioners[0]}`], 'Unrelated question'))).status).toBe(201);
+    expect(await status()).toBe('active');
+    const answered = await post(patient, 'Communication', message(`Patient/${fx.patients[0]}`, [`Practitioner/${fx.practitioners[0]}`], 'It went fine.', { inResponseTo: [ref(`Communication/${asked.body.id}`)] }));
+    expect(answered.status).toBe(201);
+    expect(await status()).toBe('completed');
+  });
 });
 
 describe('a family member (proxy) on the team', () => {

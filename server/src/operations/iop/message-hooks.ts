@@ -5,7 +5,8 @@
  * team, a patient or family member writes only to staff, a signed-in person writes only as themselves, a clinician
  * only about patients they can reach; replies answer the first message of their thread; attachments have a size
  * limit; psychotherapy notes never travel as messages. After the first write, a person may only add their own read
- * receipt. A new message from the patient's side that mentions self-harm raises the risk workflow.
+ * receipt. A new message from the patient's side that mentions self-harm raises the risk workflow; a reply in a
+ * thread completes the "please reply" request it answers (reply-requests.ts).
  */
 import type { CareTeam, Communication, CommunicationRequest, Reference, Resource } from '@medplum/fhirtypes';
 import {
@@ -19,6 +20,7 @@ import type { Repository, StoredVersion } from '../../store/repository';
 import { asServer, asWriter, writingPerson } from './hook-context';
 import { escalateSelfHarmMention } from './message-escalation';
 import { readResource } from './read-resources';
+import { completeAnsweredRequests } from './reply-requests';
 
 const PSYCHOTHERAPY_NOTE = 'PSYTHPN';
 type Message = Communication | CommunicationRequest;
@@ -59,6 +61,7 @@ async function enforceMessageRules(tx: Repository, written: StoredVersion, reque
   if (message.resourceType === 'Communication' && written.versionId === 1 && team && /^(Patient|RelatedPerson)\//.test(author)) {
     await escalateSelfHarmMention(server, message, team.resource);
   }
+  if (message.resourceType === 'Communication' && written.versionId === 1) await completeAnsweredRequests(server, message);
 }
 
 function refuseIf(problems: RuleProblem[]): void {
