@@ -6,9 +6,10 @@
  */
 import type { Communication } from '@medplum/fhirtypes';
 import { expectAccessible } from '../support/accessibility-check';
+import { captureScreen } from '../support/screenshots';
 import { createResource } from '../support/auth-fixtures';
 import { createLogin, describeInBrowser, E2eEnvironment, newPage, signIn, startE2e } from '../support/e2e-browser';
-import { createFixture, dayFromToday, enroll, Fixture, searchResources } from '../integration/iop-fixtures';
+import { createFixture, dayFromToday, enroll, Fixture, instantFromNow, searchResources } from '../integration/iop-fixtures';
 import type { CareTeam } from '@medplum/fhirtypes';
 
 let env: E2eEnvironment;
@@ -32,7 +33,7 @@ beforeAll(async () => {
   const [benTeam] = await searchResources<CareTeam>(env.server, `CareTeam?subject=Patient/${fx.patients[1]}`);
   const earlier = await env.server.http.post('/fhir/Communication').set('Content-Type', 'application/fhir+json').send({
     resourceType: 'Communication', status: 'completed', subject: { reference: `Patient/${fx.patients[1]}` }, about: [{ reference: `CareTeam/${benTeam.id}` }],
-    sender: { reference: `Patient/${fx.patients[1]}` }, recipient: [{ reference: `Practitioner/${fx.practitioners[0]}` }], sent: '2020-01-06T15:00:00Z',
+    sender: { reference: `Patient/${fx.patients[1]}` }, recipient: [{ reference: `Practitioner/${fx.practitioners[0]}` }], sent: instantFromNow(-1).toISOString(),
     topic: { text: 'Bad night' }, payload: [{ contentString: 'Last night I kept thinking I want to die.' }],
   } satisfies Communication);
   expect(earlier.status).toBe(201);
@@ -58,6 +59,8 @@ describeInBrowser('secure messaging', () => {
     await portal.page.getByText('Your message was sent to your care team.').waitFor();
     await portal.page.locator('#threads').getByRole('button', { name: /Thursday session/ }).waitFor();
     await expectAccessible(portal.page, 'portal messages');
+    await portal.page.evaluate(() => document.getElementById('messages')?.scrollIntoView({ block: 'start' }));
+    await captureScreen(portal.page, 'patient-portal-messages');
     expect(portal.errors).toEqual([]);
 
     const clinic = await newPage(env);
@@ -71,6 +74,8 @@ describeInBrowser('secure messaging', () => {
     expect(rows[0]).toMatch(/^Risk: mentions self-harm.*Ben Okafor · Bad night/);
     expect(rows[1]).toMatch(/^Unread.*Ana Rivera · Thursday session/);
     await expectAccessible(clinic.page, 'clinician inbox');
+    await clinic.page.evaluate(() => document.getElementById('inbox')?.scrollIntoView({ block: 'start' }));
+    await captureScreen(clinic.page, 'group-documentation-inbox');
 
     await inbox.getByRole('button', { name: /Ana Rivera · Thursday session/ }).click();
     const detail = clinic.page.locator('#inbox-detail');
