@@ -40,8 +40,13 @@ async function showMessages(client, body, openThreadId) {
     const context = { client, body, team, members, me, nameOf, patientId, requested };
     replaceContent(body,
       renderTeam(team, members),
-      renderThreads(context, groupThreads(messages), openThreadId),
+      renderThreads(context, groupThreads(messages)),
       renderNewMessageForm(context));
+    // After a reply its thread stays open; callers announce success once everything is in place.
+    if (openThreadId) {
+      body.querySelector(`[data-thread="${openThreadId}"]`)?.click();
+      await context.opening;
+    }
   } catch (error) {
     replaceContent(body);
     showError(error, 'Your messages could not be loaded');
@@ -55,7 +60,7 @@ function renderTeam(team, members) {
       h('strong', null, formatName(m.resource?.name) || 'Team member'), m.roles.length ? ` — ${m.roles.join(', ')}` : ''))));
 }
 
-function renderThreads(context, threads, openThreadId) {
+function renderThreads(context, threads) {
   const { me } = context;
   if (threads.length === 0) return h('p', { id: 'threads' }, 'No messages yet.');
   return h('section', { id: 'threads', 'aria-labelledby': 'threads-heading' },
@@ -69,12 +74,11 @@ function renderThreads(context, threads, openThreadId) {
         onclick: () => {
           const open = toggle.getAttribute('aria-expanded') !== 'true';
           toggle.setAttribute('aria-expanded', String(open));
-          if (open) openThread(context, thread, detail); else replaceContent(detail);
+          if (open) context.opening = openThread(context, thread, detail); else replaceContent(detail);
         },
       }, h('strong', null, thread.root.topic?.text ?? 'Message'), ` · ${formatDateTime(thread.latest)}`,
       unread ? h('span', { class: 'badge risk', 'data-unread': String(unread) }, `${unread} unread`) : null,
       replyRequested ? h('span', { class: 'badge status-drafts-to-sign', 'data-reply-requested': 'true' }, 'Reply requested') : null);
-      if (thread.root.id === openThreadId) queueMicrotask(() => toggle.click());
       return h('li', null, toggle, detail);
     })));
 }
@@ -110,8 +114,8 @@ function renderReplyForm(context, thread) {
       event.preventDefault();
       withBusy(button, async () => {
         await sendMessage(client, { patientId, careTeamId: team.id, sender: me, recipients: recipients.length ? recipients : [...staff], topic: thread.root.topic?.text, text: text.value, inResponseTo: referenceOf(thread.root) });
-        showSuccess('Your reply was sent.');
         await showMessages(client, body, thread.root.id);
+        showSuccess('Your reply was sent.');
       }, 'Your reply could not be sent');
     },
   }, field('Your reply', text), button);
@@ -139,8 +143,8 @@ function renderNewMessageForm(context) {
         const { attachment, error } = await readAttachment(file.files?.[0]);
         if (error) throw new Error(error);
         await sendMessage(client, { patientId, careTeamId: team.id, sender: me, recipients, topic: topic.value, text: text.value, attachment });
-        showSuccess('Your message was sent to your care team.');
         await showMessages(client, body);
+        showSuccess('Your message was sent to your care team.');
       }, 'Your message could not be sent');
     },
   },

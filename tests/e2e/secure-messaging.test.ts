@@ -109,4 +109,31 @@ describeInBrowser('secure messaging', () => {
     await portal.context.close();
     await clinic.context.close();
   }, 120_000);
+
+  test('a family member linked to the patient (RelatedPerson) joins the team and writes from the portal as themselves', async () => {
+    const proxyId = await createResource(env.server, {
+      resourceType: 'RelatedPerson', active: true, patient: { reference: `Patient/${fx.patients[0]}` }, name: [{ given: ['Rosa'], family: 'Rivera' }],
+      relationship: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode', code: 'MTH', display: 'mother' }] }],
+    });
+    const proxyLogin = await createLogin(env, `RelatedPerson/${proxyId}`);
+    const { page, errors, context } = await newPage(env);
+    await page.goto(`${env.live.origin}/apps/patient-portal/launch.html`);
+    await signIn(page, proxyLogin);
+    await page.waitForURL(/\/apps\/patient-portal\/index\.html/);
+    await page.locator('#care-team').getByText('Rosa Rivera').waitFor();
+    expect(await page.locator('#care-team').textContent()).toContain('Rosa Rivera — Family member (mother)');
+    const form = page.locator('#new-message');
+    await form.getByLabel('Subject').fill('Running late');
+    await form.getByLabel('Message', { exact: true }).fill('Ana is on her way, about ten minutes late.');
+    await form.getByRole('button', { name: 'Send message' }).click();
+    await page.getByText('Your message was sent to your care team.').waitFor();
+    await expectAccessible(page, 'portal messages of a family member');
+    const [sent] = await searchResources<Communication>(env.server, `Communication?sender=RelatedPerson/${proxyId}`);
+    expect([sent.subject?.reference, sent.topic?.text]).toEqual([`Patient/${fx.patients[0]}`, 'Running late']);
+    expect(sent.recipient?.map((r) => r.reference).sort()).toEqual([`Practitioner/${fx.practitioners[0]}`, `Practitioner/${fx.practitioners[1]}`].sort());
+    // Not messaging: the portal's privacy section asks for the patient's $disclosures, which the server refuses (403)
+    // to a family member; that existing behaviour is left to the privacy section's owners.
+    expect(errors.filter((e) => !e.includes('/$disclosures'))).toEqual([]);
+    await context.close();
+  }, 120_000);
 });
