@@ -2,9 +2,10 @@
  * The clinician's inbox: messages addressed to the signed-in clinician, most urgent first — a message that raised
  * the risk workflow (a same-day suicide-risk assessment Task whose focus is the message), then by priority, then
  * unread, then newest. Opening one shows its thread and the patient's care team, marks it read, and offers a reply
- * to the patient (optionally asking them to reply: a CommunicationRequest).
+ * to the patient (optionally asking them to reply: a CommunicationRequest). Below, a form to write to any patient
+ * whose care team the clinician is on.
  */
-import { field, h, replaceContent } from '../shared/elements.js';
+import { field, h, replaceContent, select } from '../shared/elements.js';
 import { fhirRequest, searchAll } from '../shared/fhir-requests.js';
 import { formatDateTime, formatName } from '../shared/fhir-format.js';
 import {
@@ -22,9 +23,40 @@ export function renderInbox(client) {
     h('p', { class: 'hint' }, 'Messages from your patients and their families, most urgent first.'),
     list, detail);
   const me = userReference(client);
-  if (me) showInbox({ client, me, list, detail });
-  else replaceContent(list, h('p', null, 'Sign in as a clinician to see your messages.'));
+  if (me) {
+    showInbox({ client, me, list, detail });
+    renderComposeForm({ client, me, list, detail }).then((form) => section.append(form)).catch((error) => showError(error, 'Your patients could not be loaded'));
+  } else replaceContent(list, h('p', null, 'Sign in as a clinician to see your messages.'));
   return section;
+}
+
+/** A new conversation with a patient whose care team the clinician is on. */
+async function renderComposeForm(context) {
+  const { client, me } = context;
+  const found = await searchAll(client, `CareTeam?participant=${me}&status=active&_include=CareTeam:subject&_count=200`, { includeIncluded: true });
+  const patients = new Map(found.filter((r) => r.resourceType === 'Patient').map((p) => [referenceOf(p), p]));
+  const teams = found.filter((r) => r.resourceType === 'CareTeam' && patients.has(r.subject?.reference))
+    .sort((a, b) => formatName(patients.get(a.subject.reference).name).localeCompare(formatName(patients.get(b.subject.reference).name)));
+  const patient = select('patient', teams.map((t) => [t.id, formatName(patients.get(t.subject.reference).name)]));
+  const topic = h('input', { type: 'text', name: 'topic', required: true, maxlength: '120' });
+  const text = h('textarea', { name: 'message', required: true, rows: 3 });
+  const button = h('button', { type: 'submit' }, 'Send message');
+  return h('form', {
+    id: 'compose-message', 'aria-labelledby': 'compose-heading',
+    onsubmit: (event) => {
+      event.preventDefault();
+      withBusy(button, async () => {
+        const team = teams.find((t) => t.id === patient.value);
+        if (!team) throw new Error('Choose a patient.');
+        await sendMessage(client, { patientId: team.subject.reference.split('/')[1], careTeamId: team.id, sender: me, recipients: [team.subject.reference], topic: topic.value, text: text.value });
+        topic.value = '';
+        text.value = '';
+        showSuccess(`Your message was sent to ${formatName(patients.get(team.subject.reference).name)}.`);
+      }, 'Your message could not be sent');
+    },
+  },
+  h('h3', { id: 'compose-heading' }, 'Write to a patient'),
+  teams.length === 0 ? h('p', null, 'You are not on the care team of any patient in treatment.') : [field('Patient', patient), field('Subject', topic), field('Message', text), button]);
 }
 
 /** Escalated first, then priority, then unread, then newest. */

@@ -73,6 +73,7 @@ describeInBrowser('secure messaging', () => {
     expect(rows).toHaveLength(2);
     expect(rows[0]).toMatch(/^Risk: mentions self-harm.*Ben Okafor · Bad night/);
     expect(rows[1]).toMatch(/^Unread.*Ana Rivera · Thursday session/);
+    await clinic.page.locator('#compose-message').getByLabel('Patient').waitFor();
     await expectAccessible(clinic.page, 'clinician inbox');
     await clinic.page.evaluate(() => document.getElementById('inbox')?.scrollIntoView({ block: 'start' }));
     await captureScreen(clinic.page, 'group-documentation-inbox');
@@ -86,6 +87,15 @@ describeInBrowser('secure messaging', () => {
     await detail.getByRole('button', { name: 'Send reply' }).click();
     await clinic.page.getByText('Your reply was sent, asking the patient to answer.').waitFor();
     await expectAccessible(clinic.page, 'inbox after a reply');
+    // A new conversation with a patient on one of the clinician's teams.
+    const compose = clinic.page.locator('#compose-message');
+    await compose.getByLabel('Patient').selectOption({ label: 'Ben Okafor' });
+    await compose.getByLabel('Subject').fill('After last night');
+    await compose.getByLabel('Message', { exact: true }).fill('I will call you at 10 today. Please keep the 988 number close.');
+    await compose.getByRole('button', { name: 'Send message' }).click();
+    await clinic.page.getByText('Your message was sent to Ben Okafor.').waitFor();
+    const [toBen] = await searchResources<Communication>(env.server, `Communication?sender=Practitioner/${fx.practitioners[0]}&subject=Patient/${fx.patients[1]}`);
+    expect([toBen.topic?.text, toBen.recipient]).toEqual(['After last night', [{ reference: `Patient/${fx.patients[1]}` }]]);
     // Opened: no longer unread for this clinician (their read receipt is on the message).
     await inbox.getByRole('button', { name: /Ana Rivera · Thursday session/ }).waitFor();
     expect(await inbox.getByRole('button', { name: /Ana Rivera · Thursday session/ }).textContent()).not.toContain('Unread');
