@@ -3,7 +3,7 @@
  * patient (or proxy) and their care team, with every rule the server enforces: a refused message is a 4xx
  * OperationOutcome and nothing is written.
  */
-import type { CareTeam, Communication, EpisodeOfCare, Flag, Task } from '@medplum/fhirtypes';
+import type { CareTeam, Communication, EpisodeOfCare, Flag, PractitionerRole, Task } from '@medplum/fhirtypes';
 import { startTestServer, TestAgent, TestServer } from '../support/test-server';
 import { countOf, createFixture, dayFromToday, enroll, Fixture, output, searchResources, testClock } from './iop-fixtures';
 
@@ -226,5 +226,24 @@ describe('self-harm escalation', () => {
       expect(await flagsFor(id)).toEqual([]);
       expect(await tasksFor(id)).toEqual([]);
     }
+  });
+});
+
+describe('staff changes', () => {
+  test('a "please reply" from a clinician who has since left the team is still completed by the patient\'s reply to the team', async () => {
+    const asked = await post(server.http, 'Communication', message(`Practitioner/${fx.practitioners[1]}`, [`Patient/${fx.patients[0]}`], 'Any side effects this week?', { topic: { text: 'Medication' } }));
+    expect(asked.status).toBe(201);
+    const requested = await post(server.http, 'CommunicationRequest', {
+      resourceType: 'CommunicationRequest', status: 'active', subject: ref(`Patient/${fx.patients[0]}`), about: [ref(`Communication/${asked.body.id}`), ref(`CareTeam/${team.id}`)],
+      requester: ref(`Practitioner/${fx.practitioners[1]}`), sender: ref(`Patient/${fx.patients[0]}`), recipient: [ref(`Practitioner/${fx.practitioners[1]}`)],
+    });
+    expect(requested.status).toBe(201);
+    const [role] = await searchResources<PractitionerRole>(server, `PractitionerRole?practitioner=Practitioner/${fx.practitioners[1]}&service=HealthcareService/${fx.programs.iop}`);
+    expect((await server.http.put(`/fhir/PractitionerRole/${role.id}`).set('Content-Type', 'application/fhir+json').send({ ...role, active: false })).status).toBe(200);
+    const toLeaver = await post(patient, 'Communication', message(`Patient/${fx.patients[0]}`, [`Practitioner/${fx.practitioners[1]}`], 'None', { inResponseTo: [ref(`Communication/${asked.body.id}`)] }));
+    expect(toLeaver.status).toBe(403);
+    const toTeam = await post(patient, 'Communication', message(`Patient/${fx.patients[0]}`, [`Practitioner/${fx.practitioners[0]}`], 'No side effects.', { inResponseTo: [ref(`Communication/${asked.body.id}`)] }));
+    expect(toTeam.status).toBe(201);
+    expect((await server.http.get(`/fhir/CommunicationRequest/${requested.body.id}`)).body.status).toBe('completed');
   });
 });

@@ -13,6 +13,7 @@ import {
   checkAttachments, checkMessageChange, checkParties, checkThread, READ_RECEIPT_URL, type MessageParties, type ReadReceipt, type RuleProblem,
   type TeamView, type ThreadParent,
 } from '../../domain/message-rules';
+import { systemAccess } from '../../auth/access-context';
 import { FhirError, issue, outcome } from '../../errors';
 import type { FhirContext } from '../../fhir/types';
 import type { WriteHook } from '../../fhir/write-hooks';
@@ -23,6 +24,8 @@ import { readResource } from './read-resources';
 import { completeAnsweredRequests } from './reply-requests';
 
 const PSYCHOTHERAPY_NOTE = 'PSYTHPN';
+/** The principal of systemAccess(): work the server does itself. */
+const SERVER_CLIENT = systemAccess().principal.clientId;
 type Message = Communication | CommunicationRequest;
 
 export const communicationRulesHook: WriteHook = {
@@ -46,6 +49,9 @@ async function enforceMessageRules(tx: Repository, written: StoredVersion, reque
     const previous = await tx.readVersion(written.resourceType, written.id, written.versionId - 1);
     if (previous && !previous.deleted) return refuseIf(checkChange(previous.resource as Message, message, writer));
   }
+  // The server's own follow-up writes (completing an answered request) are not judged again: the team may have
+  // changed since the message was sent, and that must not block the reply that completes it.
+  if (written.versionId > 1 && request.access?.principal.clientId === SERVER_CLIENT) return;
   const team = await loadTeam(server, message.about);
   const problems: RuleProblem[] = [...checkLabels(message), ...checkParties(partiesOf(message, writer), team, authorField(message))];
   if (message.resourceType === 'Communication') {
