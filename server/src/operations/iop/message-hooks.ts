@@ -24,8 +24,9 @@ import { readResource } from './read-resources';
 import { completeAnsweredRequests } from './reply-requests';
 
 const PSYCHOTHERAPY_NOTE = 'PSYTHPN';
-/** The principal of systemAccess(): work the server does itself. */
-const SERVER_CLIENT = systemAccess().principal.clientId;
+/** Work the server does itself (systemAccess()): its principal and its policy object, which no token's policy is. */
+const SERVER = systemAccess();
+const isServerItself = (request: FhirContext) => request.access?.principal.clientId === SERVER.principal.clientId && request.access?.policy === SERVER.policy;
 type Message = Communication | CommunicationRequest;
 
 export const communicationRulesHook: WriteHook = {
@@ -51,7 +52,7 @@ async function enforceMessageRules(tx: Repository, written: StoredVersion, reque
   }
   // The server's own follow-up writes (completing an answered request) are not judged again: the team may have
   // changed since the message was sent, and that must not block the reply that completes it.
-  if (written.versionId > 1 && request.access?.principal.clientId === SERVER_CLIENT) return;
+  if (written.versionId > 1 && isServerItself(request)) return;
   const team = await loadTeam(server, message.about);
   const problems: RuleProblem[] = [...checkLabels(message), ...checkParties(partiesOf(message, writer), team, authorField(message))];
   if (message.resourceType === 'Communication') {
