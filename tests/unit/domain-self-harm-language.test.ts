@@ -13,6 +13,8 @@ test.each([
   ["I don't know, I want to die", 'want to die'],
   ['No, but I feel suicidal tonight', 'suicidal'],
   ['Life is not worth living', 'not worth living'],
+  ["Honestly I don't want to live like this", "don't want to live"],
+  ['I do not want to be here anymore. I do not want to live', 'do not want to live'],
 ])('a mention: %s', (text, expected) => {
   expect(term(text)).toBe(expected);
 });

@@ -10,7 +10,8 @@ export const SELF_HARM_TERMS: readonly string[] = [
   'suicide', 'suicidal', 'kill myself', 'killing myself', 'end my life', 'ending my life', 'take my own life',
   'taking my own life', 'take my life', 'hurt myself', 'hurting myself', 'harm myself', 'harming myself', 'self harm',
   'self harming', 'cut myself', 'cutting myself', 'want to die', 'wanna die', 'wish i was dead', 'wish i were dead',
-  'better off dead', 'no reason to live', 'not worth living', 'overdose on purpose', 'end it all',
+  'better off dead', 'no reason to live', 'not worth living', 'overdose on purpose', 'end it all', 'end my own life',
+  "don't want to live", 'dont want to live', 'do not want to live', "don't want to be alive", "don't want to be here anymore",
 ];
 
 /** Words that negate what follows them in the same clause. "can't" is not one: "I can't stop thinking about…". */
@@ -46,8 +47,8 @@ export function findSelfHarmMention(text: string): SelfHarmMention | undefined {
 }
 
 function isNegated(before: string, term: string): boolean {
-  // A term that is itself negative ("not worth living") is never negated away.
-  if (term.startsWith('not ') || term.startsWith('no ')) return false;
+  // A term that is itself negative ("not worth living", "don't want to live") is never negated away.
+  if (/^(not|no|don't|dont|do not) /.test(term)) return false;
   const clauses = before.split(CLAUSE_BREAK);
   const words = (clauses[clauses.length - 1] ?? '').split(/\s+/).filter(Boolean).slice(-NEGATION_WINDOW);
   return words.some((word) => NEGATIONS.includes(word.replace(/^[^\p{L}']+|[^\p{L}']+$/gu, '')));
