@@ -9,7 +9,7 @@ import { field, h, replaceContent, select } from '../shared/elements.js';
 import { fhirRequest, searchAll } from '../shared/fhir-requests.js';
 import { formatDateTime, formatName } from '../shared/fhir-format.js';
 import {
-  attachmentsOf, isUnreadFor, markRead, messageBody, priorityRank, referenceOf, RISK_TASK_CODE, sendMessage, teamMembers, userReference,
+  attachmentLink, attachmentsOf, isUnreadFor, markRead, messageBody, priorityRank, referenceOf, RISK_TASK_CODE, sendMessage, teamMembers, userReference,
 } from '../shared/messages.js';
 import { showError, showSuccess, withBusy } from '../shared/status-messages.js';
 
@@ -116,7 +116,7 @@ async function openMessage(context, message) {
       h('ol', { class: 'list-plain', 'aria-labelledby': 'thread-heading' }, messages.map((m) => h('li', { 'data-thread-message': m.id },
         h('p', { class: 'hint' }, `${m.sender?.reference === me ? 'You' : formatName(members.find((x) => x.reference === m.sender?.reference)?.resource?.name) || nameOf(m.sender?.reference)} · ${formatDateTime(m.sent)}`),
         h('p', null, messageBody(m)),
-        attachmentsOf(m).map((a) => h('p', { class: 'hint' }, `Attachment: ${a.title ?? 'file'}`))))),
+        attachmentsOf(m).map((a) => h('p', null, attachmentLink(a)))))),
       team ? renderReply({ ...context, team, patient, root: messages[0] }) : h('p', null, 'This patient has no active care team: replies are closed.'));
     detail.querySelector('#thread-heading').focus();
   } catch (error) {

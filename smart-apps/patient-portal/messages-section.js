@@ -7,7 +7,7 @@ import { field, h, replaceContent, uniqueId } from '../shared/elements.js';
 import { searchAll } from '../shared/fhir-requests.js';
 import { formatDateTime, formatName } from '../shared/fhir-format.js';
 import {
-  attachmentsOf, groupThreads, isUnreadFor, markRead, messageBody, readAttachment, referenceOf, sendMessage, teamMembers, userReference,
+  attachmentLink, attachmentsOf, groupThreads, isUnreadFor, markRead, messageBody, readAttachment, referenceOf, sendMessage, teamMembers, userReference,
 } from '../shared/messages.js';
 import { showError, showSuccess, withBusy } from '../shared/status-messages.js';
 
@@ -97,7 +97,7 @@ async function openThread(context, thread, detail) {
     h('ol', { class: 'list-plain', 'aria-label': `Messages in "${thread.root.topic?.text ?? 'Message'}"` }, thread.messages.map((m) => h('li', { 'data-message': m.id },
       h('p', { class: 'hint' }, `${nameOf(m.sender?.reference)} · ${formatDateTime(m.sent)}`),
       h('p', null, messageBody(m)),
-      attachmentsOf(m).map((a) => h('p', { class: 'hint' }, `Attachment: ${a.title ?? 'file'}${a.size ? ` (${Math.ceil(a.size / 1024)} KB)` : ''}`))))),
+      attachmentsOf(m).map((a) => h('p', null, attachmentLink(a)))))),
     renderReplyForm(context, thread));
 }
 

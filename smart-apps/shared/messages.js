@@ -3,6 +3,7 @@
  * message names its patient (subject) and their CareTeam (about); a thread is its first message and the replies
  * whose inResponseTo points at it; each recipient marks a message read by adding their own read-receipt extension.
  */
+import { h } from './elements.js';
 import { fhirRequest } from './fhir-requests.js';
 
 export const READ_RECEIPT_URL = 'http://iop-fhir.org/fhir/StructureDefinition/read-receipt';
@@ -112,4 +113,13 @@ export function teamMembers(team, included) {
     resource: byReference.get(p.member?.reference),
     roles: (p.role ?? []).map((r) => r.text).filter(Boolean),
   })).filter((m) => m.reference);
+}
+
+/** A link that saves an attachment (its base64 data as a file), named by its title and size. */
+export function attachmentLink(attachment) {
+  const label = `${attachment.title ?? 'Attachment'}${attachment.size ? ` (${Math.max(1, Math.round(attachment.size / 1024))} KB)` : ''}`;
+  if (!attachment.data) return h('span', null, label);
+  const bytes = Uint8Array.from(atob(attachment.data), (c) => c.charCodeAt(0));
+  const href = URL.createObjectURL(new Blob([bytes], { type: attachment.contentType ?? 'application/octet-stream' }));
+  return h('a', { href, download: attachment.title ?? 'attachment' }, `Download ${label}`);
 }

@@ -55,6 +55,7 @@ describeInBrowser('secure messaging', () => {
     const form = portal.page.locator('#new-message');
     await form.getByLabel('Subject').fill('Thursday session');
     await form.getByLabel('Message', { exact: true }).fill('Can I join by video on Thursday?');
+    await form.getByLabel('Attachment (optional)').setInputFiles({ name: 'work-schedule.txt', mimeType: 'text/plain', buffer: Buffer.from('Thursday: 8-16 at work') });
     await form.getByRole('button', { name: 'Send message' }).click();
     await portal.page.getByText('Your message was sent to your care team.').waitFor();
     await portal.page.locator('#threads').getByRole('button', { name: /Thursday session/ }).waitFor();
@@ -81,6 +82,7 @@ describeInBrowser('secure messaging', () => {
     await inbox.getByRole('button', { name: /Ana Rivera · Thursday session/ }).click();
     const detail = clinic.page.locator('#inbox-detail');
     await detail.getByText('Can I join by video on Thursday?').waitFor();
+    expect(await detail.getByRole('link', { name: /Download work-schedule\.txt/ }).getAttribute('download')).toBe('work-schedule.txt');
     expect(await detail.locator('[data-care-team]').textContent()).toContain('Tess Therapistpr2 (Psychiatrist)');
     await detail.getByLabel('Reply to the patient').fill('Yes, the video link is on your sessions list.');
     await detail.getByLabel('Ask the patient to reply').check();
