@@ -2,7 +2,8 @@
  * Group documentation: the day's group sessions of the user's programs, each with where its documentation stands →
  * one session's roster → attendance ($record-attendance) → the group note with a section per member
  * ($document-group-session) → review and edit the drafts → signing ($sign). Times are on the program's clock.
- * An EHR launch may name a session (fhirContext Appointment), an encounter or a patient: the app opens it.
+ * An EHR launch may name a session (fhirContext Appointment), an encounter or a patient: the app opens it. Below, the
+ * clinician's inbox of patient messages (inbox.js).
  */
 import { h, replaceContent } from '../shared/elements.js';
 import { fhirRequest, searchAll } from '../shared/fhir-requests.js';
@@ -13,6 +14,7 @@ import { browserTimeZone, dateInZone, formatDateInZone, formatTimeRangeInZone } 
 import { loadPatientContexts } from '../shared/patient-context.js';
 import { loadUserPrograms } from '../shared/user-programs.js';
 import { renderAttendanceForm, renderRecordedRoster } from './attendance-view.js';
+import { renderInbox } from './inbox.js';
 import { DOCUMENTATION_STATES, documentationBadge, loadDocumentationStatus } from './documentation-status.js';
 import { renderNoteForm } from './note-form.js';
 import { renderNotes } from './note-list.js';
@@ -47,7 +49,8 @@ async function start(client) {
         h('h2', { id: 'day-heading' }, 'Group sessions'),
         h('div', { class: 'field' }, h('label', { for: 'day' }, 'Day'), dayInput),
         sessionList),
-      detail));
+      detail),
+    renderInbox(client));
 
   let currentSessionId;
   let dayRequest = 0;

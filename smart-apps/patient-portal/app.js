@@ -1,5 +1,6 @@
 /**
- * The patient portal: the signed-in patient's own context header (program, level of care), upcoming sessions, PHQ-9 and GAD-7 check-ins, their progress
+ * The patient portal: the signed-in patient's own context header (program, level of care), upcoming sessions, messages
+ * with their care team, PHQ-9 and GAD-7 check-ins, their progress
  * (score series over the severity bands), and their privacy (consents to share Part 2 records, who received them).
  */
 import { h, replaceContent } from '../shared/elements.js';
@@ -9,6 +10,7 @@ import { renderScoreChart } from '../shared/score-chart.js';
 import { connectApp } from '../shared/smart-session.js';
 import { clearStatus, showError } from '../shared/status-messages.js';
 import { openCheckIn } from './check-in.js';
+import { renderMessagesSection } from './messages-section.js';
 import { renderOwnContext } from './own-context.js';
 import { renderPrivacySection } from './privacy-section.js';
 import { showUpcomingSessions } from './upcoming-sessions.js';
@@ -31,11 +33,12 @@ function start(client) {
         .catch((error) => showError(error, 'The check-in could not be opened'));
     },
   }, `Start ${instrument.title} check-in`));
-  const onThisPage = [['sessions-heading', 'Upcoming sessions'], ['check-in-start', 'Check-in'], ['progress-heading', 'Your progress'], ['privacy-heading', 'Your privacy']];
+  const onThisPage = [['sessions-heading', 'Upcoming sessions'], ['messages-heading', 'Messages'], ['check-in-start', 'Check-in'], ['progress-heading', 'Your progress'], ['privacy-heading', 'Your privacy']];
   replaceContent('app',
     renderOwnContext(client),
     h('nav', { class: 'page-nav', 'aria-label': 'On this page' }, h('ul', null, onThisPage.map(([id, label]) => h('li', null, h('a', { href: `#${id}` }, label))))),
     h('section', { class: 'card', 'aria-labelledby': 'sessions-heading' }, h('h2', { id: 'sessions-heading' }, 'Upcoming sessions'), sessions),
+    renderMessagesSection(client),
     h('section', { class: 'card', 'aria-labelledby': 'check-in-start' }, h('h2', { id: 'check-in-start' }, 'Check-in'),
       h('p', null, 'A few questions about the last two weeks. Your care team sees your answers.'),
       h('div', { class: 'inline-fields' }, startButtons)),

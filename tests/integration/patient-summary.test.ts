@@ -86,7 +86,8 @@ test('a document Bundle: Composition first, the IPS sections with their entries,
   expect(scores).toHaveLength(3);
   expect(entriesOf(sectionOf(bundle, '18776-5')).sort()).toEqual([`CarePlan/${ids.carePlan}`, `Goal/${ids.goal}`].sort());
   expect(entriesOf(sectionOf(bundle, 'program-episodes'))).toEqual([`EpisodeOfCare/${ids.episode}`]);
-  expect(entriesOf(sectionOf(bundle, '85847-2'))).toEqual([`Practitioner/${ids.therapist}`]);
+  // The enrolment's CareTeam (kept by the server, issue 15) next to the episode's care manager.
+  expect(entriesOf(sectionOf(bundle, '85847-2')).map((r) => r?.replace(/^CareTeam\/.*/, 'CareTeam'))).toEqual(['CareTeam', `Practitioner/${ids.therapist}`]);
   const episodes = sectionOf(bundle, 'program-episodes');
   expect(episodes.text!.div).toContain('Adult MH IOP – morning');
   expect(episodes.text!.div).toContain('Mental health intensive outpatient (IOP)');

@@ -41,7 +41,7 @@ test('the codes of domain/ are in their code systems', () => {
     'authorization-exhausted': true, 'authorization-exceeded': true, 'authorization-period-ended': true, 'authorization-not-started': true,
     'authorization-expiring': true, 'authorization-insufficient': true,
   };
-  const riskFlags: Record<RiskFlagDescriptor['code'], true> = { 'phq9-item9-positive': true };
+  const riskFlags: Record<RiskFlagDescriptor['code'], true> = { 'phq9-item9-positive': true, 'message-self-harm-mention': true };
   const riskTasks: Record<RiskTaskDescriptor['code'], true> = { 'suicide-risk-assessment': true, 'complete-phq9-item9': true };
   const obligations: Record<ObligationKind, true> = { certification: true, recertification: true, 'plan-review': true };
   const attendance: Record<AttendanceStatus, true> = {

@@ -8,16 +8,13 @@
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import { attributionGroupEntries } from './demo-attribution-groups';
 import type { DemoCalendar } from './demo-calendar';
+import { demoPatientName } from './demo-patient-names';
 
 export const DEMO_SYSTEM = 'http://iop-fhir.org/fhir/demo';
 const IOP = 'http://iop-fhir.org/fhir';
 const MH_LEVEL = `${IOP}/CodeSystem/mh-level-of-care`;
 const ASAM_3 = `${IOP}/CodeSystem/asam-level-of-care-3`;
 
-const FAMILIES = ['Walker', 'Smith', 'Schmitt', 'Parisian', 'Koepp', 'Boehm', 'Schumm', 'Murazik', 'Tremblay', 'OHara',
-  'Lemke', 'Torp', 'Cole', 'Fisher', 'Nguyen', 'Garcia', 'Okafor', 'Haddad', 'Kowalski', 'Silva'];
-const GIVEN = ['Adelina', 'Adrian', 'Ariel', 'Charlotte', 'Cyril', 'Dee', 'Gail', 'Gerald', 'Graig', 'Jarvis', 'Kitty',
-  'Loriann', 'Maegan', 'Natalia', 'Omar', 'Priya', 'Quinn', 'Rosa', 'Sam', 'Tomas'];
 
 export interface DemoProgram {
   key: string;
@@ -150,8 +147,8 @@ function addPatient(entries: BundleEntry[], patient: DemoPatient, calendar: Demo
     resourceType: 'Patient', active: true,
     meta: { profile: [`${IOP}/StructureDefinition/iop-patient`] },
     identifier: [{ system: `${DEMO_SYSTEM}/mrn`, value: `MRN-${1000 + i}` }],
-    name: [{ given: [GIVEN[i % GIVEN.length]], family: FAMILIES[(i * 3) % FAMILIES.length] }],
-    gender: i % 3 === 0 ? 'male' : i % 3 === 1 ? 'female' : 'other',
+    name: [{ given: [demoPatientName(i).given], family: demoPatientName(i).family }],
+    gender: demoPatientName(i).gender,
     birthDate: `${birthYear}-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 27) + 1).padStart(2, '0')}`,
     managingOrganization: { reference: urn('org') },
   } as Resource));

@@ -14,6 +14,7 @@ import { buildDemoBundle, DEMO_PROGRAMS, DEMO_SYSTEM, demoPatients, type DemoPro
 import { recordCompliance, scoreAssessments } from './demo-assessments';
 import { demoCalendar, type DemoCalendar } from './demo-calendar';
 import { createDemoConsents } from './demo-consents';
+import { createDemoMessages } from './demo-messages';
 import { callOperation, param, putResource, search } from './demo-operations';
 import { runPastSessions, type EnrolledDemoPatient, type ProgramIds } from './demo-sessions';
 import { createTreatmentPlan } from './demo-treatment-plans';
@@ -58,6 +59,8 @@ export async function seedDemoData(ctx: FhirContext, now: Date, onProgress: Seed
     await scoreAssessments(txCtx, [...patients.values()], calendar);
     step('Part 2 consents');
     await createDemoConsents(txCtx, ids, calendar);
+    // Care teams come with the enrolments (the CareTeam write hooks); messages go to them.
+    await createDemoMessages(txCtx, [...patients.values()], ids.get('psychiatrist-1')!, now);
   });
   onProgress('done', total, total);
   return (await countResources(ctx)) - before;

@@ -16,7 +16,7 @@ export const RISK_FLAG_TYPE_SYSTEM = 'http://iop-fhir.org/fhir/CodeSystem/risk-f
 export interface RiskFlagDescriptor {
   key: string;
   system: string;
-  code: 'phq9-item9-positive';
+  code: 'phq9-item9-positive' | 'message-self-harm-mention';
   category: 'clinical';
   reason: string;
   periodStart: Date;
@@ -34,6 +34,30 @@ export interface RiskTaskDescriptor {
 export interface Phq9RiskActions {
   flag?: RiskFlagDescriptor;
   task?: RiskTaskDescriptor;
+}
+
+/**
+ * The same workflow for a message from a patient (or their proxy) that mentions self-harm (domain/self-harm-language.ts):
+ * the clinical Flag and the 'asap' same-day suicide-risk assessment Task, keyed by the message so it is raised once.
+ */
+export function assessMessageRisk(mention: { term: string; excerpt: string }, sourceKey: string, now: Date, timeZone: string): Required<Phq9RiskActions> {
+  return {
+    flag: {
+      key: `message-self-harm-mention|${sourceKey}`,
+      system: RISK_FLAG_TYPE_SYSTEM,
+      code: 'message-self-harm-mention',
+      category: 'clinical',
+      reason: `A message to the care team mentions self-harm ("${mention.term}"): ${mention.excerpt}`,
+      periodStart: now,
+    },
+    task: {
+      key: `suicide-risk-assessment|${sourceKey}`,
+      code: 'suicide-risk-assessment',
+      priority: 'asap',
+      dueBy: endOfLocalDay(localDateOf(now, timeZone), timeZone),
+      description: 'Same-day suicide-risk assessment by a clinician (a message mentioned self-harm)',
+    },
+  };
 }
 
 /**

@@ -28,8 +28,8 @@ Context: EpisodeOfCare, Appointment, Encounter, CarePlan
 Extension: EnrollmentReference
 Id: enrollment
 Title: "Enrollment"
-Description: "The enrollment (EpisodeOfCare) a treatment plan or risk flag belongs to; R4 CarePlan and Flag have no element for it."
-Context: CarePlan, Flag
+Description: "The enrollment (EpisodeOfCare) a treatment plan, risk flag or care team belongs to; R4 CarePlan, Flag and CareTeam have no element for it."
+Context: CarePlan, Flag, CareTeam
 * value[x] 1..1
 * value[x] only Reference(IopEnrollment)
 
@@ -101,10 +101,10 @@ Context: CarePlan
 Extension: RiskEvidence
 Id: risk-evidence
 Title: "Risk evidence"
-Description: "The assessment answer, score or condition that raised a risk flag (e.g. the PHQ-9 response whose item 9 was endorsed)."
+Description: "The assessment answer, score, condition or message that raised a risk flag (e.g. the PHQ-9 response whose item 9 was endorsed, a message mentioning self-harm)."
 Context: Flag
 * value[x] 1..1
-* value[x] only Reference(Observation or QuestionnaireResponse or Condition or Encounter)
+* value[x] only Reference(Observation or QuestionnaireResponse or Condition or Encounter or Communication)
 
 Extension: AuthorizedUnits
 Id: authorized-units
@@ -154,3 +154,14 @@ Invariant: iop-auth-1
 Description: "Either a level of care or a service is authorized"
 Severity: #error
 Expression: "extension.where(url = 'levelOfCare').exists() or extension.where(url = 'service').exists()"
+
+Extension: ReadReceipt
+Id: read-receipt
+Title: "Read receipt"
+Description: "That one recipient of a message has read it, and when: one extension per reader, added by that reader. A message is unread for a recipient until their receipt is on it (docs/engagement.md, Secure messaging)."
+Context: Communication
+* extension contains
+    reader 1..1 and
+    readAt 1..1
+* extension[reader].value[x] only Reference(Patient or RelatedPerson or Practitioner or PractitionerRole)
+* extension[readAt].value[x] only dateTime

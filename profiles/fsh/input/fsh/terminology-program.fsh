@@ -181,6 +181,7 @@ Description: "Risks the server and clinicians flag on a patient: clinical risks 
 * #clinical-risk "Clinical risk" "Grouper for clinical risks."
 * #clinical-risk #suicide-risk "Suicide risk"
 * #clinical-risk #suicide-risk #phq9-item9-positive "PHQ-9 item 9 endorsed" "Any answer other than 'Not at all' to PHQ-9 item 9 (thoughts of being better off dead or of self-harm): same-day clinician risk assessment required."
+* #clinical-risk #suicide-risk #message-self-harm-mention "Message mentions self-harm" "A message from the patient or their proxy to the care team mentions self-harm or suicide (term list in docs/engagement.md): same-day clinician risk assessment required."
 * #clinical-risk #self-harm-risk "Self-harm risk"
 * #clinical-risk #violence-risk "Risk of harm to others"
 * #clinical-risk #relapse-risk "Substance use relapse risk"

@@ -1,16 +1,19 @@
 /**
  * The IOP workflow operations (issue 6), registered by operations/all-operations.ts, and the IOP hook on the
- * REST write path (instrument responses are scored when written).
+ * REST write path (instrument responses are scored when written; enrolment, staff and family writes keep the
+ * CareTeams current; messages are checked and screened for self-harm).
  */
 import { registerWriteHook } from '../../fhir/write-hooks';
 import type { OperationDeclaration } from '../registry';
 import { addToSessionsOperation } from './add-to-sessions';
 import { amendOperation } from './amend-note';
 import { attendanceOperation } from './attendance-report';
+import { careTeamOnEnrollmentHook, careTeamOnFamilyChangeHook, careTeamOnStaffChangeHook } from './care-team-hooks';
 import { changeLevelOfCareOperation } from './change-level-of-care';
 import { documentGroupSessionOperation } from './document-group-session';
 import { documentSessionOperation } from './document-session';
 import { enrollOperation } from './enroll';
+import { communicationRequestRulesHook, communicationRulesHook } from './message-hooks';
 import { recordAttendanceOperation } from './record-attendance';
 import { outcomeReportOperation } from './outcome-report';
 import { recordCertificationOperation } from './record-certification';
@@ -40,3 +43,8 @@ export const IOP_OPERATIONS: OperationDeclaration[] = [
 ];
 
 registerWriteHook(scoreOnWriteHook);
+registerWriteHook(careTeamOnEnrollmentHook);
+registerWriteHook(careTeamOnStaffChangeHook);
+registerWriteHook(careTeamOnFamilyChangeHook);
+registerWriteHook(communicationRulesHook);
+registerWriteHook(communicationRequestRulesHook);

@@ -114,7 +114,7 @@ async function activeEpisode(ctx: FhirContext, patientId: string) {
 const tokenOf = (identifier: Identifier) => `${identifier.system}|${identifier.value}`;
 
 /** Same content apart from id and meta (version, lastUpdated). */
-function sameContent(stored: Resource, candidate: Resource): boolean {
+export function sameContent(stored: Resource, candidate: Resource): boolean {
   const strip = ({ id: _id, meta: _meta, ...rest }: Resource & { id?: string; meta?: unknown }) => JSON.stringify(sortKeys(rest));
   return strip(stored) === strip(candidate);
 }
