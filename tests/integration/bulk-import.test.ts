@@ -163,6 +163,14 @@ async function loadedInputs(jobId: string): Promise<number[]> {
   return rows.rows.map((r) => r.input_index as number);
 }
 
+describe('$import in the CapabilityStatement', () => {
+  test('the system-level operation is listed with its OperationDefinition', async () => {
+    const metadata = await server.http.get('/fhir/metadata').expect(200);
+    const operations = metadata.body.rest[0].operation as { name: string; definition: string }[];
+    expect(operations).toEqual(expect.arrayContaining([{ name: 'import', definition: 'http://iop-fhir.org/fhir/OperationDefinition/import' }]));
+  });
+});
+
 describe('$import kick-off refusals', () => {
   const one = [{ type: 'Patient', path: '/x.ndjson' }];
   test('without Prefer: respond-async, with a non-http url, file storage not enabled, or a type that cannot be imported: 400', async () => {

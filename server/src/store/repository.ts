@@ -76,6 +76,9 @@ interface VersionRow {
   content: Resource;
 }
 
+/** Resources per INSERT of writeNew. */
+const NEW_ROWS_PER_STATEMENT = 250;
+
 /** A write hook refused the `index`-th of the resources writeNew stored together; `cause` is what it threw. */
 export class NewResourceRefused extends Error {
   constructor(readonly index: number, cause: unknown) {
@@ -271,7 +274,7 @@ export class Repository {
 
   /**
    * Stores resources with fresh ids (isNew POSTs: no current row, no lock) together: one labelling statement and one
-   * statement for all their rows, history rows and index rows; then the write hooks of each version, in order. A
+   * statement per few hundred of their rows, history rows and index rows; then the write hooks of each version, in order. A
    * hook's refusal comes as NewResourceRefused, naming the resource.
    */
   async writeNew(requests: WriteRequest[]): Promise<StoredVersion[]> {
@@ -290,8 +293,14 @@ export class Repository {
         const part2Patients = part2 ? tx.deps.part2PatientsOf?.(resourceType, index, id) ?? [] : null;
         return { resourceType, id, rows: index, content, part2Patients, links: accessLinks(index) };
       });
-      const inserted = await tx.query<{ res_id: string; resource_type: string; id: string }>(insertNewResourcesSql(rows, lastUpdated));
-      const resIds = new Map(inserted.map((row) => [`${row.resource_type}/${row.id}`, String(row.res_id)]));
+      const resIds = new Map<string, string>();
+      // A few hundred rows per statement: a statement stays short enough not to look like a stalled database
+      // (store/db-watchdog.ts) on a busy machine, and the round trips stay few.
+      for (let start = 0; start < rows.length; start += NEW_ROWS_PER_STATEMENT) {
+        const inserted = await tx.query<{ res_id: string; resource_type: string; id: string }>(
+          insertNewResourcesSql(rows.slice(start, start + NEW_ROWS_PER_STATEMENT), lastUpdated));
+        for (const row of inserted) resIds.set(`${row.resource_type}/${row.id}`, String(row.res_id));
+      }
       const written = rows.map((row): StoredVersion => ({
         resId: resIds.get(`${row.resourceType}/${row.id}`)!, resourceType: row.resourceType, id: row.id, versionId: 1, lastUpdated, deleted: false, resource: row.content,
       }));
