@@ -7,7 +7,7 @@
  */
 import type { Appointment, Claim, CodeableConcept, Condition, Coverage, Encounter, EpisodeOfCare } from '@medplum/fhirtypes';
 import { applyAuthorizationUsage } from '../../domain/authorization-units';
-import type { BillableSession, BillingTables, Modality, SessionType } from '../../domain/billing-types';
+import type { BillableSession, BillingTables, SessionType } from '../../domain/billing-types';
 import { compareDates } from '../../domain/calendar-date';
 import { claimFrequencyDigit, programKindForLevel, selectTypeOfBill } from '../../domain/claim-coding';
 import { findLevelOfCare } from '../../domain/levels-of-care';
@@ -23,6 +23,7 @@ import { attendanceStatusOf, keyOf } from './map-appointments';
 import { buildClaim, mergeClaimItems } from './map-claim';
 import { loadBillingTables } from './load-billing-tables';
 import { idOf, readResource, searchAll } from './read-resources';
+import { attendedModalityOf } from './session-modality';
 import type { WriteSet } from './write-transaction';
 
 export interface SignedSession {
@@ -154,10 +155,10 @@ function sessionFacts(encounter: Encounter, timeZone: string, noteStatus: 'signe
   const code = attendanceStatusOf(encounter);
   const status = code ? parseAttendanceStatus(code) : encounter.status === 'finished' ? 'present' : undefined;
   if (!status) return 'the attendance is not recorded';
-  const modality: Modality = encounter.class?.code === 'VR' ? 'video' : 'in-person';
+  const { modality, patientAtHome } = attendedModalityOf(encounter);
   return {
     sessionKey: keyOf(encounter, ID.patientBooking) ?? `Encounter/${encounter.id}`,
     sessionType, serviceDate: localDateOf(new Date(start), timeZone), attendanceStatus: status, minutesAttended: minutes,
-    noteStatus, modality, patientAtHome: false,
+    noteStatus, modality, patientAtHome,
   };
 }
