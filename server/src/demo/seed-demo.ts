@@ -17,6 +17,7 @@ import { createDemoConsents } from './demo-consents';
 import { callOperation, param, putResource, search } from './demo-operations';
 import { runPastSessions, type EnrolledDemoPatient, type ProgramIds } from './demo-sessions';
 import { createTreatmentPlan } from './demo-treatment-plans';
+import { DEMO_VIRTUAL_PROGRAM, makeGroupVirtual } from './demo-telehealth';
 
 const IOP = 'http://iop-fhir.org/fhir';
 /** Demo patients (by index) discharged three days ago (with the reason), and the PHP patient stepped down to the morning IOP. */
@@ -54,6 +55,7 @@ export async function seedDemoData(ctx: FhirContext, now: Date, onProgress: Seed
       step(`attendance, notes and claims of ${program.program.name}`);
       await runPastSessions(txCtx, [program], patients, calendar);
     }
+    await makeGroupVirtual(txCtx, ids.get(`program-${DEMO_VIRTUAL_PROGRAM}`)!, calendar);
     step('PHQ-9 and GAD-7 series');
     await scoreAssessments(txCtx, [...patients.values()], calendar);
     step('Part 2 consents');
