@@ -5,7 +5,7 @@
  * below minimum time, …) are reported, never billed. One BillingRun per $sign call: claims of the same patient
  * and day, and a Coverage used by several notes, are merged in memory and written once.
  */
-import type { Appointment, Claim, CodeableConcept, Condition, Coverage, Encounter, EpisodeOfCare } from '@medplum/fhirtypes';
+import type { Appointment, Claim, CodeableConcept, Condition, Coverage, Encounter, EpisodeOfCare, QuestionnaireResponse } from '@medplum/fhirtypes';
 import { applyAuthorizationUsage } from '../../domain/authorization-units';
 import type { BillableSession, BillingTables, SessionType } from '../../domain/billing-types';
 import { compareDates } from '../../domain/calendar-date';
@@ -24,6 +24,7 @@ import { buildClaim, mergeClaimItems } from './map-claim';
 import { loadBillingTables } from './load-billing-tables';
 import { idOf, readResource, searchAll } from './read-resources';
 import { attendedModalityOf } from './session-modality';
+import { billingAnswersOf } from './note-billing-answers';
 import type { WriteSet } from './write-transaction';
 
 export interface SignedSession {
@@ -33,6 +34,8 @@ export interface SignedSession {
   encounter?: Encounter;
   /** The patient's Appointment, for an absence note. */
   booking?: Appointment;
+  /** The note's template answers (E/M level, psychotherapy minutes of a medication-management visit). */
+  answers?: QuestionnaireResponse;
 }
 
 export class BillingRun {
@@ -67,6 +70,7 @@ export class BillingRun {
 
     const facts = sessionFacts(encounter, program.timeZone, session.noteStatus);
     if (typeof facts === 'string') return void this.messages.push(`${where}: no claim, ${facts}`);
+    Object.assign(facts, billingAnswersOf(session.answers));
     const tables = (this.tables ??= loadBillingTables());
     const selection = selectBillingLines(facts, { payerClass: payerClassOf(coverage), programKind, setting: program.setting }, { tables });
     if (!selection.ok) return void this.messages.push(`${where}: no claim (${selection.reason}), ${selection.message}`);

@@ -17,6 +17,7 @@ import { recordCertificationOperation } from './record-certification';
 import { recordPlanReviewOperation } from './record-plan-review';
 import { outcomesOperation } from './patient-outcomes';
 import { scheduleSessionsOperation } from './schedule-sessions';
+import { prescriptionCheckHook } from './prescription-check';
 import { scoreOnWriteHook } from './score-on-write';
 import { scoreOperation } from './score-response';
 import { signOperation } from './sign-note';
@@ -40,3 +41,4 @@ export const IOP_OPERATIONS: OperationDeclaration[] = [
 ];
 
 registerWriteHook(scoreOnWriteHook);
+registerWriteHook(prescriptionCheckHook);
