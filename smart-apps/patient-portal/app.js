@@ -5,6 +5,7 @@
 import { h, replaceContent } from '../shared/elements.js';
 import { searchAll } from '../shared/fhir-requests.js';
 import { INSTRUMENTS, scoreSeries } from '../shared/instruments.js';
+import { loadMedications, renderMedicationList } from '../shared/medication-list.js';
 import { renderScoreChart } from '../shared/score-chart.js';
 import { connectApp } from '../shared/smart-session.js';
 import { clearStatus, showError } from '../shared/status-messages.js';
@@ -24,6 +25,7 @@ function start(client) {
   const sessions = h('div', { id: 'sessions' });
   const checkIn = h('div', { id: 'check-in' });
   const progress = h('div', { id: 'progress' });
+  const medications = h('div', { id: 'medications' });
   const startButtons = Object.values(INSTRUMENTS).map((instrument) => h('button', {
     type: 'button', class: 'secondary', onclick: () => {
       clearStatus();
@@ -31,7 +33,7 @@ function start(client) {
         .catch((error) => showError(error, 'The check-in could not be opened'));
     },
   }, `Start ${instrument.title} check-in`));
-  const onThisPage = [['sessions-heading', 'Upcoming sessions'], ['check-in-start', 'Check-in'], ['progress-heading', 'Your progress'], ['privacy-heading', 'Your privacy']];
+  const onThisPage = [['sessions-heading', 'Upcoming sessions'], ['check-in-start', 'Check-in'], ['progress-heading', 'Your progress'], ['medications-heading', 'Your medications'], ['privacy-heading', 'Your privacy']];
   replaceContent('app',
     renderOwnContext(client),
     h('nav', { class: 'page-nav', 'aria-label': 'On this page' }, h('ul', null, onThisPage.map(([id, label]) => h('li', null, h('a', { href: `#${id}` }, label))))),
@@ -41,9 +43,22 @@ function start(client) {
       h('div', { class: 'inline-fields' }, startButtons)),
     checkIn,
     h('section', { class: 'card', 'aria-labelledby': 'progress-heading' }, h('h2', { id: 'progress-heading' }, 'Your progress'), progress),
+    h('section', { class: 'card', 'aria-labelledby': 'medications-heading' }, h('h2', { id: 'medications-heading' }, 'Your medications'), medications),
     renderPrivacySection(client));
   showUpcomingSessions(client, sessions);
   showProgress(client, progress);
+  showMedications(client, medications);
+}
+
+async function showMedications(client, target) {
+  replaceContent(target, h('p', { role: 'status' }, 'Loading…'));
+  try {
+    replaceContent(target, renderMedicationList(await loadMedications(client, client.patient.id)),
+      h('p', { class: 'hint' }, 'Questions about a medication or a side effect? Ask your prescriber at your next visit, or message your care team.'));
+  } catch (error) {
+    replaceContent(target);
+    showError(error, 'Your medications could not be loaded');
+  }
 }
 
 async function showProgress(client, target) {

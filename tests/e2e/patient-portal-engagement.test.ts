@@ -1,6 +1,6 @@
 /**
  * Issue 15 in the patient portal, in a real browser: a virtual session shows "Join" with its own join link (the
- * session Appointment's virtual-service extension, copied from its program).
+ * session Appointment's virtual-service extension, copied from its program); the patient's medication list.
  */
 import type { Extension } from '@medplum/fhirtypes';
 import { expectAccessible } from '../support/accessibility-check';
@@ -29,12 +29,19 @@ beforeAll(async () => {
   for (const patient of fx.patients) expect((await enroll(env.server, fx.programs.iop, patient, dayFromToday(-10))).status).toBe(201);
   const scheduled = await schedule(env.server, fx.programs.iop, { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], startTime: '18:00', minutes: 180, from: dayFromToday(2), to: dayFromToday(4), facilitators: [fx.practitioners[0]] });
   expect(scheduled.status).toBe(200);
+  await env.server.http.post('/fhir/MedicationRequest').set('Content-Type', 'application/fhir+json').send({
+    resourceType: 'MedicationRequest', meta: { profile: [`${IOP}/StructureDefinition/iop-medication-request`] },
+    extension: [{ url: `${IOP}/StructureDefinition/program`, valueReference: { reference: `HealthcareService/${fx.programs.iop}` } }],
+    status: 'active', intent: 'order', subject: { reference: `Patient/${fx.patients[0]}` }, authoredOn: new Date().toISOString(),
+    medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '36437', display: 'sertraline' }], text: 'Sertraline 50 mg tablet' },
+    requester: { reference: `Practitioner/${fx.practitioners[2]}` }, dosageInstruction: [{ text: '50 mg by mouth once daily' }],
+  }).expect(201);
   patientLogin = await createLogin(env, `Patient/${fx.patients[0]}`);
 }, 90_000);
 afterAll(() => env?.close());
 
 describeInBrowser('patient portal: engagement', () => {
-  test('an upcoming virtual session shows Join with its own link and platform', async () => {
+  test('an upcoming virtual session shows Join with its own link and platform; the medication list shows the prescription', async () => {
     const { page, errors, context } = await newPage(env);
     await page.goto(`${env.live.origin}/apps/patient-portal/launch.html`);
     await signIn(page, patientLogin);
@@ -44,7 +51,11 @@ describeInBrowser('patient portal: engagement', () => {
     const first = page.locator('#sessions [data-appointment]').first();
     expect(await first.getByRole('link', { name: 'Join video session' }).getAttribute('href')).toBe(JOIN_URL);
     expect(await first.textContent()).toContain('Example Video');
-    await expectAccessible(page, 'portal with a virtual session');
+    const medication = page.locator('#medications [data-medication]');
+    await medication.first().waitFor();
+    expect(await medication.count()).toBe(1);
+    expect(await medication.first().textContent()).toContain('Sertraline 50 mg tablet — 50 mg by mouth once daily');
+    await expectAccessible(page, 'portal with a virtual session and medications');
     expect(errors).toEqual([]);
     await context.close();
   });
