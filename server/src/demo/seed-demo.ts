@@ -18,6 +18,7 @@ import { callOperation, param, putResource, search } from './demo-operations';
 import { runPastSessions, type EnrolledDemoPatient, type ProgramIds } from './demo-sessions';
 import { createTreatmentPlan } from './demo-treatment-plans';
 import { DEMO_VIRTUAL_PROGRAM, makeGroupVirtual } from './demo-telehealth';
+import { createDemoMedications } from './demo-medications';
 
 const IOP = 'http://iop-fhir.org/fhir';
 /** Demo patients (by index) discharged three days ago (with the reason), and the PHP patient stepped down to the morning IOP. */
@@ -46,6 +47,7 @@ export async function seedDemoData(ctx: FhirContext, now: Date, onProgress: Seed
     step('enrolments and treatment plans');
     const patients = await enrollPatients(txCtx, ids, calendar);
     await recordCompliance(txCtx, [...patients.values()], ids.get('psychiatrist-1')!, calendar);
+    await createDemoMedications(txCtx, ids, [...patients.values()], calendar);
     const programs: ProgramIds[] = DEMO_PROGRAMS.map((program) => ({ program, programId: ids.get(`program-${program.key}`)!, facilitatorId: ids.get(program.schedule.facilitator)! }));
     for (const program of programs) {
       step(`schedule of ${program.program.name}`);
