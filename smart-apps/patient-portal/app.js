@@ -10,6 +10,7 @@ import { renderScoreChart } from '../shared/score-chart.js';
 import { connectApp } from '../shared/smart-session.js';
 import { clearStatus, showError } from '../shared/status-messages.js';
 import { openCheckIn } from './check-in.js';
+import { showEducationReading } from './education-reading.js';
 import { renderOwnContext } from './own-context.js';
 import { renderPrivacySection } from './privacy-section.js';
 import { showUpcomingSessions } from './upcoming-sessions.js';
@@ -26,6 +27,7 @@ function start(client) {
   const checkIn = h('div', { id: 'check-in' });
   const progress = h('div', { id: 'progress' });
   const medications = h('div', { id: 'medications' });
+  const reading = h('div', { id: 'reading' });
   const startButtons = Object.values(INSTRUMENTS).map((instrument) => h('button', {
     type: 'button', class: 'secondary', onclick: () => {
       clearStatus();
@@ -33,7 +35,7 @@ function start(client) {
         .catch((error) => showError(error, 'The check-in could not be opened'));
     },
   }, `Start ${instrument.title} check-in`));
-  const onThisPage = [['sessions-heading', 'Upcoming sessions'], ['check-in-start', 'Check-in'], ['progress-heading', 'Your progress'], ['medications-heading', 'Your medications'], ['privacy-heading', 'Your privacy']];
+  const onThisPage = [['sessions-heading', 'Upcoming sessions'], ['check-in-start', 'Check-in'], ['progress-heading', 'Your progress'], ['reading-heading', 'Reading from your care team'], ['medications-heading', 'Your medications'], ['privacy-heading', 'Your privacy']];
   replaceContent('app',
     renderOwnContext(client),
     h('nav', { class: 'page-nav', 'aria-label': 'On this page' }, h('ul', null, onThisPage.map(([id, label]) => h('li', null, h('a', { href: `#${id}` }, label))))),
@@ -43,11 +45,13 @@ function start(client) {
       h('div', { class: 'inline-fields' }, startButtons)),
     checkIn,
     h('section', { class: 'card', 'aria-labelledby': 'progress-heading' }, h('h2', { id: 'progress-heading' }, 'Your progress'), progress),
+    h('section', { class: 'card', 'aria-labelledby': 'reading-heading' }, h('h2', { id: 'reading-heading' }, 'Reading from your care team'), reading),
     h('section', { class: 'card', 'aria-labelledby': 'medications-heading' }, h('h2', { id: 'medications-heading' }, 'Your medications'), medications),
     renderPrivacySection(client));
   showUpcomingSessions(client, sessions);
   showProgress(client, progress);
   showMedications(client, medications);
+  showEducationReading(client, reading);
 }
 
 async function showMedications(client, target) {

@@ -1,15 +1,19 @@
 /**
  * Issue 15 in the patient portal, in a real browser: a virtual session shows "Join" with its own join link (the
- * session Appointment's virtual-service extension, copied from its program); the patient's medication list.
+ * session Appointment's virtual-service extension, copied from its program); the patient's medication list; the
+ * patient reads material their clinician assigned and the read receipt completes the Task.
  */
-import type { Extension } from '@medplum/fhirtypes';
+import type { Extension, Task } from '@medplum/fhirtypes';
+import { storeEducationLibrary } from '../../server/src/conformance/education-library';
+import { createRepository } from '../../server/src/create-repository';
 import { expectAccessible } from '../support/accessibility-check';
 import { createLogin, describeInBrowser, E2eEnvironment, newPage, signIn, startE2e } from '../support/e2e-browser';
-import { createFixture, dayFromToday, enroll, Fixture, IOP, schedule } from '../integration/iop-fixtures';
+import { createFixture, dayFromToday, enroll, Fixture, invoke, IOP, output, params, schedule } from '../integration/iop-fixtures';
 
 let env: E2eEnvironment;
 let fx: Fixture;
 let patientLogin: string;
+let readingTask: string;
 const JOIN_URL = 'https://video.example.org/rooms/evening-dbt';
 const virtualService: Extension = {
   url: `${IOP}/StructureDefinition/virtual-service`,
@@ -36,6 +40,15 @@ beforeAll(async () => {
     medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '36437', display: 'sertraline' }], text: 'Sertraline 50 mg tablet' },
     requester: { reference: `Practitioner/${fx.practitioners[2]}` }, dosageInstruction: [{ text: '50 mg by mouth once daily' }],
   }).expect(201);
+  await storeEducationLibrary(createRepository(env.server.pool));
+  const assigned = await invoke(env.server, 'DocumentReference/$assign-education', params(
+    { name: 'material', valueReference: { reference: 'DocumentReference/education-sleep' } },
+    { name: 'patient', valueReference: { reference: `Patient/${fx.patients[0]}` } },
+    { name: 'requester', valueReference: { reference: `Practitioner/${fx.practitioners[0]}` } },
+    { name: 'note', valueString: 'Keep the sleep diary for two weeks.' },
+  ));
+  expect(assigned.status).toBe(200);
+  readingTask = output(assigned.body, 'task')!.valueReference!.reference!;
   patientLogin = await createLogin(env, `Patient/${fx.patients[0]}`);
 }, 90_000);
 afterAll(() => env?.close());
@@ -56,6 +69,29 @@ describeInBrowser('patient portal: engagement', () => {
     expect(await medication.count()).toBe(1);
     expect(await medication.first().textContent()).toContain('Sertraline 50 mg tablet — 50 mg by mouth once daily');
     await expectAccessible(page, 'portal with a virtual session and medications');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  test('a patient reads material their clinician assigned, and saying so completes the reading Task', async () => {
+    const { page, errors, context } = await newPage(env);
+    await page.goto(`${env.live.origin}/apps/patient-portal/launch.html`);
+    await signIn(page, patientLogin);
+    await page.waitForURL(/\/apps\/patient-portal\/index\.html/);
+    const item = page.locator('#reading [data-task]');
+    await item.first().waitFor();
+    expect(await item.count()).toBe(1);
+    expect(await item.first().textContent()).toContain('Keep the sleep diary for two weeks.');
+    expect(await item.first().getAttribute('data-status')).toBe('requested');
+    await item.first().getByRole('button', { name: 'Read Sleep: habits that help your mood and recovery' }).click();
+    await item.first().getByText('Keep the same wake-up time every day').waitFor();
+    await expectAccessible(page, 'portal with assigned reading open');
+    await item.first().getByRole('button', { name: 'I have read this' }).click();
+    await page.locator('#reading [data-task][data-status="completed"]').waitFor();
+    expect(await page.locator('#reading [data-task]').first().textContent()).toMatch(/Read [A-Z][a-z]+ \d{1,2}, \d{4}|Read \d/);
+    const task = (await env.server.http.get(`/fhir/${readingTask}`)).body as Task;
+    expect(task.status).toBe('completed');
+    expect(Date.parse(task.executionPeriod!.end!)).not.toBeNaN();
     expect(errors).toEqual([]);
     await context.close();
   });

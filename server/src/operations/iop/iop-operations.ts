@@ -18,6 +18,7 @@ import { recordPlanReviewOperation } from './record-plan-review';
 import { outcomesOperation } from './patient-outcomes';
 import { scheduleSessionsOperation } from './schedule-sessions';
 import { prescriptionCheckHook } from './prescription-check';
+import { assignEducationOperation } from './assign-education';
 import { scoreOnWriteHook } from './score-on-write';
 import { scoreOperation } from './score-response';
 import { signOperation } from './sign-note';
@@ -38,6 +39,7 @@ export const IOP_OPERATIONS: OperationDeclaration[] = [
   scoreOperation,
   outcomesOperation,
   outcomeReportOperation,
+  assignEducationOperation,
 ];
 
 registerWriteHook(scoreOnWriteHook);
