@@ -86,7 +86,7 @@ describeInBrowser('outcomes dashboard', () => {
     expect(await measurement.textContent()).toMatch(/66\.7 %.*2 of 3/);
     expect(await page.locator('[data-measure="iop-response-rate"]').textContent()).toMatch(/100 %.*2 of 2/);
     expect(await page.locator('[data-measure="iop-remission-rate"]').textContent()).toMatch(/50 %.*1 of 2/);
-    expect(await page.locator('[data-measure]').count()).toBe(6);
+    expect(await page.locator('[data-measure]').count()).toBe(8);
     // The report's heading names the program once; the cards do not repeat it.
     const programName = (await env.server.http.get(`/fhir/HealthcareService/${fx.programs.iop}`)).body.name;
     for (const card of await page.locator('[data-measure]').allTextContents()) expect(card).not.toContain(programName);
