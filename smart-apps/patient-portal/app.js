@@ -11,6 +11,7 @@ import { connectApp } from '../shared/smart-session.js';
 import { clearStatus, showError } from '../shared/status-messages.js';
 import { openCheckIn } from './check-in.js';
 import { showEducationReading } from './education-reading.js';
+import { showSatisfactionSurvey } from './satisfaction-survey.js';
 import { renderOwnContext } from './own-context.js';
 import { renderPrivacySection } from './privacy-section.js';
 import { showUpcomingSessions } from './upcoming-sessions.js';
@@ -28,6 +29,8 @@ function start(client) {
   const progress = h('div', { id: 'progress' });
   const medications = h('div', { id: 'medications' });
   const reading = h('div', { id: 'reading' });
+  const survey = h('div', { id: 'survey' });
+  const surveySection = h('section', { class: 'card', 'aria-labelledby': 'survey-heading', hidden: true }, h('h2', { id: 'survey-heading' }, 'How was your care?'), survey);
   const startButtons = Object.values(INSTRUMENTS).map((instrument) => h('button', {
     type: 'button', class: 'secondary', onclick: () => {
       clearStatus();
@@ -38,6 +41,7 @@ function start(client) {
   const onThisPage = [['sessions-heading', 'Upcoming sessions'], ['check-in-start', 'Check-in'], ['progress-heading', 'Your progress'], ['reading-heading', 'Reading from your care team'], ['medications-heading', 'Your medications'], ['privacy-heading', 'Your privacy']];
   replaceContent('app',
     renderOwnContext(client),
+    surveySection,
     h('nav', { class: 'page-nav', 'aria-label': 'On this page' }, h('ul', null, onThisPage.map(([id, label]) => h('li', null, h('a', { href: `#${id}` }, label))))),
     h('section', { class: 'card', 'aria-labelledby': 'sessions-heading' }, h('h2', { id: 'sessions-heading' }, 'Upcoming sessions'), sessions),
     h('section', { class: 'card', 'aria-labelledby': 'check-in-start' }, h('h2', { id: 'check-in-start' }, 'Check-in'),
@@ -52,6 +56,7 @@ function start(client) {
   showProgress(client, progress);
   showMedications(client, medications);
   showEducationReading(client, reading);
+  showSatisfactionSurvey(client, survey, surveySection);
 }
 
 async function showMedications(client, target) {

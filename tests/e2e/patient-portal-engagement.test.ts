@@ -1,9 +1,13 @@
 /**
  * Issue 15 in the patient portal, in a real browser: a virtual session shows "Join" with its own join link (the
  * session Appointment's virtual-service extension, copied from its program); the patient's medication list; the
- * patient reads material their clinician assigned and the read receipt completes the Task.
+ * patient reads material their clinician assigned and the read receipt completes the Task; a discharged patient answers
+ * the satisfaction survey the portal offers, and it appears in the program's outcome report in the dashboard.
  */
-import type { Extension, Task } from '@medplum/fhirtypes';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { EpisodeOfCare, Extension, Task } from '@medplum/fhirtypes';
+import { createResource } from '../support/auth-fixtures';
 import { storeEducationLibrary } from '../../server/src/conformance/education-library';
 import { createRepository } from '../../server/src/create-repository';
 import { expectAccessible } from '../support/accessibility-check';
@@ -14,6 +18,8 @@ let env: E2eEnvironment;
 let fx: Fixture;
 let patientLogin: string;
 let readingTask: string;
+let dischargedLogin: string;
+let managerLogin: string;
 const JOIN_URL = 'https://video.example.org/rooms/evening-dbt';
 const virtualService: Extension = {
   url: `${IOP}/StructureDefinition/virtual-service`,
@@ -50,6 +56,22 @@ beforeAll(async () => {
   expect(assigned.status).toBe(200);
   readingTask = output(assigned.body, 'task')!.valueReference!.reference!;
   patientLogin = await createLogin(env, `Patient/${fx.patients[0]}`);
+
+  // Ben was discharged yesterday; the program manager reads the program's outcome report.
+  const survey = JSON.parse(readFileSync(path.join(__dirname, '../../profiles/questionnaires/Questionnaire-mhsip-satisfaction.json'), 'utf8'));
+  await env.server.http.put('/fhir/Questionnaire/mhsip-satisfaction').set('Content-Type', 'application/fhir+json').send(survey).expect((r) => expect(r.status).toBeLessThan(300));
+  const episodes = await env.server.http.get(`/fhir/EpisodeOfCare?patient=Patient/${fx.patients[1]}`);
+  const episode = episodes.body.entry[0].resource as EpisodeOfCare;
+  await env.server.http.put(`/fhir/EpisodeOfCare/${episode.id}`).set('Content-Type', 'application/fhir+json').send({
+    ...episode, status: 'finished', period: { ...episode.period, end: dayFromToday(-1) },
+    extension: [...(episode.extension ?? []), { url: `${IOP}/StructureDefinition/discharge-reason`, valueCodeableConcept: { coding: [{ system: `${IOP}/CodeSystem/discharge-reason`, code: 'completed' }] } }],
+  }).expect(200);
+  dischargedLogin = await createLogin(env, `Patient/${fx.patients[1]}`);
+  await createResource(env.server, {
+    resourceType: 'PractitionerRole', active: true, practitioner: { reference: `Practitioner/${fx.practitioners[1]}` },
+    organization: { reference: `Organization/${fx.org}` }, healthcareService: [{ reference: `HealthcareService/${fx.programs.iop}` }],
+  });
+  managerLogin = await createLogin(env, `Practitioner/${fx.practitioners[1]}`);
 }, 90_000);
 afterAll(() => env?.close());
 
@@ -94,5 +116,37 @@ describeInBrowser('patient portal: engagement', () => {
     expect(Date.parse(task.executionPeriod!.end!)).not.toBeNaN();
     expect(errors).toEqual([]);
     await context.close();
+  });
+
+  test('a discharged patient answers the satisfaction survey in the portal, and it counts in the program report', async () => {
+    const patient = await newPage(env);
+    await patient.page.goto(`${env.live.origin}/apps/patient-portal/launch.html`);
+    await signIn(patient.page, dischargedLogin);
+    await patient.page.waitForURL(/\/apps\/patient-portal\/index\.html/);
+    await patient.page.getByRole('heading', { name: 'How was your care?' }).waitFor();
+    await patient.page.getByRole('button', { name: 'Start the survey' }).click();
+    for (const [item, answer] of [['mhsip-1', 'Strongly agree'], ['mhsip-2', 'Agree'], ['mhsip-3', 'Strongly agree'], ['mhsip-28', 'Agree']]) {
+      await patient.page.locator(`fieldset[data-link-id="${item}"]`).getByLabel(answer, { exact: true }).check();
+    }
+    await expectAccessible(patient.page, 'satisfaction survey');
+    await patient.page.getByRole('button', { name: 'Send my answers' }).click();
+    await patient.page.locator('#survey [data-survey="answered"]').waitFor();
+    expect(patient.errors).toEqual([]);
+    await patient.context.close();
+
+    const manager = await newPage(env);
+    await manager.page.goto(`${env.live.origin}/apps/outcomes-dashboard/launch.html`);
+    await signIn(manager.page, managerLogin);
+    await manager.page.waitForURL(/\/apps\/outcomes-dashboard\/index\.html/);
+    await manager.page.locator(`[data-program="${fx.programs.iop}"]`).click();
+    await manager.page.getByLabel('From').fill(dayFromToday(-30));
+    await manager.page.getByLabel('To').fill(dayFromToday(1));
+    await manager.page.getByRole('button', { name: 'Show report' }).click();
+    const satisfaction = manager.page.locator('[data-measure="iop-satisfaction-rate"]');
+    await satisfaction.waitFor();
+    expect(await satisfaction.textContent()).toMatch(/100 %.*Satisfied respondents.*1 of 1/);
+    await expectAccessible(manager.page, 'program report with satisfaction');
+    expect(manager.errors).toEqual([]);
+    await manager.context.close();
   });
 });
