@@ -19,6 +19,8 @@ import { runPastSessions, type EnrolledDemoPatient, type ProgramIds } from './de
 import { createTreatmentPlan } from './demo-treatment-plans';
 import { DEMO_VIRTUAL_PROGRAM, makeGroupVirtual } from './demo-telehealth';
 import { createDemoMedications } from './demo-medications';
+import { assignDemoReading } from './demo-education';
+import { recordDemoSatisfaction } from './demo-satisfaction';
 
 const IOP = 'http://iop-fhir.org/fhir';
 /** Demo patients (by index) discharged three days ago (with the reason), and the PHP patient stepped down to the morning IOP. */
@@ -48,6 +50,8 @@ export async function seedDemoData(ctx: FhirContext, now: Date, onProgress: Seed
     const patients = await enrollPatients(txCtx, ids, calendar);
     await recordCompliance(txCtx, [...patients.values()], ids.get('psychiatrist-1')!, calendar);
     await createDemoMedications(txCtx, ids, [...patients.values()], calendar);
+    await assignDemoReading(txCtx, ids, [...patients.values()], calendar);
+    await recordDemoSatisfaction(txCtx, ids, [...patients.values()], calendar, DISCHARGED);
     const programs: ProgramIds[] = DEMO_PROGRAMS.map((program) => ({ program, programId: ids.get(`program-${program.key}`)!, facilitatorId: ids.get(program.schedule.facilitator)! }));
     for (const program of programs) {
       step(`schedule of ${program.program.name}`);
