@@ -49,7 +49,7 @@ export function computeSatisfactionRate(responses: readonly SatisfactionResponse
 export interface GoalFacts {
   /** The earliest target due date. */
   due?: CalendarDate;
-  /** The end of the goal's episode, when it has ended: a discharge makes its open goals due. */
+  /** The end of the goal's episode when the patient left care (not a step-down or step-up): its open goals fall due. */
   episodeEnd?: CalendarDate;
   achieved: boolean;
 }

@@ -174,7 +174,7 @@ Instance: iop-goal-attainment-rate
 InstanceOf: Measure
 Usage: #definition
 * insert ProgramMeasure(iop-goal-attainment-rate, IopGoalAttainmentRate, Goal attainment rate)
-* description = "Treatment goals achieved of goals due in the period. A goal (Goal of the patient started during the episode) is due on its earliest target due date, or at the end of its episode if that comes first (a discharge makes its open goals due); achieved means achievementStatus achieved or sustaining."
+* description = "Treatment goals achieved of goals due in the period. A goal (Goal of the patient started during the episode) is due on its earliest target due date, or at the end of its episode if that comes first (a discharge makes its open goals due; a step-down or step-up carries them into the next level of care); achieved means achievementStatus achieved or sustaining."
 * insert Population(initial-population, Episodes of the program overlapping the period)
 * insert Population(denominator, Goals of the program's episodes due in the period)
 * insert Population(numerator, Goals due in the period that were achieved)

@@ -14,6 +14,7 @@ import { idOf, searchAll } from './read-resources';
 export const MHSIP_QUESTIONNAIRE = 'http://iop-fhir.org/fhir/Questionnaire/mhsip-satisfaction';
 const AGREEMENT: Readonly<Record<string, number>> = { 'strongly-agree': 1, agree: 2, neutral: 3, disagree: 4, 'strongly-disagree': 5 };
 const SURVEY_GRACE_DAYS = 30;
+const LEVEL_CHANGES = new Set(['step-down', 'step-up']);
 
 export interface EpisodeGoalFacts extends GoalFacts { episodeId: string }
 
@@ -39,7 +40,9 @@ export async function loadEngagementFacts(ctx: FhirContext, enrollments: readonl
     if (!episode) continue;
     const due = (goal.target ?? []).map((t) => t.dueDate).filter((d): d is string => !!d).sort(compareDates)[0];
     const achieved = (goal.achievementStatus?.coding ?? []).some((c) => c.code === 'achieved' || c.code === 'sustaining');
-    goalFacts.push({ episodeId: episode.episodeId, ...(due ? { due } : {}), ...(episode.end ? { episodeEnd: episode.end } : {}), achieved });
+    // A step-down or step-up carries the open goals into the next level of care: only leaving care makes them due.
+    const leftCare = episode.end !== undefined && !LEVEL_CHANGES.has(episode.dischargeReason ?? '');
+    goalFacts.push({ episodeId: episode.episodeId, ...(due ? { due } : {}), ...(leftCare ? { episodeEnd: episode.end } : {}), achieved });
   }
   return { surveys, goals: goalFacts };
 }
