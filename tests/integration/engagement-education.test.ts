@@ -102,4 +102,18 @@ describe('assigning and reading', () => {
     const other = await server.as('patient/*.crus', { fhirUser: `Patient/${clinic.sudPatient}`, patient: clinic.sudPatient });
     expect((await other.get(`/fhir/${task}`)).status).toBe(404);
   });
+
+  test('material assigned in the Part 2 program is labelled 42 CFR Part 2, and so is the patient\'s copy', async () => {
+    const counselor = await server.as('user/*.cruds', { fhirUser: `Practitioner/${clinic.sudCounselor}` });
+    const res = await counselor.post('/fhir/DocumentReference/$assign-education').set('Content-Type', 'application/fhir+json')
+      .send(params(material('education-relapse-prevention'), { name: 'patient', valueReference: { reference: `Patient/${clinic.sudPatient}` } }));
+    expect(res.status).toBe(200);
+    const labels = async (reference: string) => (((await server.http.get(`/fhir/${reference}`)).body as Task).meta?.security ?? []).map((s) => s.code);
+    const sudTask = output(res.body, 'task')!.valueReference!.reference!;
+    expect(((await server.http.get(`/fhir/${sudTask}`)).body as Task).basedOn).toEqual([{ reference: `EpisodeOfCare/${clinic.sud.episode}` }]);
+    expect(await labels(sudTask)).toContain('42CFRPart2');
+    expect(await labels(output(res.body, 'material')!.valueReference!.reference!)).toContain('42CFRPart2');
+    // The mental-health patient's assignment is not.
+    expect(await labels(task)).not.toContain('42CFRPart2');
+  });
 });

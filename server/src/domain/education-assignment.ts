@@ -19,14 +19,20 @@ export function isLibraryMaterial(document: DocumentReference): boolean {
 }
 
 /** The patient's own copy: the same text, addressed to them, pointing back at the library item. */
-export function patientCopyOf(material: DocumentReference, patientId: string, now: Date): DocumentReference {
-  const { id, meta: _meta, identifier: _identifier, ...content } = material;
+/**
+ * The patient's own copy: the same text, addressed to them, pointing back at the library item and at the
+ * enrollments it was assigned in (context.related), so that material assigned in a 42 CFR Part 2 program is
+ * labelled Part 2 like the program's other records.
+ */
+export function patientCopyOf(material: DocumentReference, patientId: string, enrollments: readonly string[], now: Date): DocumentReference {
+  const { id, meta: _meta, identifier: _identifier, context: _context, ...content } = material;
   return {
     ...content,
     meta: { profile: [EDUCATION_PROFILE] },
     subject: { reference: `Patient/${patientId}` },
     date: now.toISOString(),
     relatesTo: [{ code: 'transforms', target: { reference: `DocumentReference/${id}` } }],
+    ...(enrollments.length ? { context: { related: enrollments.map((reference) => ({ reference })) } } : {}),
   };
 }
 
@@ -36,6 +42,8 @@ export interface AssignmentInput {
   title: string;
   requester?: Requester;
   note?: string;
+  /** The patient's enrollments (EpisodeOfCare references) the assignment belongs to: Task.basedOn. */
+  enrollments: readonly string[];
   now: Date;
 }
 
@@ -51,6 +59,7 @@ export function buildReadingTask(input: AssignmentInput): Task {
     for: { reference: `Patient/${input.patientId}` },
     owner: { reference: `Patient/${input.patientId}` },
     authoredOn: input.now.toISOString(),
+    ...(input.enrollments.length ? { basedOn: input.enrollments.map((reference) => ({ reference })) } : {}),
     ...(input.requester ? { requester: input.requester } : {}),
     ...(input.note ? { note: [{ text: input.note, time: input.now.toISOString() }] } : {}),
   };

@@ -5,7 +5,7 @@
  * a record the caller may not see) and nothing is written. The library item itself is read as the server
  * (libraryReader). One transaction.
  */
-import type { DocumentReference, Patient } from '@medplum/fhirtypes';
+import type { DocumentReference, EpisodeOfCare, Patient } from '@medplum/fhirtypes';
 import { systemAccess } from '../../auth/access-context';
 import { buildReadingTask, isLibraryMaterial, patientCopyOf } from '../../domain/education-assignment';
 import { badRequest, FhirError, notFound, unprocessable } from '../../errors';
@@ -14,7 +14,8 @@ import type { OperationDeclaration } from '../registry';
 import { iopOperationDefinition, nowOf } from './operation-support';
 import { out, parameters } from './operation-output';
 import { optionalReference } from './read-input';
-import { parseLocalReference, readResource, type AnyReference } from './read-resources';
+import { idOf, parseLocalReference, readResource, searchAll, type AnyReference } from './read-resources';
+import type { OperationInput } from '../operation-input';
 import { WriteSet, commitWrites } from './write-transaction';
 
 export const assignEducationOperation: OperationDeclaration = {
@@ -31,10 +32,12 @@ export const assignEducationOperation: OperationDeclaration = {
     await requireReachablePatient(txCtx, patientId);
     const requester = (optionalReference(input, 'requester') as AnyReference | undefined) ?? requesterOf(ctx);
 
+    const enrollments = await enrollmentsOf(txCtx, input, patientId);
+
     const writes = new WriteSet();
-    const copy = writes.create(patientCopyOf(material, patientId, now));
+    const copy = writes.create(patientCopyOf(material, patientId, enrollments, now));
     const title = material.content?.[0]?.attachment?.title ?? material.description ?? 'Education material';
-    const task = writes.create(buildReadingTask({ patientId, copy: { reference: copy }, title, requester, note: input.string('note')?.trim() || undefined, now }));
+    const task = writes.create(buildReadingTask({ patientId, copy: { reference: copy }, title, requester, note: input.string('note')?.trim() || undefined, enrollments, now }));
     const committed = await commitWrites(txCtx, writes);
     return {
       status: 200,
@@ -61,6 +64,22 @@ async function requireReachablePatient(ctx: FhirContext, patientId: string): Pro
     if (!(err instanceof FhirError) || (err.status !== 404 && err.status !== 403 && err.status !== 410)) throw err;
   }
   throw notFound(`Patient/${patientId} is not a patient you can reach: education is assigned only to patients of your programs`);
+}
+
+/**
+ * The enrollments the assignment belongs to: the one given (`enrollment`), else the patient's active enrollments the
+ * caller can see. They make the assignment part of the program's record, so Part 2 labelling applies to it.
+ */
+async function enrollmentsOf(ctx: FhirContext, input: OperationInput, patientId: string): Promise<string[]> {
+  const given = optionalReference(input, 'enrollment');
+  if (given) {
+    const [, id] = parseLocalReference(given, 'enrollment', 'EpisodeOfCare');
+    const episode = await readResource<EpisodeOfCare>(ctx, 'EpisodeOfCare', id);
+    if (idOf(episode.patient, 'Patient') !== patientId) throw unprocessable(`EpisodeOfCare/${id} is not an enrollment of Patient/${patientId}`);
+    return [`EpisodeOfCare/${id}`];
+  }
+  const active = await searchAll<EpisodeOfCare>(ctx, 'EpisodeOfCare', { patient: `Patient/${patientId}`, status: 'active' });
+  return active.map((e) => `EpisodeOfCare/${e.id}`).sort();
 }
 
 /** The caller's own Practitioner (or PractitionerRole), when the token is a clinician's. */
