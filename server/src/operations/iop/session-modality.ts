@@ -34,5 +34,7 @@ export function attendedModalityOf(encounter: Encounter): { modality: Modality; 
   const recorded = parseModality(findExtension(encounter, EXT.sessionModality)?.valueCoding?.code);
   const modality = recorded ?? (encounter.class?.code === 'VR' ? 'video' : 'in-person');
   const atHome = findExtension(encounter, EXT.telehealthPatientAtHome)?.valueBoolean;
-  return { modality, patientAtHome: modality !== 'in-person' && atHome !== false };
+  // $record-attendance always says where a telehealth patient was; older records (class VR alone) were billed as
+  // telehealth elsewhere than the home (POS 02), and stay so.
+  return { modality, patientAtHome: modality !== 'in-person' && atHome === true };
 }
