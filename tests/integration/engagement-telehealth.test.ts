@@ -27,7 +27,7 @@ const participant = (patient: string, status: string, extra: ParametersParameter
 
 beforeAll(async () => {
   server = await startTestServer({ clock: testClock });
-  fx = await createFixture(server, { patients: 4, payerClasses: ['commercial'] });
+  fx = await createFixture(server, { patients: 5, payerClasses: ['commercial', 'commercial', 'commercial', 'commercial', 'medicare'] });
   const program = (await server.http.get(`/fhir/HealthcareService/${fx.programs.iop}`)).body as HealthcareService;
   const updated = await server.http.put(`/fhir/HealthcareService/${program.id}`).set('Content-Type', 'application/fhir+json')
     .send({ ...program, extension: [...(program.extension ?? []), virtualService('VIDEOCONF')] });
@@ -45,7 +45,7 @@ describe('virtual sessions', () => {
     const session = (await server.http.get(`/fhir/Appointment/${sessionId}`)).body as Appointment;
     expect(session.extension?.find((e) => e.url === VIRTUAL_SERVICE)).toEqual(virtualService('VIDEOCONF'));
     const bookings = await searchResources<Appointment>(server, `Appointment?session-appointment=Appointment/${sessionId}`);
-    expect(bookings).toHaveLength(4);
+    expect(bookings).toHaveLength(5);
     for (const booking of bookings) expect(booking.extension?.find((e) => e.url === VIRTUAL_SERVICE)?.extension?.find((e) => e.url === 'address')?.valueUrl).toBe('https://video.example.org/rooms/evening-group');
     const invalid = await server.http.post('/fhir/Appointment/$validate').set('Content-Type', 'application/fhir+json').send({
       ...session, id: undefined, meta: undefined,
@@ -63,8 +63,9 @@ describe('virtual sessions', () => {
   });
 
   test('attendance records each patient\'s modality: the session\'s video by default, at home unless said otherwise', async () => {
-    const [home, clinic, phone, inPerson] = fx.patients;
+    const [home, clinic, phone, inPerson, medicareAtHome] = fx.patients;
     const res = await invoke(server, `Appointment/${sessionId}/$record-attendance`, params(
+      participant(medicareAtHome, 'present'),
       participant(home, 'present'),
       participant(clinic, 'present', [{ name: 'patientAtHome', valueBoolean: false }]),
       participant(phone, 'present', [{ name: 'modality', valueCode: 'audio-only' }]),
@@ -100,6 +101,10 @@ describe('virtual sessions', () => {
       { name: 'signer', valueReference: { reference: `Practitioner/${fx.practitioners[0]}` } },
     ));
     expect(signed.status).toBe(200);
+    // Medicare does not pay for IOP services furnished in the patient's home: no claim, and the outcome says why.
+    const outcome = (signed.body.parameter ?? []).find((p: { name: string }) => p.name === 'outcome')?.resource;
+    expect(JSON.stringify(outcome)).toMatch(/telehealth-not-covered.*patient's home/);
+    expect(await searchResources<Claim>(server, `Claim?patient=Patient/${fx.patients[4]}`)).toHaveLength(0);
     const coding = async (patient: string) => {
       const [claim] = await searchResources<Claim>(server, `Claim?patient=Patient/${patient}`);
       const line = claim.item![0];
