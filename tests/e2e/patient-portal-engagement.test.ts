@@ -118,7 +118,7 @@ describeInBrowser('patient portal: engagement', () => {
     await context.close();
   });
 
-  test('a discharged patient answers the satisfaction survey in the portal, and it counts in the program report', async () => {
+  test('a discharged patient answers the satisfaction survey in the portal, and it counts in the program report; the clinician sees a patient\'s medications', async () => {
     const patient = await newPage(env);
     await patient.page.goto(`${env.live.origin}/apps/patient-portal/launch.html`);
     await signIn(patient.page, dischargedLogin);
@@ -146,6 +146,11 @@ describeInBrowser('patient portal: engagement', () => {
     await satisfaction.waitFor();
     expect(await satisfaction.textContent()).toMatch(/100 %.*Satisfied respondents.*1 of 1/);
     await expectAccessible(manager.page, 'program report with satisfaction');
+    // Beside a patient's outcomes, the clinician sees their medication list.
+    await manager.page.locator(`#program-patients [data-patient="${fx.patients[0]}"]`).click();
+    const medication = manager.page.locator('#patient-outcomes .patient-medications [data-medication]');
+    await medication.first().waitFor();
+    expect(await medication.first().textContent()).toContain('Sertraline 50 mg tablet — 50 mg by mouth once daily');
     expect(manager.errors).toEqual([]);
     await manager.context.close();
   });
