@@ -10,7 +10,7 @@ export const MONTHS = 6;
 const PARALLEL_REPORTS = 3;
 export const MEASURE_CHOICES = [
   ['response', 'Response (≥ 50 % improvement)'], ['remission', 'Remission'], ['measurement', 'Measurement rate'], ['attendance', 'Attendance'],
-  ['completion', 'Completion'],
+  ['completion', 'Completion'], ['satisfaction', 'Satisfaction (MHSIP)'], ['goal-attainment', 'Goal attainment'],
 ];
 export const INSTRUMENT_CHOICES = [['phq-9', 'PHQ-9'], ['gad-7', 'GAD-7']];
 

@@ -5,6 +5,7 @@
 import { h, replaceContent } from '../shared/elements.js';
 import { fhirRequest, outputsOf, partOf, searchAll } from '../shared/fhir-requests.js';
 import { formatDate } from '../shared/fhir-format.js';
+import { loadMedications, renderMedicationList } from '../shared/medication-list.js';
 import { renderPatientContext } from '../shared/patient-context.js';
 import { INSTRUMENTS, scoreSeries } from '../shared/instruments.js';
 import { renderScoreChart } from '../shared/score-chart.js';
@@ -42,11 +43,12 @@ function goalItem(parameter) {
 export async function showPatientOutcomes({ client, patientId, target, program }) {
   replaceContent(target, h('p', { role: 'status' }, 'Loading outcomes…'));
   const codes = Object.values(INSTRUMENTS).map((i) => `http://loinc.org|${i.totalLoinc}`).join(',');
-  const [patient, outcomes, observations, flags] = await Promise.all([
+  const [patient, outcomes, observations, flags, medications] = await Promise.all([
     fhirRequest(client, `Patient/${patientId}`),
     fhirRequest(client, `Patient/${patientId}/$outcomes`),
     searchAll(client, `Observation?patient=Patient/${patientId}&code=${encodeURIComponent(codes)}&_sort=date&_count=200`),
     searchAll(client, `Flag?patient=Patient/${patientId}&status=active&_count=50`).catch(() => []),
+    loadMedications(client, patientId).catch(() => undefined), // optional: a token without medication scopes
   ]);
   const instruments = outputsOf(outcomes, 'instrument');
   const goals = outputsOf(outcomes, 'goal');
@@ -60,6 +62,7 @@ export async function showPatientOutcomes({ client, patientId, target, program }
       h('thead', null, h('tr', null, ['Instrument', 'Scores', 'Baseline', 'Latest', 'Change', 'Response', 'Remission', 'Reliable change'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', null, instruments.map(instrumentRow))),
     goals.length ? h('div', null, h('h3', null, 'Treatment goals'), h('ul', null, goals.map(goalItem))) : null,
+    medications ? h('div', { class: 'patient-medications' }, h('h3', null, 'Medications'), renderMedicationList(medications)) : null,
     Object.values(INSTRUMENTS).map((instrument) => renderScoreChart(instrument, scoreSeries(observations, instrument)))));
   heading.focus();
 }

@@ -1,6 +1,7 @@
 /**
  * A program's outcome report for a date range: GET HealthcareService/{id}/$outcome-report → one MeasureReport per
- * measure (measurement rate, response, remission, attendance, completion, step-down), shown as figures with
+ * measure (measurement rate, response, remission, attendance, completion, step-down, satisfaction, goal
+ * attainment), shown as figures with
  * their numerator and denominator.
  */
 import { field, h, replaceContent, select } from '../shared/elements.js';

@@ -1,7 +1,9 @@
 /**
  * The patient's upcoming sessions: when (on the program's clock, with its zone), what, and where — the program's
  * site with its address, and a "Join online" link where the program meets by video (a virtual Location whose
- * telecom is a URL). Only what a patient's token may read: their own Appointments, the programs and their Locations.
+ * telecom is a URL). A session that is itself virtual (the `virtual-service` extension on its Appointment: join
+ * address, channel, platform; docs/engagement.md "Telehealth") shows "Join" with that address instead.
+ * Only what a patient's token may read: their own Appointments, the programs and their Locations.
  */
 import { h, replaceContent } from '../shared/elements.js';
 import { searchAll } from '../shared/fhir-requests.js';
@@ -10,6 +12,7 @@ import { showError } from '../shared/status-messages.js';
 import { browserTimeZone, declaredTimeZone, formatDateInZone, formatTimeRangeInZone } from '../shared/time-zones.js';
 
 const PROGRAM_EXTENSION = 'http://iop-fhir.org/fhir/StructureDefinition/program';
+const VIRTUAL_SERVICE_EXTENSION = 'http://iop-fhir.org/fhir/StructureDefinition/virtual-service';
 
 const programOf = (appointment) => findExtension(appointment, PROGRAM_EXTENSION)?.valueReference?.reference;
 
@@ -17,6 +20,32 @@ const programOf = (appointment) => findExtension(appointment, PROGRAM_EXTENSION)
 function joinUrl(location) {
   const url = location.telecom?.find((t) => t.system === 'url' && /^https:\/\//.test(t.value ?? ''))?.value;
   return url;
+}
+
+/** The session's own virtual service: how to join (an https link, or a dial-in for a telephone session). */
+function virtualServiceOf(appointment) {
+  const service = findExtension(appointment, VIRTUAL_SERVICE_EXTENSION);
+  if (!service) return undefined;
+  const part = (url) => findExtension(service, url);
+  const address = part('address')?.valueUrl ?? part('address')?.valueString;
+  return {
+    phone: part('channel')?.valueCoding?.code === 'PHONE',
+    url: /^https:\/\//.test(address ?? '') ? address : undefined,
+    dialIn: /^https:\/\//.test(address ?? '') ? undefined : address,
+    platform: part('platform')?.valueString,
+    info: part('additionalInfo')?.valueString,
+  };
+}
+
+function renderVirtualSession(service) {
+  const hint = [service.platform, service.info].filter(Boolean).join(' · ');
+  if (service.url) {
+    return h('ul', { class: 'list-plain where' }, h('li', null,
+      h('a', { class: 'button join', href: service.url, target: '_blank', rel: 'noopener' }, service.phone ? 'Join by phone' : 'Join video session'),
+      hint ? h('span', { class: 'hint' }, ` · ${hint}`) : null));
+  }
+  return h('ul', { class: 'list-plain where' }, h('li', null, h('span', { class: 'place-name' }, service.phone ? 'By phone' : 'Online'),
+    service.dialIn ? h('span', { class: 'hint' }, ` · ${service.dialIn}`) : null, hint ? h('span', { class: 'hint' }, ` · ${hint}`) : null));
 }
 
 function addressText(location) {
@@ -64,7 +93,7 @@ export async function showUpcomingSessions(client, target) {
       return h('li', { class: 'session-item', 'data-appointment': a.id },
         h('div', null, h('strong', null, formatDateInZone(a.start, zone)), ' ', h('span', { class: 'session-time' }, formatTimeRangeInZone(a.start, a.end, zone))),
         h('div', null, codingLabel(a.serviceType?.[0]) || a.description || 'Session', program?.name ? h('span', { class: 'hint' }, ` · ${program.name}`) : null),
-        renderWhere(program, locations));
+        virtualServiceOf(a) ? renderVirtualSession(virtualServiceOf(a)) : renderWhere(program, locations));
     })));
   } catch (error) {
     replaceContent(target);

@@ -86,7 +86,7 @@ describeInBrowser('outcomes dashboard', () => {
     expect(await measurement.textContent()).toMatch(/66\.7 %.*2 of 3/);
     expect(await page.locator('[data-measure="iop-response-rate"]').textContent()).toMatch(/100 %.*2 of 2/);
     expect(await page.locator('[data-measure="iop-remission-rate"]').textContent()).toMatch(/50 %.*1 of 2/);
-    expect(await page.locator('[data-measure]').count()).toBe(6);
+    expect(await page.locator('[data-measure]').count()).toBe(8);
     // The report's heading names the program once; the cards do not repeat it.
     const programName = (await env.server.http.get(`/fhir/HealthcareService/${fx.programs.iop}`)).body.name;
     for (const card of await page.locator('[data-measure]').allTextContents()) expect(card).not.toContain(programName);
@@ -204,7 +204,7 @@ describeInBrowser('outcomes dashboard', () => {
     const csv = await downloadedText(page, () => page.getByRole('button', { name: 'Download CSV (every measure)' }).click());
     const lines = csv.trim().split('\r\n');
     expect(lines[0]).toBe('Month,Start,End,Program,Measure,Numerator,Denominator,Rate');
-    expect(lines.length - 1).toBe(2 * 6 * 6); // two programs, six months, six measures
+    expect(lines.length - 1).toBe(2 * 6 * 8); // two programs, six months, eight measures
     await expectAccessible(page, 'trends');
     await figure.scrollIntoViewIfNeeded();
     await captureScreen(page, 'outcomes-dashboard-trends');
@@ -241,7 +241,7 @@ describeInBrowser('outcomes dashboard', () => {
     const csv = await downloadedText(page, () => section.getByRole('button', { name: 'Download CSV (every measure, by clinician)' }).click());
     const lines = csv.trim().split('\r\n');
     expect(lines[0]).toBe('Month,Start,End,Program,Clinician,Measure,Numerator,Denominator,Rate');
-    expect(lines.length - 1).toBe(2 * 6 * 6); // two clinicians, six months, six measures
+    expect(lines.length - 1).toBe(2 * 6 * 8); // two clinicians, six months, eight measures
     const today = dayFromToday(0);
     expect(lines).toContain(`${lines[lines.length - 1].split(',')[0]},${today.slice(0, 8)}01,${today},${(await env.server.http.get(`/fhir/HealthcareService/${fx.programs.php}`)).body.name},Tess Therapistpr2,remission,1,1,1`);
     await expectAccessible(page, 'outcomes by clinician');

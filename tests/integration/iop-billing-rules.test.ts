@@ -109,7 +109,7 @@ test('the billing maps, their code systems and the outcome Measures pass validat
       || /CodeSystem\/(billing-rule-property|billing-program-kind|claim-model|session-modality|session-feature|service-day-tier)$/.test(url)
       || url.endsWith('/hospital-outpatient/apc');
   });
-  expect(ours.length).toBe(9 + 6 + 7);
+  expect(ours.length).toBe(9 + 8 + 7); // 8 Measures: six outcome measures, satisfaction and goal attainment
   const result = await storeConformanceResources(createRepository(server.pool), ours);
   expect(result.problems).toEqual([]);
   const measure = (await server.http.get('/fhir/Measure?url=http://iop-fhir.org/fhir/Measure/iop-step-down-rate')).body;

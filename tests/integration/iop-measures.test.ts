@@ -145,7 +145,7 @@ describe('$outcomes and $outcome-report', () => {
     const res = await server.http.get(`/fhir/HealthcareService/${fx.programs.php}/$outcome-report?start=${dayFromToday(-40)}&end=${dayFromToday(0)}`);
     expect(res.status).toBe(200);
     const reports = ((res.body as Bundle).entry ?? []).map((e) => e.resource as MeasureReport);
-    expect(reports.map((r) => r.measure.split('/').pop())).toEqual(['iop-measurement-rate', 'iop-response-rate', 'iop-remission-rate', 'iop-attendance-rate', 'iop-completion-rate', 'iop-step-down-rate']);
+    expect(reports.map((r) => r.measure.split('/').pop())).toEqual(['iop-measurement-rate', 'iop-response-rate', 'iop-remission-rate', 'iop-attendance-rate', 'iop-completion-rate', 'iop-step-down-rate', 'iop-satisfaction-rate', 'iop-goal-attainment-rate']);
     const counts = (r: MeasureReport) => Object.fromEntries(r.group![0].population!.map((p) => [p.code!.coding![0].code, p.count]));
     expect(counts(reports[0])).toEqual({ 'initial-population': 1, denominator: 1, numerator: 1 });
     expect(counts(reports[1])).toEqual({ 'initial-population': 1, denominator: 1, numerator: 1 });

@@ -1,6 +1,6 @@
 /**
- * $outcome-report?groupBy=clinician (issue 16, outcomes by clinician): after the program's six MeasureReports, the
- * same six for each care manager (EpisodeOfCare.careManager) over their own episodes, with the clinician as subject,
+ * $outcome-report?groupBy=clinician (issue 16, outcomes by clinician): after the program's eight MeasureReports, the
+ * same eight for each care manager (EpisodeOfCare.careManager) over their own episodes, with the clinician as subject,
  * by name; episodes without a care manager count only in the program's totals; any other groupBy is refused.
  */
 import type { Bundle, MeasureReport, QuestionnaireResponse } from '@medplum/fhirtypes';
@@ -59,29 +59,29 @@ const measureOf = (r: MeasureReport) => r.measure.split('/').pop();
 
 test('the program\'s report alone has no subject, and it is the first part of the grouped one', async () => {
   const plain = await outcomeReport('');
-  expect(plain).toHaveLength(6);
+  expect(plain).toHaveLength(8);
   expect(plain.every((r) => r.subject === undefined)).toBe(true);
   const grouped = await outcomeReport('&groupBy=clinician');
-  expect(grouped.slice(0, 6).map((r) => [measureOf(r), counts(r)])).toEqual(plain.map((r) => [measureOf(r), counts(r)]));
+  expect(grouped.slice(0, 8).map((r) => [measureOf(r), counts(r)])).toEqual(plain.map((r) => [measureOf(r), counts(r)]));
   const response = plain.find((r) => measureOf(r) === 'iop-response-rate')!;
   expect(counts(response)).toEqual({ 'initial-population': 4, denominator: 4, numerator: 3 });
 });
 
-test('each care manager gets the six measures over their own episodes, named, in name order', async () => {
+test('each care manager gets the eight measures over their own episodes, named, in name order', async () => {
   const grouped = await outcomeReport('&groupBy=clinician');
-  expect(grouped).toHaveLength(18);
-  const byClinician = grouped.slice(6);
+  expect(grouped).toHaveLength(24);
+  const byClinician = grouped.slice(8);
   expect(byClinician.map((r) => r.subject?.reference)).toEqual([
-    ...Array(6).fill(`Practitioner/${fx.practitioners[0]}`), ...Array(6).fill(`Practitioner/${fx.practitioners[1]}`),
+    ...Array(8).fill(`Practitioner/${fx.practitioners[0]}`), ...Array(8).fill(`Practitioner/${fx.practitioners[1]}`),
   ]);
   expect(byClinician[0].subject?.display).toBe('Tess Therapistpr1');
-  expect(byClinician[6].subject?.display).toBe('Tess Therapistpr2');
+  expect(byClinician[8].subject?.display).toBe('Tess Therapistpr2');
   const response = (practitioner: string) => byClinician.find((r) => r.subject?.reference === `Practitioner/${practitioner}` && measureOf(r) === 'iop-response-rate')!;
   expect(counts(response(fx.practitioners[0]))).toEqual({ 'initial-population': 2, denominator: 2, numerator: 1 });
   expect(response(fx.practitioners[0]).group![0].measureScore?.value).toBe(0.5);
   expect(counts(response(fx.practitioners[1]))).toEqual({ 'initial-population': 1, denominator: 1, numerator: 1 });
   // Nobody is reported without a care manager: that patient is in the program's totals only.
-  expect(grouped.filter((r) => r.subject === undefined)).toHaveLength(6);
+  expect(grouped.filter((r) => r.subject === undefined)).toHaveLength(8);
 });
 
 test('any other groupBy is a 400 naming the one it takes', async () => {

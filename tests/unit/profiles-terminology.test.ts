@@ -23,7 +23,7 @@ const NUBC = 'https://www.nubc.org/CodeSystem/';
 /** Code systems we reference without shipping them: R4 core has them in full. */
 const CORE_SYSTEMS = new Set([
   'http://terminology.hl7.org/CodeSystem/v3-ActCode', 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality',
-  'http://terminology.hl7.org/CodeSystem/goal-achievement',
+  'http://terminology.hl7.org/CodeSystem/goal-achievement', 'http://terminology.hl7.org/CodeSystem/v3-ParticipationMode',
 ]);
 
 function flatten(concepts: CodeSystemConcept[] = []): CodeSystemConcept[] {
@@ -87,7 +87,7 @@ test('every value set a profile binds to is shipped', () => {
 test('external code systems are fragments with a licence note, each listed in LICENSES.md', () => {
   const external = codeSystems.filter((cs) => !cs.url?.startsWith(OWN));
   expect(external.map((cs) => cs.url).sort()).toEqual([
-    'http://hl7.org/fhir/sid/icd-10-cm', 'http://loinc.org', CPT, HCPCS,
+    'http://hl7.org/fhir/sid/icd-10-cm', 'http://loinc.org', CPT, 'http://www.nlm.nih.gov/research/umls/rxnorm', HCPCS,
     'https://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of_Service_Code_Set',
     'https://www.cms.gov/medicare/payment/prospective-payment-systems/hospital-outpatient/apc',
     `${NUBC}ConditionCodes`, `${NUBC}RevenueCodes`, `${NUBC}TypeOfBill`,

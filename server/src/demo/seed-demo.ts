@@ -18,6 +18,10 @@ import { createDemoMessages } from './demo-messages';
 import { callOperation, param, putResource, search } from './demo-operations';
 import { runPastSessions, type EnrolledDemoPatient, type ProgramIds } from './demo-sessions';
 import { createTreatmentPlan } from './demo-treatment-plans';
+import { DEMO_VIRTUAL_PROGRAM, makeGroupVirtual } from './demo-telehealth';
+import { createDemoMedications } from './demo-medications';
+import { assignDemoReading } from './demo-education';
+import { recordDemoSatisfaction } from './demo-satisfaction';
 
 const IOP = 'http://iop-fhir.org/fhir';
 /** Demo patients (by index) discharged three days ago (with the reason), and the PHP patient stepped down to the morning IOP. */
@@ -46,6 +50,9 @@ export async function seedDemoData(ctx: FhirContext, now: Date, onProgress: Seed
     step('enrolments and treatment plans');
     const patients = await enrollPatients(txCtx, ids, calendar);
     await recordCompliance(txCtx, [...patients.values()], ids.get('psychiatrist-1')!, calendar);
+    await createDemoMedications(txCtx, ids, [...patients.values()], calendar);
+    await assignDemoReading(txCtx, ids, [...patients.values()], calendar);
+    await recordDemoSatisfaction(txCtx, ids, [...patients.values()], calendar, DISCHARGED);
     const programs: ProgramIds[] = DEMO_PROGRAMS.map((program) => ({ program, programId: ids.get(`program-${program.key}`)!, facilitatorId: ids.get(program.schedule.facilitator)! }));
     for (const program of programs) {
       step(`schedule of ${program.program.name}`);
@@ -55,6 +62,7 @@ export async function seedDemoData(ctx: FhirContext, now: Date, onProgress: Seed
       step(`attendance, notes and claims of ${program.program.name}`);
       await runPastSessions(txCtx, [program], patients, calendar);
     }
+    await makeGroupVirtual(txCtx, ids.get(`program-${DEMO_VIRTUAL_PROGRAM}`)!, calendar);
     step('PHQ-9 and GAD-7 series');
     await scoreAssessments(txCtx, [...patients.values()], calendar);
     step('Part 2 consents');

@@ -20,8 +20,8 @@ Context: HealthcareService, EpisodeOfCare
 Extension: ProgramReference
 Id: program
 Title: "IOP program"
-Description: "The program track (an IOP Program HealthcareService) that an enrollment, session, attendance or plan belongs to."
-Context: EpisodeOfCare, Appointment, Encounter, CarePlan
+Description: "The program track (an IOP Program HealthcareService) that an enrollment, session, attendance, plan or prescription belongs to. On a MedicationRequest or MedicationStatement it makes the prescription the program's: the prescription rules apply, and a 42 CFR Part 2 program's prescriptions (MOUD) are labelled Part 2."
+Context: EpisodeOfCare, Appointment, Encounter, CarePlan, MedicationRequest, MedicationStatement
 * value[x] 1..1
 * value[x] only Reference(IopProgram)
 

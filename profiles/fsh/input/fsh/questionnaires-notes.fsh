@@ -373,6 +373,14 @@ Title: "Medication Management Note"
 * item[0].item[5].text = "Response of target symptoms"
 * item[0].item[5].type = #text
 * item[0].item[5].required = true
+* item[0].item[6].linkId = "visit.em-level"
+* item[0].item[6].text = "E/M level (established patient)"
+* item[0].item[6].type = #choice
+* item[0].item[6].required = true
+* item[0].item[6].answerValueSet = "http://iop-fhir.org/fhir/ValueSet/medication-management-em-level"
+* item[0].item[7].linkId = "visit.psychotherapy-minutes"
+* item[0].item[7].text = "Minutes of psychotherapy within the visit (add-on 90833/90836/90838 from 16 minutes)"
+* item[0].item[7].type = #integer
 * item[1].linkId = "vitals"
 * item[1].text = "Vital signs"
 * item[1].type = #group

@@ -5,9 +5,9 @@
  * below minimum time, …) are reported, never billed. One BillingRun per $sign call: claims of the same patient
  * and day, and a Coverage used by several notes, are merged in memory and written once.
  */
-import type { Appointment, Claim, CodeableConcept, Condition, Coverage, Encounter, EpisodeOfCare } from '@medplum/fhirtypes';
+import type { Appointment, Claim, CodeableConcept, Condition, Coverage, Encounter, EpisodeOfCare, QuestionnaireResponse } from '@medplum/fhirtypes';
 import { applyAuthorizationUsage } from '../../domain/authorization-units';
-import type { BillableSession, BillingTables, Modality, SessionType } from '../../domain/billing-types';
+import type { BillableSession, BillingTables, SessionType } from '../../domain/billing-types';
 import { compareDates } from '../../domain/calendar-date';
 import { claimFrequencyDigit, programKindForLevel, selectTypeOfBill } from '../../domain/claim-coding';
 import { findLevelOfCare } from '../../domain/levels-of-care';
@@ -23,6 +23,8 @@ import { attendanceStatusOf, keyOf } from './map-appointments';
 import { buildClaim, mergeClaimItems } from './map-claim';
 import { loadBillingTables } from './load-billing-tables';
 import { idOf, readResource, searchAll } from './read-resources';
+import { attendedModalityOf } from './session-modality';
+import { billingAnswersOf } from './note-billing-answers';
 import type { WriteSet } from './write-transaction';
 
 export interface SignedSession {
@@ -32,6 +34,8 @@ export interface SignedSession {
   encounter?: Encounter;
   /** The patient's Appointment, for an absence note. */
   booking?: Appointment;
+  /** The note's template answers (E/M level, psychotherapy minutes of a medication-management visit). */
+  answers?: QuestionnaireResponse;
 }
 
 export class BillingRun {
@@ -66,6 +70,7 @@ export class BillingRun {
 
     const facts = sessionFacts(encounter, program.timeZone, session.noteStatus);
     if (typeof facts === 'string') return void this.messages.push(`${where}: no claim, ${facts}`);
+    Object.assign(facts, billingAnswersOf(session.answers));
     const tables = (this.tables ??= loadBillingTables());
     const selection = selectBillingLines(facts, { payerClass: payerClassOf(coverage), programKind, setting: program.setting }, { tables });
     if (!selection.ok) return void this.messages.push(`${where}: no claim (${selection.reason}), ${selection.message}`);
@@ -154,10 +159,10 @@ function sessionFacts(encounter: Encounter, timeZone: string, noteStatus: 'signe
   const code = attendanceStatusOf(encounter);
   const status = code ? parseAttendanceStatus(code) : encounter.status === 'finished' ? 'present' : undefined;
   if (!status) return 'the attendance is not recorded';
-  const modality: Modality = encounter.class?.code === 'VR' ? 'video' : 'in-person';
+  const { modality, patientAtHome } = attendedModalityOf(encounter);
   return {
     sessionKey: keyOf(encounter, ID.patientBooking) ?? `Encounter/${encounter.id}`,
     sessionType, serviceDate: localDateOf(new Date(start), timeZone), attendanceStatus: status, minutesAttended: minutes,
-    noteStatus, modality, patientAtHome: false,
+    noteStatus, modality, patientAtHome,
   };
 }

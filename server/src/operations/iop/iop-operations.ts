@@ -20,6 +20,8 @@ import { recordCertificationOperation } from './record-certification';
 import { recordPlanReviewOperation } from './record-plan-review';
 import { outcomesOperation } from './patient-outcomes';
 import { scheduleSessionsOperation } from './schedule-sessions';
+import { prescriptionCheckHook } from './prescription-check';
+import { assignEducationOperation } from './assign-education';
 import { scoreOnWriteHook } from './score-on-write';
 import { scoreOperation } from './score-response';
 import { signOperation } from './sign-note';
@@ -40,6 +42,7 @@ export const IOP_OPERATIONS: OperationDeclaration[] = [
   scoreOperation,
   outcomesOperation,
   outcomeReportOperation,
+  assignEducationOperation,
 ];
 
 registerWriteHook(scoreOnWriteHook);
@@ -48,3 +51,4 @@ registerWriteHook(careTeamOnStaffChangeHook);
 registerWriteHook(careTeamOnFamilyChangeHook);
 registerWriteHook(communicationRulesHook);
 registerWriteHook(communicationRequestRulesHook);
+registerWriteHook(prescriptionCheckHook);

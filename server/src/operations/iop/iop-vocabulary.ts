@@ -23,6 +23,11 @@ export const EXT = {
   riskEvidence: `${BASE}/StructureDefinition/risk-evidence`,
   authorizedUnits: `${BASE}/StructureDefinition/authorized-units`,
   nextReviewDate: `${BASE}/StructureDefinition/next-review-date`,
+  /** A session or program that meets online (join address, channel, platform): docs/engagement.md "Telehealth". */
+  virtualService: `${BASE}/StructureDefinition/virtual-service`,
+  /** How an attending patient took part (in person, video, audio only), on the attendance Encounter. */
+  sessionModality: `${BASE}/StructureDefinition/session-modality`,
+  telehealthPatientAtHome: `${BASE}/StructureDefinition/telehealth-patient-at-home`,
 } as const;
 
 export const PROFILE = {
@@ -42,6 +47,7 @@ export const PROFILE = {
 export const CS = {
   sessionType: `${BASE}/CodeSystem/session-type`,
   attendanceStatus: `${BASE}/CodeSystem/attendance-status`,
+  sessionModality: `${BASE}/CodeSystem/session-modality`,
   absenceReason: `${BASE}/CodeSystem/absence-reason`,
   admissionType: `${BASE}/CodeSystem/admission-type`,
   dischargeReason: `${BASE}/CodeSystem/discharge-reason`,

@@ -4,7 +4,7 @@
  * patient's Appointment carries the booking key, points to its session and to the patient's enrollment
  * (supportingInformation), and records attendance as its status and attendance-status extension.
  */
-import type { Appointment, AppointmentParticipant, CodeableConcept, Coding, Reference } from '@medplum/fhirtypes';
+import type { Appointment, AppointmentParticipant, CodeableConcept, Coding, Extension, Reference } from '@medplum/fhirtypes';
 import type { AttendanceRecord } from '../../domain/attendance-summary';
 import { parseAttendanceStatus } from '../../domain/attendance-status';
 import type { Booking, BookingRole } from '../../domain/booking-conflicts';
@@ -26,6 +26,8 @@ export interface SessionInfo {
   levelsOfCare: Coding[];
   isNew: boolean;
   appointment?: Appointment;
+  /** The session meets online (the virtual-service extension its Appointments carry). */
+  virtualService?: Extension;
 }
 
 export function keyFromValue(value: string | undefined): string | undefined {
@@ -54,6 +56,7 @@ export function sessionInfoOf(appointment: Appointment, timeZone: string): Sessi
     key, reference: `Appointment/${appointment.id}`, start, end, localDate: localDateOf(start, timeZone),
     minutes: appointment.minutesDuration ?? Math.round((end.getTime() - start.getTime()) / 60_000),
     sessionType, levelsOfCare: appointment.serviceCategory?.flatMap((c) => c.coding ?? []) ?? [], isNew: false, appointment,
+    virtualService: findExtension(appointment, EXT.virtualService),
   };
 }
 
@@ -68,6 +71,7 @@ export interface NewSession {
   location?: AnyReference;
   levelsOfCare: Coding[];
   description?: string;
+  virtualService?: Extension;
 }
 
 export function buildSessionAppointment(session: NewSession): Appointment {
@@ -78,7 +82,7 @@ export function buildSessionAppointment(session: NewSession): Appointment {
   return {
     resourceType: 'Appointment',
     meta: { profile: [PROFILE.groupSessionAppointment] },
-    extension: [{ url: EXT.program, valueReference: session.programReference }],
+    extension: [{ url: EXT.program, valueReference: session.programReference }, ...(session.virtualService ? [session.virtualService] : [])],
     identifier: [keyIdentifier(ID.sessionOccurrence, session.key)],
     status: 'booked',
     ...(session.levelsOfCare.length > 0 ? { serviceCategory: [{ coding: session.levelsOfCare }] } : {}),
@@ -106,6 +110,7 @@ export function buildPatientAppointment(booking: NewPatientBooking): Appointment
     extension: [
       { url: EXT.program, valueReference: booking.programReference },
       { url: EXT.sessionAppointment, valueReference: { reference: booking.session.reference } },
+      ...(booking.session.virtualService ? [booking.session.virtualService] : []),
     ],
     identifier: [keyIdentifier(ID.patientBooking, booking.key)],
     status: 'booked',

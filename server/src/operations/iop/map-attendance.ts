@@ -4,11 +4,14 @@
  */
 import type { Appointment, Coding, Encounter, EncounterParticipant } from '@medplum/fhirtypes';
 import type { AttendanceMeaning, AttendanceStatus } from '../../domain/attendance-status';
+import type { Modality } from '../../domain/billing-types';
 import { CS, EXT, PROFILE } from './iop-vocabulary';
 import type { SessionInfo } from './map-appointments';
 import type { AnyReference } from './read-resources';
 
 const AMBULATORY: Coding = { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB', display: 'ambulatory' };
+/** v3 ActCode VR: the encounter class of a telehealth attendance (video or audio only). */
+const VIRTUAL: Coding = { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'VR', display: 'virtual' };
 const PRIMARY_PERFORMER: Coding = { system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'PPRF', display: 'primary performer' };
 
 export function attendanceCoding(status: AttendanceStatus): Coding {
@@ -41,6 +44,9 @@ export interface PatientAttendance {
   meaning: AttendanceMeaning;
   minutes: number;
   absenceReason?: Coding;
+  /** How the patient took part; telehealth also says whether they were at home (POS 10) or elsewhere (POS 02). */
+  modality: Modality;
+  patientAtHome?: boolean;
 }
 
 /** When the patient was there: late arrivals end with the session, early departures start with it. */
@@ -62,9 +68,11 @@ export function buildAttendanceEncounter(session: SessionInfo, attendance: Patie
       { url: EXT.minutesAttended, valueInteger: attendance.minutes },
       { url: EXT.attendanceStatus, valueCodeableConcept: { coding: [attendanceCoding(attendance.status)] } },
       { url: EXT.program, valueReference: { reference: programReference } },
+      { url: EXT.sessionModality, valueCoding: { system: CS.sessionModality, code: attendance.modality } },
+      ...(attendance.modality !== 'in-person' && attendance.patientAtHome !== undefined ? [{ url: EXT.telehealthPatientAtHome, valueBoolean: attendance.patientAtHome }] : []),
     ],
     status: 'finished',
-    class: AMBULATORY,
+    class: attendance.modality === 'in-person' ? AMBULATORY : VIRTUAL,
     serviceType: { coding: [session.sessionType] },
     subject: { reference: `Patient/${attendance.patientId}` },
     ...(attendance.episodeId ? { episodeOfCare: [{ reference: `EpisodeOfCare/${attendance.episodeId}` }] } : {}),

@@ -3,7 +3,8 @@
  * measures for accreditation and payers (domain/program-measures.ts) as MeasureReports (summary, one per measure, with
  * initial population, denominator, numerator and the rate as score), in a collection Bundle. With groupBy=clinician,
  * the same measures follow for each care manager (EpisodeOfCare.careManager) over their episodes, each report's
- * subject that clinician: the outcome rules stay here, not in every app that wants the breakdown.
+ * subject that clinician: the outcome rules stay here, not in every app that wants the breakdown. Satisfaction
+ * (MHSIP survey) and goal attainment (goals achieved / goals due) follow the symptom and attendance measures.
  */
 import type { Bundle, MeasureReport, Practitioner } from '@medplum/fhirtypes';
 import type { Ratio } from '../../domain/attendance-summary';
@@ -11,11 +12,13 @@ import { addDays, compareDates } from '../../domain/calendar-date';
 import { INSTRUMENTS, type InstrumentId } from '../../domain/instrument-definitions';
 import type { ProgramEpisode } from '../../domain/program-measures';
 import { computeProgramMeasures, type ProgramMeasures } from '../../domain/program-measures';
+import { computeGoalAttainmentRate, computeSatisfactionRate } from '../../domain/engagement-measures';
 import { badRequest } from '../../errors';
 import type { FhirContext } from '../../fhir/types';
 import type { OperationDeclaration } from '../registry';
 import { CS } from './iop-vocabulary';
 import { loadEpisodeAttendance } from './load-attendance';
+import { loadEngagementFacts } from './load-engagement-facts';
 import { loadMeasurements } from './load-measurements';
 import { loadProgram } from './load-program';
 import { loadProgramEnrollments } from './load-schedule';
@@ -37,6 +40,12 @@ export const PROGRAM_MEASURES: { key: keyof Omit<ProgramMeasures, 'population'>;
   { key: 'stepDownRate', id: 'iop-step-down-rate', title: 'Episodes ended by step-down' },
 ];
 
+/** Patient experience and treatment goals (domain/engagement-measures.ts), after the symptom and attendance measures. */
+export const ENGAGEMENT_MEASURES: { key: 'satisfactionRate' | 'goalAttainmentRate'; id: string; title: string }[] = [
+  { key: 'satisfactionRate', id: 'iop-satisfaction-rate', title: 'Satisfied respondents (MHSIP general satisfaction)' },
+  { key: 'goalAttainmentRate', id: 'iop-goal-attainment-rate', title: 'Treatment goals achieved / goals due' },
+];
+
 export const outcomeReportOperation: OperationDeclaration = {
   definition: iopOperationDefinition('outcome-report'),
   handler: async (input, ctx, target) => {
@@ -53,6 +62,7 @@ export const outcomeReportOperation: OperationDeclaration = {
     const enrollments = await loadProgramEnrollments(ctx, program.id);
     const measurements = await loadMeasurements(ctx, [...new Set(enrollments.map((e) => e.patientId))], `${CS.loinc}|${instrument.totalLoinc}`);
     const attendance = await loadEpisodeAttendance(ctx, enrollments.map((e) => e.episodeId));
+    const engagement = await loadEngagementFacts(ctx, enrollments, program.timeZone);
     const episodes: ProgramEpisode[] = enrollments.map((e) => ({
       episodeId: e.episodeId, patientId: e.patientId, status: e.status, start: e.start, end: e.end, dischargeReason: e.dischargeReason,
       // A patient's scores count for the episode they fall in.
@@ -63,7 +73,15 @@ export const outcomeReportOperation: OperationDeclaration = {
     const context = { from, to, now, program: program.service.name ?? program.reference, reporter: program.organization, instrument: instrument.display };
     const reportsOf = (subset: ProgramEpisode[], subject?: ReportSubject) => {
       const measures = computeProgramMeasures({ episodes: subset, from, to, timeZone: program.timeZone, instrument });
-      return PROGRAM_MEASURES.map(({ key, id, title }) => measureReport(id, title, measures[key], measures.population, { ...context, subject }));
+      const inSubset = new Set(subset.map((e) => e.episodeId));
+      const engagementMeasures = {
+        satisfactionRate: computeSatisfactionRate(engagement.surveys.filter((r) => inSubset.has(r.episodeId)), from, to),
+        goalAttainmentRate: computeGoalAttainmentRate(engagement.goals.filter((g) => inSubset.has(g.episodeId)), from, to),
+      };
+      return [
+        ...PROGRAM_MEASURES.map(({ key, id, title }) => measureReport(id, title, measures[key], measures.population, { ...context, subject })),
+        ...ENGAGEMENT_MEASURES.map(({ key, id, title }) => measureReport(id, title, engagementMeasures[key], measures.population, { ...context, subject })),
+      ];
     };
     const reports = reportsOf(episodes);
     if (groupBy === 'clinician') {

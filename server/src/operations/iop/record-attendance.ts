@@ -6,6 +6,7 @@
  */
 import type { Appointment, Encounter } from '@medplum/fhirtypes';
 import type { AttendanceStatus } from '../../domain/attendance-status';
+import type { Modality } from '../../domain/billing-types';
 import { patientBookingKey } from '../../domain/session-recurrence';
 import { describeAttendanceStatus, parseAttendanceStatus, resolveMinutesAttended, sessionStatusFromAttendance } from '../../domain/attendance-status';
 import { badRequest, conflict, FhirError, issue, outcome, unprocessable } from '../../errors';
@@ -23,6 +24,7 @@ import { out, outcomePart, parameters } from './operation-output';
 import { optionalCoding } from './read-input';
 import { idOf, parseLocalReference, readResource, searchAll } from './read-resources';
 import { refreshComplianceTasks } from './refresh-compliance-tasks';
+import { modalityOfVirtualService, parseModality } from './session-modality';
 import { WriteSet, commitWrites } from './write-transaction';
 
 export const recordAttendanceOperation: OperationDeclaration = {
@@ -45,7 +47,7 @@ export const recordAttendanceOperation: OperationDeclaration = {
     if (recorded.length > 0) throw conflict(`Attendance for this session is already recorded (Encounter/${recorded[0].id})`);
 
     const bookings = (await loadSessionBookings(txCtx, [session.reference])).filter((b) => b.status !== 'cancelled' && b.status !== 'entered-in-error');
-    const attendance = readParticipants(input, bookings, session.minutes);
+    const attendance = readParticipants(input, bookings, session.minutes, modalityOfVirtualService(session.virtualService));
     const unrecorded = bookings.filter((b) => !attendance.some((a) => a.booking.id === b.id)).map((b) => `Patient/${patientOf(b)}`);
     const levels = sessionStatusFromAttendance(attendance.map((a) => a.status));
 
@@ -81,8 +83,8 @@ export const recordAttendanceOperation: OperationDeclaration = {
   }),
 };
 
-/** Each `participant` (patient, status, minutesAttended, absenceReason), checked against the bookings. */
-function readParticipants(input: OperationInput, bookings: Appointment[], sessionMinutes: number): PatientAttendance[] {
+/** Each `participant` (patient, status, minutesAttended, absenceReason, modality, patientAtHome), checked against the bookings. */
+function readParticipants(input: OperationInput, bookings: Appointment[], sessionMinutes: number, sessionModality: Modality): PatientAttendance[] {
   const problems: string[] = [];
   const result: PatientAttendance[] = [];
   const participants = input.all('participant');
@@ -113,7 +115,15 @@ function readParticipants(input: OperationInput, bookings: Appointment[], sessio
       problems.push(`${where}: ${minutes.message}`);
       continue;
     }
+    const modalityCode = part.string('modality');
+    const modality = modalityCode === undefined ? sessionModality : parseModality(modalityCode);
+    if (!modality) {
+      problems.push(`${where}: unknown modality ${JSON.stringify(modalityCode)} (in-person, video, audio-only)`);
+      continue;
+    }
+    const atHome = part.all('patientAtHome')[0]?.valueBoolean;
     result.push({
+      modality, patientAtHome: modality === 'in-person' ? undefined : atHome ?? true,
       booking, patientId, episodeId: episodeOf(booking), status, meaning: describeAttendanceStatus(status), minutes: minutes.minutes,
       absenceReason: optionalCoding(part, 'absenceReason', CS.absenceReason),
     });

@@ -14,7 +14,7 @@ import type { FhirContext } from '../../fhir/types';
 import type { OperationInput } from '../operation-input';
 import type { OperationDeclaration } from '../registry';
 import { addRosterBookings, conflictPart } from './book-roster';
-import { CS, ID, isKnownCode, keyIdentifier } from './iop-vocabulary';
+import { CS, EXT, findExtension, ID, isKnownCode, keyIdentifier } from './iop-vocabulary';
 import { loadProgram, type ProgramContext } from './load-program';
 import { bookingKeysOf, loadProgramEnrollments, loadProgramSessions, loadSessionBookings } from './load-schedule';
 import { bookingsOf, buildSessionAppointment, type SessionInfo } from './map-appointments';
@@ -55,7 +55,7 @@ export const scheduleSessionsOperation: OperationDeclaration = {
     for (const occurrence of fresh.filter((o) => !blocked.has(o.key))) {
       const session = {
         key: occurrence.key, start: occurrence.start, end: occurrence.end, minutes: occurrence.durationMinutes, sessionType: request.sessionType,
-        levelsOfCare: request.levelsOfCare, localDate: occurrence.localDate,
+        levelsOfCare: request.levelsOfCare, localDate: occurrence.localDate, virtualService: findExtension(program.service, EXT.virtualService),
       };
       const reference = writes.create(buildSessionAppointment({
         ...session, programReference: { reference: program.reference }, facilitators: request.facilitators, location: request.location, description: request.description,

@@ -9,7 +9,7 @@ import { badRequest, conflict } from '../../errors';
 import type { FhirContext } from '../../fhir/types';
 import type { OperationDeclaration } from '../registry';
 import { BillingRun } from './bill-signed-notes';
-import { hasTag, SIGNED_TAG } from './iop-vocabulary';
+import { CS, hasTag, SIGNED_TAG } from './iop-vocabulary';
 import { iopOperationDefinition, nowOf } from './operation-support';
 import { out, outcomePart, parameters } from './operation-output';
 import { references } from './read-input';
@@ -91,5 +91,9 @@ async function signedSession(ctx: FhirContext, note: Composition, amendment: boo
   const own = encounter && idOf(encounter.subject, 'Patient') === patientId ? encounter : undefined;
   const bookingId = note.event?.flatMap((e) => e.detail ?? []).map((d) => idOf(d, 'Appointment')).find((id) => id !== undefined);
   const booking = !own && bookingId ? await readResource<Appointment>(ctx, 'Appointment', bookingId) : undefined;
-  return { patientId, noteStatus: amendment ? 'amended' as const : 'signed' as const, encounter: own, booking };
+  const answersId = note.section?.[0]?.entry?.map((e) => idOf(e, 'QuestionnaireResponse')).find((id) => id !== undefined);
+  // Only a medication-management visit takes billing facts from its template (E/M level, psychotherapy minutes).
+  const selectsCode = own?.serviceType?.coding?.some((c) => c.system === CS.sessionType && c.code === 'medication-management');
+  const answers = selectsCode && answersId ? await readResource<QuestionnaireResponse>(ctx, 'QuestionnaireResponse', answersId) : undefined;
+  return { patientId, noteStatus: amendment ? 'amended' as const : 'signed' as const, encounter: own, booking, answers };
 }
