@@ -7,13 +7,21 @@
  * nothing an entry does after it can see the database without its resource. Entries do not read each other's
  * resources: that is why only plain creates are gathered (conditional creates and operations run one by one).
  */
+import { FhirError, issue, outcome } from '../errors';
 import type { Repository, StoredVersion, WriteRequest } from '../store/repository';
 import { NewResourceRefused } from '../store/repository';
 import { dispatch } from './router';
 import type { FhirContext, FhirRequest, FhirResponse } from './types';
 
-/** Stands for an entry that failed only because another one did (its batch was refused): never the error reported. */
-export class FailedWithOthers extends Error {}
+/**
+ * Stands for an entry that failed only because another one was refused with it: never the error the transaction
+ * reports, and what the entry's own audit record says.
+ */
+export class FailedWithOthers extends FhirError {
+  constructor() {
+    super(409, outcome(issue('error', 'processing', 'Not stored: another entry of the same transaction was refused')));
+  }
+}
 
 interface PendingCreate {
   request: WriteRequest;
