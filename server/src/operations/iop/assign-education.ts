@@ -51,7 +51,7 @@ export const assignEducationOperation: OperationDeclaration = {
  * compartment, so a clinician's token (restricted to their patients) cannot read an item with no subject. The
  * operation reads the library item as the server; what it writes is checked against the caller's own access.
  */
-function libraryReader(ctx: FhirContext): FhirContext {
+export function libraryReader(ctx: FhirContext): FhirContext {
   return { ...ctx, access: systemAccess(ctx.access?.audit), readRowFilter: undefined, searchRowFilter: undefined, historyRowFilter: undefined };
 }
 

@@ -22,6 +22,7 @@ import { outcomesOperation } from './patient-outcomes';
 import { scheduleSessionsOperation } from './schedule-sessions';
 import { prescriptionCheckHook } from './prescription-check';
 import { assignEducationOperation } from './assign-education';
+import { educationLibraryOperation } from './education-library';
 import { scoreOnWriteHook } from './score-on-write';
 import { scoreOperation } from './score-response';
 import { signOperation } from './sign-note';
@@ -43,6 +44,7 @@ export const IOP_OPERATIONS: OperationDeclaration[] = [
   outcomesOperation,
   outcomeReportOperation,
   assignEducationOperation,
+  educationLibraryOperation,
 ];
 
 registerWriteHook(scoreOnWriteHook);
