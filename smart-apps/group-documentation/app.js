@@ -3,7 +3,7 @@
  * one session's roster → attendance ($record-attendance) → the group note with a section per member
  * ($document-group-session) → review and edit the drafts → signing ($sign). Times are on the program's clock.
  * An EHR launch may name a session (fhirContext Appointment), an encounter or a patient: the app opens it. Below, the
- * clinician's inbox of patient messages (inbox.js).
+ * clinician's inbox of patient messages (inbox.js), and reading assigned to a patient (education-assign.js).
  */
 import { h, replaceContent } from '../shared/elements.js';
 import { fhirRequest, searchAll } from '../shared/fhir-requests.js';
@@ -15,6 +15,7 @@ import { loadPatientContexts } from '../shared/patient-context.js';
 import { loadUserPrograms } from '../shared/user-programs.js';
 import { renderAttendanceForm, renderRecordedRoster } from './attendance-view.js';
 import { renderInbox } from './inbox.js';
+import { renderEducationAssign } from './education-assign.js';
 import { DOCUMENTATION_STATES, documentationBadge, loadDocumentationStatus } from './documentation-status.js';
 import { renderNoteForm } from './note-form.js';
 import { renderNotes } from './note-list.js';
@@ -50,7 +51,8 @@ async function start(client) {
         h('div', { class: 'field' }, h('label', { for: 'day' }, 'Day'), dayInput),
         sessionList),
       detail),
-    renderInbox(client));
+    renderInbox(client),
+    renderEducationAssign(client));
 
   let currentSessionId;
   let dayRequest = 0;
