@@ -75,3 +75,16 @@ test('goal attainment: goals achieved of goals due, a discharge making open goal
   expect(counts(none)).toMatchObject({ denominator: 0, numerator: 0 });
   expect(none.group![0].measureScore).toBeUndefined();
 });
+
+test('surveys offered at intervals during treatment count for their episode, the latest in the period (definition unchanged)', async () => {
+  const ana = fx.patients[0];
+  // Ana, still in the program, answered an interval survey ten days ago (negative) and another yesterday (positive).
+  for (const response of [survey(ana, [4, 4, 4], 10), survey(ana, [1, 1, 2], 1)]) {
+    expect((await json(server.http.post('/fhir/QuestionnaireResponse')).send(response)).status).toBe(201);
+  }
+  expect(counts((await reports()).get('iop-satisfaction-rate')!)).toEqual({ 'initial-population': 4, denominator: 3, numerator: 2 });
+  const earlier = await server.http.get(`/fhir/HealthcareService/${fx.programs.iop}/$outcome-report?start=${dayFromToday(-40)}&end=${dayFromToday(-5)}`);
+  const satisfaction = ((earlier.body as Bundle).entry ?? []).map((e) => e.resource as MeasureReport).find((r) => !r.subject && r.measure.endsWith('iop-satisfaction-rate'))!;
+  // Until five days ago only Ana's negative survey had been answered: it is her episode's latest in that period.
+  expect(counts(satisfaction)).toEqual({ 'initial-population': 4, denominator: 1, numerator: 0 });
+});
