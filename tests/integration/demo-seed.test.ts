@@ -1,4 +1,4 @@
-import { createDemoLogins, DEMO_LOGINS } from '../../server/src/demo/demo-logins';
+import { createDemoLogins, DEMO_LOGINS, DEMO_PAYER_SCOPES } from '../../server/src/demo/demo-logins';
 import { checkLogin } from '../../server/src/auth/users';
 import { createRepository } from '../../server/src/create-repository';
 import { DEMO_CONTENT_CHECKS, describeClock, startDemoServer } from '../support/demo-assertions';
@@ -74,11 +74,16 @@ describe('42 CFR Part 2 in the demo (README, docs/part2.md)', () => {
     const admin = await claimCount(server.http, 'patient-03');
     expect(admin).toBeGreaterThan(0);
     expect(await claimCount(server.http, 'patient-11')).toBeGreaterThan(0);
-    const payer = await server.as('system/*.rs', { clientId: 'demo-payer' });
+    const payer = await server.as(DEMO_PAYER_SCOPES, { clientId: 'demo-payer' });
     expect(await claimCount(payer, 'patient-03')).toBe(admin);
     expect(await claimCount(payer, 'patient-11')).toBe(0);
     const generic = await server.as('system/*.rs', { clientId: 'demo-backend' });
     expect(await claimCount(generic, 'patient-03')).toBe(0);
+    // The plan reads what payment needs, not the clinical record: messages, notes and scores are refused.
+    for (const type of ['Communication', 'QuestionnaireResponse', 'Observation', 'DocumentReference', 'MedicationRequest']) {
+      const refused = await payer.get(`/fhir/${type}?_summary=count`);
+      expect([type, refused.status, refused.body.resourceType]).toEqual([type, 403, 'OperationOutcome']);
+    }
     const read = await payer.get('/fhir/Claim?patient.identifier=http://iop-fhir.org/fhir/demo|patient-03&_count=1').expect(200);
     expect(read.body.entry[0].resource.meta.security.map((c: { code: string }) => c.code)).toEqual(expect.arrayContaining(['42CFRPart2', 'NORDSCLCD']));
     // The mental-health programs' claims are not Part 2 information: the generic client sees them.
@@ -104,7 +109,7 @@ describe('exchange with the demo data (docs/bulk-data.md)', () => {
   beforeAll(() => createDemoLogins({ repo: createRepository(server.pool), baseUrl: server.baseUrl, requestId: 'test' }, server.pool));
 
   test("the payer's attribution Groups export out of the box: their members' Patients and Coverages", async () => {
-    const payer = await server.as('system/*.rs', { clientId: 'demo-payer' });
+    const payer = await server.as(DEMO_PAYER_SCOPES, { clientId: 'demo-payer' });
     const groups = (await payer.get('/fhir/Group?code=http://iop-fhir.org/fhir/CodeSystem/payer-class|medicaid').expect(200)).body;
     expect(groups.entry).toHaveLength(1);
     const group = groups.entry[0].resource as { id: string; member: { entity: { reference: string } }[] };

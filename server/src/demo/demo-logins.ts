@@ -34,6 +34,14 @@ export const DEMO_LOGINS: DemoLogin[] = [
 export const DEMO_BACKEND_CLIENT = 'demo-backend';
 /** The demo health plan's backend client: acts for Prairie Health Plan, for payment and operations (42 CFR Part 2 consents). */
 export const DEMO_PAYER_CLIENT = 'demo-payer';
+/**
+ * What a health plan needs for payment and operations, and no more: its members, their coverage, the claims and the
+ * encounters, enrolments and diagnoses behind them, attribution Groups and who provided the care. Not the clinical
+ * record (notes, scores, plans, messages, medications).
+ */
+export const DEMO_PAYER_SCOPES = ['Patient', 'Coverage', 'Claim', 'ClaimResponse', 'ExplanationOfBenefit', 'Encounter', 'EpisodeOfCare', 'Condition',
+  'Procedure', 'Group', 'Organization', 'Practitioner', 'PractitionerRole', 'Location', 'HealthcareService', 'Provenance']
+  .map((type) => `system/${type}.rs`).join(' ');
 
 /**
  * Creates the demo users that do not exist yet (and Adelina's husband as a RelatedPerson) and the demo backend
@@ -42,7 +50,7 @@ export const DEMO_PAYER_CLIENT = 'demo-payer';
 export async function createDemoLogins(ctx: FhirContext, db: Pool): Promise<string[]> {
   await registerScriptClient(db, DEMO_BACKEND_CLIENT, 'system/*.rs', false);
   const payer = await findDemoResource(ctx, 'Organization', 'payer');
-  if (payer) await registerScriptClient(db, DEMO_PAYER_CLIENT, 'system/*.rs', false, { organization: `Organization/${payer}`, purposes: ['HPAYMT', 'HOPERAT'] });
+  if (payer) await registerScriptClient(db, DEMO_PAYER_CLIENT, DEMO_PAYER_SCOPES, false, { organization: `Organization/${payer}`, purposes: ['HPAYMT', 'HOPERAT'] });
   const existing = new Set((await db.query<{ username: string }>('SELECT username FROM auth_user')).rows.map((r) => r.username));
   const created: string[] = [];
   for (const login of DEMO_LOGINS.filter((l) => !existing.has(l.username))) {
