@@ -312,8 +312,19 @@ describe('access', () => {
       return rows[0].last_event_number === '2' && rows[0].delivered_through === '2';
     }, 'the narrow subscription passing over its events');
     expect(receiver.at('/claims-only').map((n) => n.type)).toEqual(['handshake']);
-    // Another client may not read a subscription's events.
-    expect((await claimsOnly.get(`/fhir/Subscription/${payerSub}/$events`)).status).toBe(403);
+    // Another client may not see a subscription at all (its channel headers hold the receiver's secrets): its
+    // events, the resource and its history answer as for an absent one, and searches list only one's own.
+    expect((await claimsOnly.get(`/fhir/Subscription/${payerSub}/$events`)).status).toBe(404);
+    expect((await claimsOnly.get(`/fhir/Subscription/${payerSub}`)).status).toBe(404);
+    expect((await claimsOnly.get(`/fhir/Subscription/${payerSub}/_history/1`)).status).toBe(404);
+    const listed = (await claimsOnly.get('/fhir/Subscription?_count=100').expect(200)).body as Bundle;
+    expect((listed.entry ?? []).map((e) => e.resource!.id)).toEqual([narrowSub]);
+    const systemWide = (await claimsOnly.get('/fhir?_type=Subscription&_count=100').expect(200)).body as Bundle;
+    expect((systemWide.entry ?? []).map((e) => e.resource!.id)).toEqual([narrowSub]);
+    const stolen = await claimsOnly.put(`/fhir/Subscription/${payerSub}`).send({ ...subscription('episode-status', '/stolen'), id: payerSub });
+    expect([403, 404]).toContain(stolen.status);
+    expect((await payer.get(`/fhir/Subscription/${payerSub}`).expect(200)).body.channel.endpoint).toMatch(/\/payer$/);
+    expect((await server.http.get(`/fhir/Subscription/${narrowSub}`)).status).toBe(200); // administrators see every one
 
     // Once the SUD patient consents to disclosure to the payer for payment, their records are sent, labelled as
     // disclosed, with the §2.32 notice, audited and in the patient's accounting of disclosures.

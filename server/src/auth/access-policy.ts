@@ -57,6 +57,8 @@ export interface AccessPolicy {
   admin: boolean;
   grants: AccessGrant[];
   part2: Part2Access;
+  /** The requester, for rows of OWNED_TYPES; without one a non-administrator sees none of them. */
+  owner?: ResourceOwner;
 }
 
 /** What the user may reach under user/ scopes, looked up from their FHIR resource (see user-reach.ts). */
@@ -82,7 +84,20 @@ export interface PolicyInput {
   admin: boolean;
   /** Omitted: administrators see everything, anyone else no Part 2 information. */
   part2?: Part2Access;
+  /** Who asks: the client and user, for resources only their owner may see (Subscriptions). */
+  owner?: ResourceOwner;
 }
+
+export interface ResourceOwner {
+  clientId?: string;
+  userId?: string;
+}
+
+/**
+ * Types whose rows only their owner (and administrators) may see, whatever the scopes: a Subscription's channel
+ * headers hold the receiver's secrets. The owner is recorded by the type's write hook (subscription_state).
+ */
+export const OWNED_TYPES = ['Subscription'];
 
 export const ALL_PERMISSIONS: Permission[] = ['c', 'r', 'u', 'd', 's'];
 
@@ -99,7 +114,7 @@ export const FULL_ACCESS_POLICY: AccessPolicy = {
 export function compileAccessPolicy(input: PolicyInput): AccessPolicy {
   const grants = parseResourceScopes(input.scopes).map((scope) => compileGrant(scope, input));
   const part2: Part2Access = input.admin ? { kind: 'unrestricted' } : input.part2 ?? NO_PART2_ACCESS;
-  return { authenticated: true, admin: input.admin, grants, part2 };
+  return { authenticated: true, admin: input.admin, grants, part2, ...(input.owner ? { owner: input.owner } : {}) };
 }
 
 function compileGrant(scope: ResourceScope, input: PolicyInput): AccessGrant {
@@ -148,10 +163,17 @@ export function grantsFor(policy: AccessPolicy, resourceType: string, permission
 
 /**
  * True when the policy needs no row filter for `permission` on the type (or on every type, when none is given):
- * some grant reaches every row, and no Part 2 information is withheld.
+ * some grant reaches every row, and no Part 2 information is withheld. Rows of OWNED_TYPES always need the filter
+ * (except for administrators); a caller asking for every type checks mayTouchOwnedTypes as well.
  */
 export function allowsEveryRow(policy: AccessPolicy, permission: Permission, resourceType?: string): boolean {
+  if (!policy.admin && resourceType !== undefined && OWNED_TYPES.includes(resourceType)) return false;
   return policy.part2.kind === 'unrestricted' && scopesReachEveryRow(policy, permission, resourceType);
+}
+
+/** A request on `resourceType` (undefined: any type, e.g. a system-level search) may meet rows of OWNED_TYPES. */
+export function mayTouchOwnedTypes(policy: AccessPolicy, resourceType: string | undefined): boolean {
+  return !policy.admin && (resourceType === undefined || OWNED_TYPES.includes(resourceType));
 }
 
 /** True when some grant's scope reaches every row of the type (rows may still be withheld as Part 2 information). */

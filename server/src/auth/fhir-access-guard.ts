@@ -17,7 +17,7 @@ import type { RowFilter } from '../search/sql/context';
 import { accessFilter } from '../store/access-filter';
 import type { Repository } from '../store/repository';
 import { AccessContext, systemAccess } from './access-context';
-import { allowsEveryRow, grantsFor, scopesReachEveryRow } from './access-policy';
+import { allowsEveryRow, grantsFor, mayTouchOwnedTypes, scopesReachEveryRow } from './access-policy';
 import { carriesPart2Label } from '../domain/part2-labelling';
 import { InteractionNeeds, interactionNeeds } from './interaction-permissions';
 import { filterBundleEntries, instanceVisibility, versionVisible, visibleVersionCondition } from './row-visibility';
@@ -111,7 +111,7 @@ function isTransactionBundle(interaction: Interaction, req: FhirRequest): boolea
 async function runTransactionBundle(route: Route, params: RouteParams, req: FhirRequest, ctx: FhirContext, access: AccessContext): Promise<FhirResponse> {
   return ctx.repo.transaction(async (tx) => {
     const buffered: AccessContext = { ...access, auditBuffer: [] };
-    const response = await route.handler(req, params, withRowFilters({ ...ctx, repo: tx, access: buffered }, access, 's'));
+    const response = await route.handler(req, params, withRowFilters({ ...ctx, repo: tx, access: buffered }, access, 's', undefined));
     buffered.auditBuffer!.push(fhirAuditRecord(access, route.interaction, params, req, { response, status: response.status }));
     await access.audit?.recordMany(buffered.auditBuffer!, tx);
     return response;
@@ -124,7 +124,7 @@ async function runRead(route: Route, params: RouteParams, req: FhirRequest, ctx:
   if (needs.instance && route.interaction !== 'read') await checkInstance(ctx.repo, access, needs.instance, 'r');
   if (route.interaction === 'vread') await checkVersion(ctx.repo, access, params);
   const permission = needs.permissions[0] ?? 'r';
-  const response = await route.handler(req, params, withRowFilters(ctx, access, permission));
+  const response = await route.handler(req, params, withRowFilters(ctx, access, permission, needs.resourceType));
   if (!UNFILTERED_LISTINGS.has(route.interaction) || !isListing(response)) return response;
   return filterListing(ctx.repo, access, response, needs.resourceType);
 }
@@ -143,7 +143,7 @@ function isListing(response: FhirResponse): boolean {
 
 async function runWrite(route: Route, params: RouteParams, req: FhirRequest, ctx: FhirContext, access: AccessContext, needs: InteractionNeeds): Promise<FhirResponse> {
   return ctx.repo.transaction(async (tx) => {
-    const txCtx = withRowFilters({ ...ctx, repo: tx }, access, 'r');
+    const txCtx = withRowFilters({ ...ctx, repo: tx }, access, 'r', needs.resourceType);
     const hidden = needs.instance ? await checkWriteTarget(tx, access, needs.instance, needs.permissions[0], route.interaction) : false;
     // Deleting a hidden resource answers as deleting an absent one does, and changes nothing.
     const response = hidden ? nothingToDelete() : await route.handler(req, params, txCtx);
@@ -158,9 +158,9 @@ async function runWrite(route: Route, params: RouteParams, req: FhirRequest, ctx
  * rows and rows that chains, _has and _list look through; history ANDs historyRowFilter into its statement
  * (`permission`: 's' for type/system history, 'r' for an instance's). Omitted when the policy reaches every row.
  */
-function withRowFilters(ctx: FhirContext, access: AccessContext, permission: Permission): FhirContext {
+function withRowFilters(ctx: FhirContext, access: AccessContext, permission: Permission, resourceType: string | undefined): FhirContext {
   const { policy } = access;
-  if (allowsEveryRow(policy, 's') && allowsEveryRow(policy, 'r')) return ctx;
+  if (allowsEveryRow(policy, 's') && allowsEveryRow(policy, 'r') && !mayTouchOwnedTypes(policy, resourceType)) return ctx;
   const searchRowFilter: RowFilter = (alias, use, resourceType) => accessFilter(policy, alias, use === 'match' ? 's' : 'r', resourceType);
   const historyRowFilter: HistoryRowFilter = (alias, resourceType) => visibleVersionCondition(policy, alias, permission, resourceType);
   const readRowFilter = (alias: 'r', resourceType: string) => accessFilter(policy, alias, 'r', resourceType);

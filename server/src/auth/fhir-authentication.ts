@@ -55,7 +55,9 @@ export async function accessFromToken(server: AuthServer, token: VerifiedToken, 
   const part2 = part2AccessOf({
     admin, backend: !token.userId, fhirUser: token.fhirUser, userReach, clientOrganization: token.clientOrganization, purpose: token.purpose,
   });
-  const policy = compileAccessPolicy({ scopes: token.scopes, patient: token.patient, backend: !token.userId, userReach, admin, part2 });
+  const policy = compileAccessPolicy({
+    scopes: token.scopes, patient: token.patient, backend: !token.userId, userReach, admin, part2, owner: { clientId: token.clientId, userId: token.userId },
+  });
   const access = {
     principal: { clientId: token.clientId, userId: token.userId, username: token.username, fhirUser: token.fhirUser, organization: token.clientOrganization, purpose: token.purpose },
     scopes: token.scopes,

@@ -47,7 +47,10 @@ export async function accessOfRequester(pool: Pool, requester: ExportRequester, 
     admin: requester.admin, backend: !requester.userId, fhirUser: requester.fhirUser, userReach,
     clientOrganization: requester.organization, purpose: requester.purpose,
   });
-  const policy = compileAccessPolicy({ scopes: requester.scopes, patient: requester.patient, backend: !requester.userId, userReach, admin: requester.admin, part2 });
+  const policy = compileAccessPolicy({
+    scopes: requester.scopes, patient: requester.patient, backend: !requester.userId, userReach, admin: requester.admin, part2,
+    owner: { clientId: requester.clientId, userId: requester.userId },
+  });
   return { principal, scopes: requester.scopes, policy, patient: requester.patient, sourceIp: requester.sourceIp, enforced: true };
 }
 

@@ -5,7 +5,7 @@
  * _has). A grant that cannot be applied contributes FALSE, never TRUE: the filter fails closed. Whatever the grants,
  * 42 CFR Part 2 information is withheld unless the requester may see it (part2-filter.ts).
  */
-import { AccessGrant, AccessPolicy, RowScope } from '../auth/access-policy';
+import { AccessGrant, AccessPolicy, OWNED_TYPES, RowScope } from '../auth/access-policy';
 import {
   compartmentLinks, compartmentParams, compartmentTypes, patientAccessLinks, patientAccessParams, SHARED_TYPES, UNLINKED_SENSITIVE_TYPES,
 } from '../auth/patient-compartment';
@@ -47,7 +47,21 @@ function filterFor(policy: AccessPolicy, alias: string, permission: Permission, 
   if (!ALIAS_RE.test(alias)) throw new Error(`invalid SQL alias for the access filter: ${alias}`);
   const grants = policy.grants.filter((g) => g.permissions.includes(permission)
     && (resourceType === undefined || g.resourceType === '*' || g.resourceType === resourceType));
-  return toSql(and([or(grants.map((g) => grantCondition(g, alias, resourceType, source))), part2Condition(policy.part2, alias)]));
+  return toSql(and([or(grants.map((g) => grantCondition(g, alias, resourceType, source))), part2Condition(policy.part2, alias),
+    ownedRows(policy, alias, resourceType)]));
+}
+
+/** Rows of OWNED_TYPES (Subscriptions) only for the client and user that own them; administrators see all. */
+function ownedRows(policy: AccessPolicy, alias: string, resourceType: string | undefined): Condition {
+  if (policy.admin || (resourceType !== undefined && !OWNED_TYPES.includes(resourceType))) return true;
+  const a = raw(alias);
+  const owner = policy.owner;
+  const owns: Condition = owner?.clientId
+    ? sql`EXISTS (SELECT 1 FROM subscription_state own WHERE own.subscription_id = ${a}.id AND own.owner_client_id = ${owner.clientId}
+        AND own.owner_user_id IS NOT DISTINCT FROM ${owner.userId ?? null}::text)`
+    : false;
+  if (resourceType !== undefined) return owns;
+  return or([sql`${a}.resource_type <> ALL(${OWNED_TYPES}::text[])`, owns]);
 }
 
 function grantCondition(grant: AccessGrant, alias: string, resourceType: string | undefined, source: LinkSource): Condition {
