@@ -168,11 +168,6 @@ export async function* readExportFile(repo: Repository, jobId: string, resourceT
   }
 }
 
-/** Deletes jobs (and, by cascade, output) past their expiry. */
-export async function deleteExpiredExports(repo: Repository): Promise<void> {
-  await repo.query(sql`DELETE FROM bulk_export_job WHERE expires_at <= now()`);
-}
-
 function toJob(row: JobRow): ExportJob {
   return {
     id: row.id,

@@ -10,7 +10,7 @@ import { accessFilter } from '../store/access-filter';
 import type { Repository } from '../store/repository';
 import { sql } from '../store/sql';
 import {
-  advanceExportType, appendExportPage, claimExportJob, deleteExpiredExports, ExportJob, finishExportJob,
+  advanceExportType, appendExportPage, claimExportJob, ExportJob, finishExportJob,
 } from './export-job-store';
 import { deletionLine, DELETED_FILE_TYPE, readDeletedResources } from './export-deleted';
 import { writeExportPage } from './export-page';
@@ -23,12 +23,8 @@ export interface ExportWorkerOptions extends JobWorkerOptions {
 }
 
 export class ExportWorker extends JobWorker<ExportJob> {
-  constructor(private readonly repo: Repository, private readonly pool: Pool, private readonly exportOptions: ExportWorkerOptions = {}) {
-    super('export', exportOptions);
-  }
-
-  protected override tidy(): Promise<void> {
-    return deleteExpiredExports(this.repo);
+  constructor(repo: Repository, private readonly pool: Pool, private readonly exportOptions: ExportWorkerOptions = {}) {
+    super('export', repo, 'bulk_export_job', exportOptions);
   }
 
   protected claim(): Promise<ExportJob | undefined> {
@@ -41,11 +37,6 @@ export class ExportWorker extends JobWorker<ExportJob> {
 
   protected fail(job: ExportJob): Promise<void> {
     return finishExportJob(this.repo, job, this.name, 'The export failed on the server; start a new one');
-  }
-
-  protected async othersHaveOpenJobs(): Promise<boolean> {
-    const rows = await this.repo.query(sql`SELECT 1 FROM bulk_export_job WHERE status IN ('accepted', 'in-progress') AND expires_at > now() LIMIT 1`);
-    return rows.length > 0;
   }
 }
 

@@ -123,15 +123,6 @@ export async function readImportReport(repo: Repository, jobId: string, inputInd
   return rows[0]?.report;
 }
 
-export async function othersHaveOpenImports(repo: Repository): Promise<boolean> {
-  const rows = await repo.query(sql`SELECT 1 FROM bulk_import_job WHERE status IN ('accepted', 'in-progress') AND expires_at > now() LIMIT 1`);
-  return rows.length > 0;
-}
-
-export async function deleteExpiredImports(repo: Repository): Promise<void> {
-  await repo.query(sql`DELETE FROM bulk_import_job WHERE expires_at <= now()`);
-}
-
 function toJob(row: JobRow): ImportJob {
   return {
     id: row.id,

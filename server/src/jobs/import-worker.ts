@@ -10,20 +10,16 @@ import { FhirError } from '../errors';
 import type { Repository } from '../store/repository';
 import { checkLines, ImportInputError, loadedReport, loadResources, readInput, unreadableReport } from './import-file';
 import {
-  claimImportJob, deleteExpiredImports, finishImportJob, ImportInput, ImportJob, othersHaveOpenImports, recordImportFile, touchImportJob,
+  claimImportJob, finishImportJob, ImportInput, ImportJob, recordImportFile, touchImportJob,
 } from './import-job-store';
 import { JobWorker, type JobWorkerOptions } from './job-worker';
 
 export class ImportWorker extends JobWorker<ImportJob> {
   private readonly audit: AuditLog;
 
-  constructor(private readonly repo: Repository, pool: Pool, options: JobWorkerOptions = {}) {
-    super('import', options);
+  constructor(repo: Repository, pool: Pool, options: JobWorkerOptions = {}) {
+    super('import', repo, 'bulk_import_job', options);
     this.audit = new AuditLog(pool);
-  }
-
-  protected override tidy(): Promise<void> {
-    return deleteExpiredImports(this.repo);
   }
 
   protected claim(): Promise<ImportJob | undefined> {
@@ -32,10 +28,6 @@ export class ImportWorker extends JobWorker<ImportJob> {
 
   protected fail(job: ImportJob): Promise<void> {
     return finishImportJob(this.repo, job, this.name, 'The import failed on the server; inputs reported as loaded stay loaded');
-  }
-
-  protected othersHaveOpenJobs(): Promise<boolean> {
-    return othersHaveOpenImports(this.repo);
   }
 
   protected async run(job: ImportJob): Promise<void> {

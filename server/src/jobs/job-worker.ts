@@ -17,7 +17,9 @@ export const STALE_AFTER_SECONDS = 60;
  * Takes the oldest waiting job of a table, or one whose worker stopped sending heartbeats, for `worker`: one statement,
  * the row locked with SKIP LOCKED so that concurrent workers take different jobs.
  */
-export async function claimJobRow<Row extends QueryResultRow>(repo: Repository, table: 'bulk_export_job' | 'bulk_import_job', worker: string): Promise<Row | undefined> {
+export type JobTable = 'bulk_export_job' | 'bulk_import_job';
+
+export async function claimJobRow<Row extends QueryResultRow>(repo: Repository, table: JobTable, worker: string): Promise<Row | undefined> {
   const rows = await repo.query<Row>(sql`
     UPDATE ${raw(table)} SET status = 'in-progress', worker = ${worker}, heartbeat_at = clock_timestamp()
     WHERE id = (
@@ -42,7 +44,8 @@ export abstract class JobWorker<Job extends { id: string }> {
   private wakeAgain = false;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(kind: string, protected readonly options: JobWorkerOptions = {}) {
+  /** `table`: the kind's job table (its rows have status, expires_at); expired jobs are deleted from it. */
+  constructor(kind: string, protected readonly repo: Repository, private readonly table: JobTable, protected readonly options: JobWorkerOptions = {}) {
     this.name = `${kind}-${randomUUID()}`;
   }
 
@@ -52,10 +55,17 @@ export abstract class JobWorker<Job extends { id: string }> {
   protected abstract run(job: Job): Promise<void>;
   /** Marks a job whose run threw as failed. */
   protected abstract fail(job: Job): Promise<void>;
-  /** Whether open jobs remain that other workers hold. */
-  protected abstract othersHaveOpenJobs(): Promise<boolean>;
-  /** Housekeeping before each round (e.g. deleting expired jobs). */
-  protected async tidy(): Promise<void> {}
+
+  /** Deletes jobs past their expiry (and, by cascade, what they wrote). */
+  private async tidy(): Promise<void> {
+    await this.repo.query(sql`DELETE FROM ${raw(this.table)} WHERE expires_at <= now()`);
+  }
+
+  /** Whether open jobs remain (held by other workers, since this one found none to claim). */
+  private async othersHaveOpenJobs(): Promise<boolean> {
+    const rows = await this.repo.query(sql`SELECT 1 FROM ${raw(this.table)} WHERE status IN ('accepted', 'in-progress') AND expires_at > now() LIMIT 1`);
+    return rows.length > 0;
+  }
 
   /** Starts working through open jobs unless already doing so. */
   wake(): void {
