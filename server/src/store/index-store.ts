@@ -57,20 +57,7 @@ const COLUMNS: { [K in Exclude<keyof Rows, 'present'>]: { table: string; columns
 
 /** INSERT … SELECT FROM unnest(…) statements, one per non-empty table; `resId` is a SQL expression (e.g. a CTE). */
 export function insertIndexRowsStatements(resId: Sql, resourceType: string, rows: IndexRows): Sql[] {
-  const inserts: Sql[] = [];
-  for (const key of Object.keys(COLUMNS) as (keyof typeof COLUMNS)[]) {
-    const list = rows[key] as { grp?: number }[];
-    if (list.length === 0) continue;
-    const { table, columns } = COLUMNS[key] as { table: string; columns: Column<{ grp?: number }>[] };
-    const names = columns.map((c) => c.name).join(', ');
-    const arrays = join(columns.map((c) => sql`${list.map(c.pick)}::${raw(c.cast)}`), ', ');
-    inserts.push(sql`INSERT INTO ${raw(table)} (res_id, resource_type, ${raw(names)}) SELECT ${resId}, ${resourceType}, * FROM unnest(${arrays})`);
-  }
-  const present = [...new Set(rows.present)];
-  if (present.length > 0) {
-    inserts.push(sql`INSERT INTO idx_present (res_id, resource_type, param) SELECT ${resId}, ${resourceType}, * FROM unnest(${present}::text[])`);
-  }
-  return inserts;
+  return indexTableInserts([{ resourceType, rows }], false, (arrays) => sql`SELECT ${resId}, ${resourceType}, * FROM unnest(${arrays})`, () => []);
 }
 
 export interface IndexedResource {
@@ -82,7 +69,7 @@ export interface IndexedResource {
 /** One statement inserting the index rows of many resources: one unnest per table, as data-modifying CTEs. */
 export function insertIndexRowsBatchSql(items: IndexedResource[]): Sql | undefined {
   const inserts = indexTableInserts(items, false, (arrays) => sql`SELECT * FROM unnest(${arrays})`,
-    (owners) => sql`${owners.map((o) => o.resId)}::bigint[], ${owners.map((o) => o.resourceType)}::text[]`);
+    (owners) => [sql`${owners.map((o) => o.resId)}::bigint[]`, sql`${owners.map((o) => o.resourceType)}::text[]`]);
   if (inserts.length === 0) return undefined;
   return sql`WITH ${join(inserts.map((insert, i) => sql`i${raw(String(i))} AS (${insert})`), ', ')} SELECT 1`;
 }
@@ -102,15 +89,15 @@ export function insertIndexRowsOfWrittenStatements(items: NewResourceIndex[]): S
   return indexTableInserts(items, true,
     (arrays, names) => sql`SELECT w.res_id, w.resource_type, ${raw(names.map((n) => `u.${n}`).join(', '))}
       FROM unnest(${arrays}) AS u(owner_type, owner_id, ${raw(names.join(', '))}) JOIN written w ON w.resource_type = u.owner_type AND w.id = u.owner_id`,
-    (owners) => sql`${owners.map((o) => o.resourceType)}::text[], ${owners.map((o) => o.id)}::text[]`);
+    (owners) => [sql`${owners.map((o) => o.resourceType)}::text[]`, sql`${owners.map((o) => o.id)}::text[]`]);
 }
 
 /**
  * One INSERT per index table for the rows of many resources. `owner` gives the leading unnest arrays that say whose
- * each row is; `select` turns the unnest arguments (owner arrays, then one array per column) into the SELECT.
+ * each row is (none when `select` names the owner itself); `select` turns the unnest arguments (owner arrays, then one array per column) into the SELECT.
  */
 function indexTableInserts<T extends { resourceType: string; rows: IndexRows }>(items: T[], everyTable: boolean,
-  select: (arrays: Sql, names: string[]) => Sql, owner: (owners: T[]) => Sql): Sql[] {
+  select: (arrays: Sql, names: string[]) => Sql, owner: (owners: T[]) => Sql[]): Sql[] {
   const inserts: Sql[] = [];
   for (const key of Object.keys(COLUMNS) as (keyof typeof COLUMNS)[]) {
     const { table, columns } = COLUMNS[key] as { table: string; columns: Column<{ grp?: number }>[] };
@@ -124,12 +111,12 @@ function indexTableInserts<T extends { resourceType: string; rows: IndexRows }>(
     }
     if (list.length === 0 && !everyTable) continue;
     const names = columns.map((c) => c.name);
-    const arrays = join([owner(owners), ...columns.map((c) => sql`${list.map(c.pick)}::${raw(c.cast)}`)], ', ');
+    const arrays = join([...owner(owners), ...columns.map((c) => sql`${list.map(c.pick)}::${raw(c.cast)}`)], ', ');
     inserts.push(sql`INSERT INTO ${raw(table)} (res_id, resource_type, ${raw(names.join(', '))}) ${select(arrays, names)}`);
   }
   const present = items.flatMap((item) => [...new Set(item.rows.present)].map((param) => ({ item, param })));
   if (present.length > 0 || everyTable) {
-    const arrays = join([owner(present.map((p) => p.item)), sql`${present.map((p) => p.param)}::text[]`], ', ');
+    const arrays = join([...owner(present.map((p) => p.item)), sql`${present.map((p) => p.param)}::text[]`], ', ');
     inserts.push(sql`INSERT INTO idx_present (res_id, resource_type, param) ${select(arrays, ['param'])}`);
   }
   return inserts;
