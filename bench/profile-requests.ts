@@ -25,7 +25,8 @@ async function main(): Promise<void> {
   const dir = path.join('/tmp', `iop-cpu-profile-${process.pid}`);
   process.env.WORKERS = '1';
   const database = await openBenchDatabase(console.log);
-  const server = await startServerChild(database.url, console.log, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  const profiling = process.env.BENCH_PROFILE !== '0';
+  const server = await startServerChild(database.url, console.log, profiling ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []);
   const client = new FhirClient(server.fhirBase, await ensureBenchToken(database.url, server.origin, console.log));
   try {
     const synthea = readSyntheaBundles(kind === 'ingest' ? 50 : 20);
@@ -42,20 +43,45 @@ async function main(): Promise<void> {
     const pool = createPool(database.url, 1);
     const commits = async () => Number((await pool.query(`SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()`)).rows[0].n);
     const before = await commits();
+    // The postmaster is the parent of this connection's backend; its children are this cluster's processes only.
+    const backend = Number((await pool.query(`SELECT pg_backend_pid() AS pid`)).rows[0].pid);
+    const postmaster = Number(readFileSync(`/proc/${backend}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+    const cpuBefore = { server: cpuMs(server.pid), postgres: cpuMs(postmaster), load: process.cpuUsage() };
     const result = await runLoad(operations, 8, (i) => ops[kind](i).then(() => 1));
+    const cpu = { server: cpuMs(server.pid) - cpuBefore.server, postgres: cpuMs(postmaster) - cpuBefore.postgres, load: process.cpuUsage(cpuBefore.load) };
     await new Promise((resolve) => setTimeout(resolve, 600)); // the statistics collector reports every 500 ms
     const transactions = (await commits()) - before - 1;
     await pool.end();
     console.log(`${kind}: ${result.perSecond}/s p50 ${result.p50Ms} ms; ${(transactions / operations).toFixed(2)} database transactions per request`);
+    // CPU per request is what load on the rest of the machine changes least: it says where the two cores go.
+    const perRequest = (ms: number) => (ms / operations).toFixed(3);
+    console.log(`CPU per request: server ${perRequest(cpu.server)} ms, PostgreSQL ${perRequest(cpu.postgres)} ms, load generator ${perRequest((cpu.load.user + cpu.load.system) / 1000)} ms${profiling ? ' (server under --cpu-prof; BENCH_PROFILE=0 for plain figures)' : ''}`);
   } finally {
     await client.close();
     await server.stop();
     await database.close();
   }
+  if (!profiling) return;
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no profile in ${dir}`);
   report(JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as CpuProfile);
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** User + system CPU in ms of a process and its children (a backend that ended meanwhile is not counted). */
+function cpuMs(pid: number): number {
+  const pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
+  const stat = (p: number) => {
+    try {
+      const text = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' '); // fields[0] is the state (field 3)
+      return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+    } catch {
+      return undefined; // the process ended meanwhile
+    }
+  };
+  const chosen = pids.map((p) => ({ pid: p, ...stat(p) })).filter((s) => s.pid === pid || s.ppid === pid);
+  return (chosen.reduce((sum, s) => sum + (s.ticks ?? 0), 0) * 1000) / 100; // clock ticks are 1/100 s on Linux
 }
 
 function report(profile: CpuProfile): void {
