@@ -4,9 +4,11 @@
  * clients and prints the functions and files with the most self time. Not a benchmark: figures come from `npm run bench`.
  *
  *   npm run build && npx tsx bench/profile-requests.ts [read|search|create|ingest]
+ *
+ * BENCH_PROFILE=0 runs without the profiler (CPU per request only); BENCH_PROFILE_OUT=file keeps the .cpuprofile.
  */
 import '../server/src/polyfills';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { openBenchDatabase } from './bench-database';
 import { ensureBenchToken } from './bench-token';
@@ -26,7 +28,8 @@ async function main(): Promise<void> {
   process.env.WORKERS = '1';
   const database = await openBenchDatabase(console.log);
   const profiling = process.env.BENCH_PROFILE !== '0';
-  const server = await startServerChild(database.url, console.log, profiling ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []);
+  const extraArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. GC settings to compare
+  const server = await startServerChild(database.url, console.log, [...extraArgs, ...(profiling ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [])]);
   const client = new FhirClient(server.fhirBase, await ensureBenchToken(database.url, server.origin, console.log));
   try {
     const synthea = readSyntheaBundles(kind === 'ingest' ? 50 : 20);
@@ -64,6 +67,7 @@ async function main(): Promise<void> {
   if (!profiling) return;
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no profile in ${dir}`);
+  if (process.env.BENCH_PROFILE_OUT) copyFileSync(path.join(dir, file), process.env.BENCH_PROFILE_OUT); // for Chrome DevTools
   report(JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as CpuProfile);
   rmSync(dir, { recursive: true, force: true });
 }

@@ -8,6 +8,8 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Client, Pool } from 'pg';
 import { mintScriptToken } from '../../server/src/admin/script-token';
+import { AuditLog } from '../../server/src/audit/audit-log';
+import type { AuditRecord } from '../../server/src/audit/audit-record';
 import { TEMPLATE_DB, withDatabase } from '../support/test-databases';
 import { startTestServer, TestServer } from '../support/test-server';
 
@@ -34,6 +36,21 @@ describe('group commit in one process', () => {
     expect(rows.map((r) => r.request_id).sort()).toEqual([...ids].sort());
     // Rows written by one statement share its transaction id (xmin): several requests shared each commit.
     expect(new Set(rows.map((r) => r.tx)).size).toBeLessThan(ids.length);
+  });
+
+  test('text PostgreSQL cannot store (NUL, an unpaired surrogate) is stored as U+FFFD, and the other events of its statement are written', async () => {
+    const log = new AuditLog(server.pool);
+    const marker = `hostile-${randomBytes(4).toString('hex')}`;
+    const record = (query: string): AuditRecord => ({
+      kind: 'rest', subtype: 'search-type', action: 'E', outcome: '4', agent: { clientId: `c\u0000${marker}` },
+      patients: [`p\uD800${marker}`], entities: [], query, requestId: marker,
+    });
+    await Promise.all([log.record(record(`GET Patient?name=a\u0000b&${marker}`)), log.record(record(`GET Patient?name=\uDC00x&${marker}`))]);
+    const { rows } = await server.pool.query<{ query: string; client_id: string; patients: string[] }>(`
+      SELECT e->>'description' AS query, client_id, patients FROM audit_event, jsonb_array_elements(content->'entity') e
+       WHERE client_id LIKE '%' || $1 AND e ? 'query' ORDER BY 1`, [marker]);
+    expect(rows.map((r) => r.query).sort()).toEqual([`GET Patient?name=a\uFFFDb&${marker}`, `GET Patient?name=\uFFFDx&${marker}`].sort());
+    expect(rows.every((r) => r.client_id === `c\uFFFD${marker}` && r.patients[0] === `p\uFFFD${marker}`)).toBe(true);
   });
 });
 

@@ -4,6 +4,7 @@
  * later by the sealer (audit-chain.ts).
  */
 import { randomUUID } from 'node:crypto';
+import type { AuditEvent } from '@medplum/fhirtypes';
 import type { Pool } from 'pg';
 import type { Repository } from '../store/repository';
 import { FhirError, issue, outcome } from '../errors';
@@ -152,7 +153,7 @@ function isRowProblem(err: unknown): boolean {
 
 /**
  * The events' INSERT; with the 42 CFR Part 2 disclosures they record, one statement for both. The events' INSERT
- * alone is prepared (its rows travel as arrays, so its text is the same for any number of events); with
+ * alone is prepared (its rows travel as one JSON parameter, so its text is the same for any number of events); with
  * disclosures it joins the stored rows, whose plan must follow the size of what is joined, so it is planned each time.
  */
 function insertStatement(rows: AuditRow[]): Sql {
@@ -163,15 +164,36 @@ function insertStatement(rows: AuditRow[]): Sql {
 }
 
 function insertEventsStatement(rows: AuditRow[]): Sql {
-  const column = <K extends keyof AuditRow>(key: K) => rows.map((r) => r[key]);
-  // Arrays of arrays cannot be unnested per row, so text[] columns travel as JSON.
+  // The rows travel as one JSON document (one parameter, one parse in PostgreSQL), not as eleven arrays whose every
+  // element the driver would escape; the statement text is the same for any number of events.
   return sql`INSERT INTO audit_event (id, recorded, type_code, action, outcome, agent, client_id, patients, entities, source_ip, content)
-    SELECT id, recorded, type_code, action, outcome, agent, client_id,
-           ARRAY(SELECT jsonb_array_elements_text(patients)), ARRAY(SELECT jsonb_array_elements_text(entities)), source_ip, content
-      FROM unnest(${column('id')}::uuid[], ${column('recorded')}::timestamptz[], ${column('typeCode')}::text[], ${column('action')}::text[],
-                  ${column('outcome')}::text[], ${column('agent')}::text[], ${column('clientId')}::text[], ${column('patients')}::jsonb[],
-                  ${column('entities')}::jsonb[], ${column('sourceIp')}::text[], ${column('content')}::jsonb[])
-        AS r(id, recorded, type_code, action, outcome, agent, client_id, patients, entities, source_ip, content)`;
+    SELECT id, recorded, type_code, action, outcome, agent, client_id, patients, entities, source_ip, content
+      FROM jsonb_to_recordset(${eventsJson(rows)}::jsonb)
+        AS r(id uuid, recorded timestamptz, type_code text, action text, outcome text, agent text, client_id text,
+             patients text[], entities text[], source_ip text, content jsonb)`;
+}
+
+/**
+ * The rows as JSON. PostgreSQL refuses `\u0000` and unpaired surrogates in jsonb, and JSON.stringify writes both as
+ * escapes, so a text without either escape is storable as it is; the rare one with them (hostile text in a refused
+ * request) is written again with every string of the events' content made storable. The other columns are made
+ * storable when the row is built (toRow).
+ */
+function eventsJson(rows: AuditRow[]): string {
+  const text = JSON.stringify(rows.map((row) => eventColumns(row, row.content)));
+  if (!UNSTORABLE_ESCAPE.test(text)) return text;
+  const storableContent = (row: AuditRow): unknown =>
+    JSON.parse(JSON.stringify(row.content, (_key, value: unknown) => (typeof value === 'string' ? storable(value) : value)));
+  return JSON.stringify(rows.map((row) => eventColumns(row, storableContent(row))));
+}
+
+const UNSTORABLE_ESCAPE = /\\u0000|\\ud[89a-f][0-9a-f]{2}/i;
+
+function eventColumns(row: AuditRow, content: unknown) {
+  return {
+    id: row.id, recorded: row.recorded, type_code: row.typeCode, action: row.action, outcome: row.outcome, agent: row.agent,
+    client_id: row.clientId, patients: row.patients, entities: row.entities, source_ip: row.sourceIp, content,
+  };
 }
 
 interface AuditRow {
@@ -182,10 +204,10 @@ interface AuditRow {
   outcome: string;
   agent: string | null;
   clientId: string | null;
-  patients: string;
-  entities: string;
+  patients: string[];
+  entities: string[];
   sourceIp: string | null;
-  content: string;
+  content: AuditEvent;
   disclosures: DisclosureRecord[];
 }
 
@@ -202,9 +224,9 @@ function toRow(record: AuditRecord): AuditRow {
   return {
     id, recorded, typeCode: storable(content.type?.code ?? 'rest'), action: record.action, outcome: record.outcome,
     agent: agent === null ? null : indexable(agent), clientId: record.agent.clientId === undefined ? null : indexable(record.agent.clientId),
-    patients: JSON.stringify(record.patients.map(indexable)), entities: JSON.stringify(record.entities.map(indexable)),
+    patients: record.patients.map(indexable), entities: record.entities.map(indexable),
     sourceIp: record.sourceIp === undefined ? null : indexable(record.sourceIp),
-    content: JSON.stringify(content, (_key, value: unknown) => (typeof value === 'string' ? storable(value) : value)),
+    content,
     disclosures: record.disclosures ?? [],
   };
 }
