@@ -181,12 +181,12 @@ describe('immutability and the hash chain', () => {
     expect(param(valid.body, 'valid')?.valueBoolean).toBe(true);
     expect(param(valid.body, 'verified')?.valueInteger).toBeGreaterThan(10);
 
-    const { rows: [target] } = await server.pool.query('SELECT chain_pos FROM audit_event WHERE chain_pos IS NOT NULL ORDER BY chain_pos LIMIT 1 OFFSET 5');
+    const { rows: [target] } = await server.pool.query('SELECT chain_pos, seq FROM audit_chain ORDER BY chain_pos LIMIT 1 OFFSET 5');
     const superuser = new Client({ connectionString: (server.pool as unknown as { options: { connectionString: string } }).options.connectionString });
     await superuser.connect();
     try {
       await superuser.query('ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_update');
-      await superuser.query(`UPDATE audit_event SET content = jsonb_set(content, '{outcome}', '"12"'), outcome = '12' WHERE chain_pos = $1`, [target.chain_pos]);
+      await superuser.query(`UPDATE audit_event SET content = jsonb_set(content, '{outcome}', '"12"'), outcome = '12' WHERE seq = $1`, [target.seq]);
       await superuser.query('ALTER TABLE audit_event ENABLE TRIGGER audit_event_no_update');
     } finally {
       await superuser.end();
@@ -198,6 +198,36 @@ describe('immutability and the hash chain', () => {
 
   test('only administrators may verify the chain', async () => {
     expect((await asA.get('/fhir/$verify-audit-chain')).status).toBe(403);
+  });
+});
+
+describe('the audit chain table (its own database: the tampering above breaks the chain)', () => {
+  let own: TestServer;
+  beforeAll(async () => {
+    own = await startTestServer();
+    await own.http.post('/fhir/Patient').set('Content-Type', 'application/fhir+json').send({ resourceType: 'Patient' }).expect(201);
+  }, 60_000);
+  afterAll(() => own.close());
+
+  test('the chain itself refuses UPDATE, DELETE and TRUNCATE, and an event slipped in past the sealing queue is found outside the chain', async () => {
+    expect(JSON.stringify((await own.http.post('/fhir/$verify-audit-chain')).body)).toMatch(/"valueBoolean":true/); // seals what is queued
+    await expect(own.pool.query(`UPDATE audit_chain SET hash = 'x' WHERE chain_pos = 1`)).rejects.toThrow(/append-only/);
+    await expect(own.pool.query('DELETE FROM audit_chain')).rejects.toThrow(/append-only/);
+    await expect(own.pool.query('TRUNCATE audit_chain')).rejects.toThrow(/append-only/);
+    const superuser = new Client({ connectionString: (own.pool as unknown as { options: { connectionString: string } }).options.connectionString });
+    await superuser.connect();
+    try {
+      await superuser.query('ALTER TABLE audit_event DISABLE TRIGGER audit_event_to_seal');
+      await superuser.query(`INSERT INTO audit_event (id, recorded, type_code, action, outcome, content)
+        VALUES (gen_random_uuid(), now(), 'rest', 'R', '0', '{"resourceType":"AuditEvent"}')`);
+      await superuser.query('ALTER TABLE audit_event ENABLE TRIGGER audit_event_to_seal');
+    } finally {
+      await superuser.end();
+    }
+    const param = (body: { parameter: { name: string; valueString?: string }[] }, name: string) => body.parameter.find((p) => p.name === name);
+    const result = (await own.http.post('/fhir/$verify-audit-chain')).body;
+    expect(param(result, 'valid')).toMatchObject({ valueBoolean: false });
+    expect(JSON.stringify(result)).toMatch(/outside the chain/);
   });
 });
 

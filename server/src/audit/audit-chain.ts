@@ -1,8 +1,10 @@
 /**
- * The hash chain over audit_event. The sealer takes unsealed rows in insertion order and gives each the next
- * chain position, the previous hash, and hash = sha256(previous hash + canonical JSON of the row). Sealing runs
- * under an advisory lock (one sealer at a time across replicas), every few seconds and before verification.
- * Verification recomputes every hash: a changed, deleted or reordered event breaks the chain at that position.
+ * The hash chain over audit_event, kept in audit_chain (migration 088). Inserting an event queues its seq in
+ * audit_unsealed (a statement trigger); the sealer takes queued events in insertion order and gives each the next
+ * chain position, the previous hash, and hash = sha256(previous hash + canonical JSON of the event's columns). Events
+ * are never updated, so sealing costs one narrow insert per event. Sealing runs under an advisory lock (one sealer at
+ * a time across replicas), every few seconds and before verification. Verification recomputes every hash: a changed,
+ * deleted or reordered event breaks the chain at that position.
  */
 import { createHash } from 'node:crypto';
 import type { Repository } from '../store/repository';
@@ -12,11 +14,9 @@ const SEAL_LOCK = 72_011_031;
 const BATCH = 1000;
 export const GENESIS_HASH = '0'.repeat(64);
 
-interface ChainRow {
+/** An event's sealed columns (what its hash covers), with its seq. */
+interface EventRow {
   seq: string;
-  chain_pos: string | null;
-  prev_hash: string | null;
-  hash: string | null;
   id: string;
   recorded: Date;
   type_code: string;
@@ -30,7 +30,15 @@ interface ChainRow {
   content: unknown;
 }
 
-const ROW_COLUMNS = 'seq, chain_pos, prev_hash, hash, id, recorded, type_code, action, outcome, agent, client_id, patients, entities, source_ip, content';
+/** A chain link with its event; the event's columns are null when the event is gone. */
+interface ChainRow extends Omit<EventRow, 'id'> {
+  chain_pos: string;
+  prev_hash: string;
+  hash: string;
+  id: string | null;
+}
+
+const EVENT_COLUMNS = 'e.seq, e.id, e.recorded, e.type_code, e.action, e.outcome, e.agent, e.client_id, e.patients, e.entities, e.source_ip, e.content';
 
 /** JSON with object keys sorted at every level, so the same data always hashes the same. */
 export function canonicalJson(value: unknown): string {
@@ -42,8 +50,9 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value instanceof Date ? value.toISOString() : value);
 }
 
-function rowHash(previous: string, row: ChainRow): string {
-  const { seq: _seq, chain_pos: _pos, prev_hash: _prev, hash: _hash, ...sealed } = row;
+function rowHash(previous: string, row: EventRow): string {
+  const { id, recorded, type_code, action, outcome, agent, client_id, patients, entities, source_ip, content } = row;
+  const sealed = { id, recorded, type_code, action, outcome, agent, client_id, patients, entities, source_ip, content };
   return createHash('sha256').update(`${previous}\n${canonicalJson(sealed)}`, 'utf8').digest('hex');
 }
 
@@ -60,10 +69,10 @@ export async function sealAuditEvents(repo: Repository): Promise<number> {
 async function sealBatch(tx: Repository): Promise<number> {
   const [lock] = await tx.query<{ locked: boolean }>(sql`SELECT pg_try_advisory_xact_lock(${SEAL_LOCK}) AS locked`);
   if (!lock.locked) return 0;
-  const [last] = await tx.query<{ chain_pos: string; hash: string }>(
-    sql`SELECT chain_pos, hash FROM audit_event WHERE chain_pos IS NOT NULL ORDER BY chain_pos DESC LIMIT 1`,
-  );
-  const rows = await tx.query<ChainRow>(sql`SELECT ${raw(ROW_COLUMNS)} FROM audit_event WHERE chain_pos IS NULL ORDER BY seq LIMIT ${BATCH}`);
+  const [last] = await tx.query<{ chain_pos: string; hash: string }>(sql`SELECT chain_pos, hash FROM audit_chain ORDER BY chain_pos DESC LIMIT 1`);
+  const rows = await tx.query<EventRow>(sql`WITH taken AS (
+      DELETE FROM audit_unsealed WHERE seq IN (SELECT seq FROM audit_unsealed ORDER BY seq LIMIT ${BATCH}) RETURNING seq)
+    SELECT ${raw(EVENT_COLUMNS)} FROM taken JOIN audit_event e USING (seq) ORDER BY e.seq`);
   let previous = last?.hash ?? GENESIS_HASH;
   let position = Number(last?.chain_pos ?? 0);
   const seqs: string[] = [];
@@ -79,8 +88,8 @@ async function sealBatch(tx: Repository): Promise<number> {
     previous = hash;
   }
   if (rows.length > 0) {
-    await tx.query(sql`UPDATE audit_event a SET chain_pos = v.pos, prev_hash = v.prev, hash = v.hash
-      FROM unnest(${seqs}::bigint[], ${positions}::bigint[], ${prevs}::text[], ${hashes}::text[]) AS v(seq, pos, prev, hash) WHERE a.seq = v.seq`);
+    await tx.query(sql`INSERT INTO audit_chain (chain_pos, seq, prev_hash, hash)
+      SELECT * FROM unnest(${positions}::bigint[], ${seqs}::bigint[], ${prevs}::text[], ${hashes}::text[])`);
   }
   return rows.length;
 }
@@ -100,22 +109,23 @@ export async function verifyAuditChain(repo: Repository): Promise<ChainVerificat
   let verified = 0;
   for (;;) {
     const rows = await repo.query<ChainRow>(
-      sql`SELECT ${raw(ROW_COLUMNS)} FROM audit_event WHERE chain_pos >= ${expectedPosition} ORDER BY chain_pos LIMIT 5000`,
+      sql`SELECT c.chain_pos, c.prev_hash, c.hash, ${raw(EVENT_COLUMNS)} FROM audit_chain c LEFT JOIN audit_event e ON e.seq = c.seq
+           WHERE c.chain_pos >= ${expectedPosition} ORDER BY c.chain_pos LIMIT 5000`,
     );
     for (const row of rows) {
       const position = Number(row.chain_pos);
-      if (position !== expectedPosition) return broken(verified, expectedPosition, `event at chain position ${expectedPosition} is missing`);
+      if (position !== expectedPosition || row.id === null) return broken(verified, expectedPosition, `event at chain position ${expectedPosition} is missing`);
       if (row.prev_hash !== previous) return broken(verified, position, 'the previous-hash link does not match');
-      if (row.hash !== rowHash(previous, row)) return broken(verified, position, 'the event was changed after it was recorded');
-      previous = row.hash!;
+      if (row.hash !== rowHash(previous, row as EventRow)) return broken(verified, position, 'the event was changed after it was recorded');
+      previous = row.hash;
       expectedPosition++;
       verified++;
     }
     if (rows.length < 5000) break;
   }
-  const [orphans] = await repo.query<{ n: string }>(
-    sql`SELECT count(*) AS n FROM audit_event WHERE chain_pos IS NULL OR chain_pos > ${expectedPosition - 1}`,
-  );
+  // Events neither chained nor waiting in the queue (one written since the sealing above is still queued).
+  const [orphans] = await repo.query<{ n: string }>(sql`SELECT count(*) AS n FROM audit_event e
+    WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.seq = e.seq) AND NOT EXISTS (SELECT 1 FROM audit_unsealed u WHERE u.seq = e.seq)`);
   if (Number(orphans.n) > 0) return broken(verified, expectedPosition, 'events exist outside the chain');
   return { valid: true, verified };
 }
