@@ -3,7 +3,9 @@
  * (one process, --cpu-prof) on a fresh database, creates BENCH_OPS Patients, then runs the chosen request mix at 8
  * clients and prints the functions and files with the most self time. Not a benchmark: figures come from `npm run bench`.
  *
- *   npm run build && npx tsx bench/profile-requests.ts [read|search|create|ingest]
+ *   npm run build && npx tsx bench/profile-requests.ts [read|search|create|ingest|missing|health]
+ *
+ * missing: a read of an id that does not exist (404, audited); health: GET /healthz, the floor of the HTTP stack.
  *
  * BENCH_PROFILE=0 runs without the profiler (CPU per request only); BENCH_PROFILE_OUT=file keeps the .cpuprofile.
  */
@@ -42,6 +44,8 @@ async function main(): Promise<void> {
       search: (i) => client.request('GET', `Patient?_id=${ids[i % ids.length]}`),
       create: (i) => client.request('POST', 'Patient', JSON.stringify(bodies[i % bodies.length])),
       ingest: (i) => client.request('POST', '', synthea.patients[i % synthea.patients.length].text, [200]),
+      health: () => client.request('GET', `${server.origin}/healthz`),
+      missing: () => client.request('GET', 'Patient/does-not-exist', undefined, [404]),
     };
     const pool = createPool(database.url, 1);
     const commits = async () => Number((await pool.query(`SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()`)).rows[0].n);
