@@ -68,12 +68,14 @@ export const changeLevelOfCareOperation: OperationDeclaration = {
     await refreshComplianceTasks(txCtx, [enrollmentFacts(closed)!], followUp, { now, timeZone: from.timeZone });
     await commitWrites(txCtx, followUp);
     const admitted = await admitToProgram(txCtx, to, enrollmentFacts(opened)!);
+    // Its write hook has since linked the new episode to its CareTeam (a newer version): answer with that one.
+    const enrollment = await readResource<EpisodeOfCare>(txCtx, 'EpisodeOfCare', opened.id!);
     return {
       status: 200,
       body: parameters(
         out.code('direction', plan.direction),
         out.reference('closed', `EpisodeOfCare/${episode.id}`),
-        out.resource('enrollment', opened),
+        out.resource('enrollment', enrollment),
         out.integer('bookingsCancelled', released.length),
         out.integer('bookingsCreated', admitted.booked),
         out.integer('tasksCreated', admitted.tasksCreated),

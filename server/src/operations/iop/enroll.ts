@@ -16,7 +16,7 @@ import { buildEnrollment, enrollmentFacts, type EnrollmentFacts } from './map-en
 import { iopOperationDefinition, nowOf } from './operation-support';
 import { out, outcomePart, parameters } from './operation-output';
 import { optionalCoding, optionalReference, requireDate, requireReference } from './read-input';
-import { readReference, referenceTo } from './read-resources';
+import { readReference, readResource, referenceTo } from './read-resources';
 import { refreshComplianceTasks } from './refresh-compliance-tasks';
 import { WriteSet, commitWrites } from './write-transaction';
 
@@ -41,10 +41,12 @@ export const enrollOperation: OperationDeclaration = {
     }));
     const episode = (await commitWrites(txCtx, episodeWrite)).resources[0] as EpisodeOfCare;
     const result = await admitToProgram(txCtx, program, enrollmentFacts(episode)!);
+    // Its write hook has since linked the episode to its CareTeam (a newer version): answer with that one.
+    const enrollment = await readResource<EpisodeOfCare>(txCtx, 'EpisodeOfCare', episode.id!);
     return {
       status: 201,
       body: parameters(
-        out.resource('enrollment', episode),
+        out.resource('enrollment', enrollment),
         out.integer('bookingsCreated', result.booked),
         out.integer('tasksCreated', result.tasksCreated),
         ...result.conflicts,
