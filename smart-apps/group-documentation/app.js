@@ -93,6 +93,7 @@ async function start(client) {
         documentationBadge(status.get(session.id)))))));
   };
 
+  /** Shows a session; true once it is on screen (false if it failed, or another session was opened meanwhile). */
   const openSession = async (session, { keepStatus = false } = {}) => {
     currentSessionId = session.id;
     const stale = () => currentSessionId !== session.id;
@@ -103,11 +104,13 @@ async function start(client) {
       const [{ members }, records] = await Promise.all([loadRoster(client, session.id), loadSessionRecords(client, session.id)]);
       const noteSubjects = [...new Set(records.notes.map((n) => n.subject?.reference?.slice(8)).filter(Boolean))];
       const contexts = noteSubjects.length ? await loadPatientContexts(client, noteSubjects, programOf(fresh)) : new Map();
-      if (stale()) return;
-      // After each step the session and the day list (its badges) are read again from the server.
-      const afterChange = () => {
-        openSession(fresh, { keepStatus: true });
-        showDay({ quiet: true });
+      if (stale()) return false;
+      // After each step the session and the day list (its badges) are read again from the server. A step announces
+      // its success only once this has settled, so the confirmation describes what is on screen and nothing is
+      // re-rendered (moving focus to the heading) under a user who has started on the next step.
+      const afterChange = async () => {
+        const [opened] = await Promise.all([openSession(fresh, { keepStatus: true }), showDay({ quiet: true })]);
+        return opened;
       };
       const zone = zoneOf(fresh);
       const heading = h('h2', { id: 'session-heading', tabindex: '-1' },
@@ -128,9 +131,11 @@ async function start(client) {
       }
       replaceContent(detail, ...parts);
       heading.focus();
+      return true;
     } catch (error) {
       replaceContent(detail);
       showError(error, 'The session could not be opened');
+      return false;
     }
   };
 

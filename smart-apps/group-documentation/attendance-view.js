@@ -42,7 +42,8 @@ export function renderRecordedRoster(members, attendance) {
 }
 
 /**
- * @param {{ client: any, session: any, members: any[], onRecorded: () => void }} options
+ * @param {{ client: any, session: any, members: any[], onRecorded: () => Promise<boolean> }} options onRecorded: reads
+ *   the session again; true once it is shown (the confirmation waits for it)
  */
 export function renderAttendanceForm({ client, session, members, onRecorded }) {
   const minutesTotal = session.minutesDuration ?? Math.round((new Date(session.end) - new Date(session.start)) / 60000);
@@ -108,10 +109,10 @@ export function renderAttendanceForm({ client, session, members, onRecorded }) {
     withBusy(submit, async () => {
       const result = await invokeOperation(client, `Appointment/${session.id}/$record-attendance`, parameter);
       const count = (name) => outputsOf(result, name)[0]?.valueInteger ?? 0;
+      const shown = await onRecorded();
       showSuccess('Attendance recorded', [`${count('attended')} attended, ${count('absent')} absent`,
-        ...(count('flagsRaised') ? [`${count('flagsRaised')} missed-session flag(s) raised for follow-up`] : [])]);
+        ...(count('flagsRaised') ? [`${count('flagsRaised')} missed-session flag(s) raised for follow-up`] : [])], { keep: !shown });
       showWarnings('Please note', operationWarnings(result));
-      onRecorded();
     }, 'Attendance was not recorded');
   });
   return form;

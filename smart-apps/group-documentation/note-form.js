@@ -63,7 +63,8 @@ function memberParameter(section) {
 }
 
 /**
- * @param {{ client: any, sessionEncounter: any, members: any[], author?: string, onDocumented: () => void }} options
+ * @param {{ client: any, sessionEncounter: any, members: any[], author?: string, onDocumented: () => Promise<boolean> }} options
+ *   onDocumented: reads the session again; true once its drafts are shown (the confirmation waits for it)
  */
 export function renderNoteForm({ client, sessionEncounter, members, author, onDocumented }) {
   const topic = h('input', { type: 'text', name: 'topic', required: true });
@@ -98,9 +99,9 @@ export function renderNoteForm({ client, sessionEncounter, members, author, onDo
       const result = await invokeOperation(client, `Encounter/${sessionEncounter.id}/$document-group-session`, parameter);
       const notes = outputsOf(result, 'note').length;
       const redacted = outputsOf(result, 'namesRedacted')[0]?.valueInteger ?? 0;
-      showSuccess(`${notes} draft note${notes === 1 ? '' : 's'} written`, redacted ? [`${redacted} mention(s) of other members were replaced in the notes`] : []);
+      const shown = await onDocumented();
+      showSuccess(`${notes} draft note${notes === 1 ? '' : 's'} written`, redacted ? [`${redacted} mention(s) of other members were replaced in the notes`] : [], { keep: !shown });
       showWarnings('Please note', operationWarnings(result));
-      onDocumented();
     }, 'The notes were not written');
   });
   return form;

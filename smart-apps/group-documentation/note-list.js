@@ -52,8 +52,8 @@ function noteEditor({ client, note, name, otherNames, onSaved, onCancel }) {
     withBusy(save, async () => {
       const updated = { ...note, section: (note.section ?? []).map((section, i) => ({ ...section, text: narrativeOf(areas[i]?.area.value ?? '') })) };
       await fhirRequest(client, `Composition/${note.id}`, { method: 'PUT', body: updated, headers: { 'If-Match': `W/"${note.meta?.versionId}"` } });
-      showSuccess(`Draft note of ${name} saved`);
-      onSaved();
+      const shown = await onSaved();
+      showSuccess(`Draft note of ${name} saved`, [], { keep: !shown });
     }, 'The draft was not saved');
   });
   return form;
@@ -71,8 +71,8 @@ function memberContext(note, { members, patients, program, contexts }) {
 /**
  * @param {{ client: any, notes: any[], members: any[], attendance: any[], patients: Map<string, any>,
  *   patientNames: Map<string, string>, program?: any, contexts: Map<string, { episode?: any, flags: any[] }>,
- *   signer?: string, onChanged: () => void }} options contexts: from loadPatientContexts; onChanged: after a save or
- *   signing (reload the session)
+ *   signer?: string, onChanged: () => Promise<boolean> }} options contexts: from loadPatientContexts; onChanged: after a
+ *   save or signing, reads the session again (true once shown); the confirmation waits for it
  */
 export function renderNotes({ client, notes, members, attendance, patients, patientNames, program, contexts, signer, onChanged }) {
   const nameOf = (note) => members.find((m) => `Patient/${m.patientId}` === note.subject?.reference)?.name
@@ -108,9 +108,9 @@ export function renderNotes({ client, notes, members, attendance, patients, pati
     ]);
     const signed = outputsOf(result, 'signed').length;
     const claims = outputsOf(result, 'claimsWritten')[0]?.valueInteger ?? 0;
-    showSuccess(`${signed} note${signed === 1 ? '' : 's'} signed`, [`${claims} claim${claims === 1 ? '' : 's'} written or extended`]);
+    const shown = await onChanged();
+    showSuccess(`${signed} note${signed === 1 ? '' : 's'} signed`, [`${claims} claim${claims === 1 ? '' : 's'} written or extended`], { keep: !shown });
     showWarnings('Billing', describeSignMessages(operationWarnings(result), nameResolver(members, attendance)));
-    onChanged();
   }, 'The notes were not signed'));
   const toggle = (open) => () => items.forEach((item) => { item.querySelector('details').open = open; });
   return h('section', { class: 'card', 'aria-labelledby': 'notes-heading' },

@@ -1,10 +1,12 @@
 /**
  * "Who has seen my records": the accounting of disclosures (`Patient/{id}/$disclosures`, newest first) as a table a
  * patient can read — when, to whom (by name), why, under which consent or emergency, and what kinds of records.
+ * A family member signed in sees it only as the patient's representative: when the patient's active consent names
+ * them for power of attorney (the server's rule, operations/disclosures.ts); otherwise a note says whose list it is.
  */
 import { h, replaceContent } from '../shared/elements.js';
 import { formatDate, formatDateTime } from '../shared/fhir-format.js';
-import { fhirRequest, outputsOf, partOf } from '../shared/fhir-requests.js';
+import { fhirRequest, outputsOf, partOf, searchAll } from '../shared/fhir-requests.js';
 import { showError } from '../shared/status-messages.js';
 import { purposeWords, summariseRecords } from './privacy-words.js';
 
@@ -48,10 +50,27 @@ async function describeDisclosure(parameter, resolveName, readConsent) {
   };
 }
 
+const PROXY_NOTE = 'This list is for the patient. If you act for them under a power of attorney, the program can record that in '
+  + 'their consent; the list will then show here. The patient can see it when they sign in.';
+
+const proxyNote = () => h('p', { 'data-proxy-note': 'disclosures' }, PROXY_NOTE);
+
+/** A family member: whether the patient's active consent names them for power of attorney (else the server refuses). */
+async function namedRepresentative(client) {
+  const me = client.user?.fhirUser;
+  const query = `Consent?patient=Patient/${client.patient.id}&status=active&actor=${me}&purpose=http://terminology.hl7.org/CodeSystem/v3-ActReason|PWATRNY&_count=1`;
+  return (await searchAll(client, query, { maxPages: 1 })).length > 0;
+}
+
 /** @param {{ client: any, target: HTMLElement, resolveName: (ref: string, display?: string) => Promise<string> }} options */
 export async function showDisclosures({ client, target, resolveName }) {
   replaceContent(target, h('p', { role: 'status' }, 'Loading…'));
   try {
+    // Only ask for what the server gives a family member: no refused request, a note instead.
+    if (client.user?.fhirUser !== `Patient/${client.patient.id}` && client.user?.fhirUser?.startsWith('RelatedPerson/') && !(await namedRepresentative(client))) {
+      replaceContent(target, proxyNote());
+      return;
+    }
     const accounting = await fhirRequest(client, `Patient/${client.patient.id}/$disclosures`);
     const disclosures = outputsOf(accounting, 'disclosure');
     if (disclosures.length === 0) {
@@ -72,8 +91,8 @@ export async function showDisclosures({ client, target, resolveName }) {
       h('div', { class: 'table-scroll', role: 'region', 'aria-label': 'Disclosures, newest first', tabindex: '0' }, table));
   } catch (error) {
     replaceContent(target);
-    // Someone other than the patient (a family member's portal) is refused: say so where the list would be.
-    if (error?.status === 403) replaceContent(target, h('p', null, error.messages?.[0] ?? 'Only the patient can see who has received their records.'));
+    // Refused all the same (e.g. the consent ended meanwhile): the same note where the list would be.
+    if (error?.status === 403) replaceContent(target, proxyNote());
     else showError(error, 'The list of who has seen your records could not be loaded');
   }
 }

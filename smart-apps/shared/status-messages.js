@@ -17,9 +17,12 @@ export function showError(error, context) {
   region().scrollIntoView?.({ block: 'nearest' });
 }
 
-export function showSuccess(message, details = []) {
-  replaceContent(region(), h('div', { class: 'alert success', role: 'status' }, h('strong', null, message),
-    details.length ? h('ul', null, details.map((d) => h('li', null, d))) : null));
+/** @param {{ keep?: boolean }} [options] keep: add below what is shown (e.g. an error of the step after) */
+export function showSuccess(message, details = [], { keep = false } = {}) {
+  const alert = h('div', { class: 'alert success', role: 'status' }, h('strong', null, message),
+    details.length ? h('ul', null, details.map((d) => h('li', null, d))) : null);
+  if (keep) region().append(alert);
+  else replaceContent(region(), alert);
 }
 
 export function showWarnings(title, warnings) {

@@ -233,8 +233,12 @@ describeInBrowser('group documentation', () => {
     await expectAccessible(page, 'draft editor');
     await editor.getByRole('button', { name: 'Save draft' }).click();
     await page.getByText('Draft note of Ana Rivera saved').waitFor();
-    await page.locator('[data-note]').filter({ hasText: 'naps less' }).waitFor();
-    const [anaNote] = await search<Composition>(`Composition?subject=Patient/${fx.patients[0]}&status=preliminary`);
+    const savedNote = page.locator('[data-note]').filter({ hasText: 'naps less' });
+    await savedNote.waitFor();
+    // The note this session shows, read by its id: Ana may have other drafts (another session's), in any order.
+    const anaNote = (await env.server.http.get(`/fhir/Composition/${await savedNote.getAttribute('data-note')}`)).body as Composition;
+    expect(anaNote.subject?.reference).toBe(`Patient/${fx.patients[0]}`);
+    expect(anaNote.status).toBe('preliminary');
     expect(JSON.stringify(anaNote.section)).toContain('naps less');
 
     await page.getByRole('button', { name: 'Sign 3 notes' }).click();

@@ -261,6 +261,38 @@ describeInBrowser('patient portal', () => {
     expect((await payer.get(`/fhir/Claim/${clinic.sud.claim}`)).status).toBe(404);
   });
 
+  test('privacy, signed in as a family member: a note where the disclosures would be, until the patient\'s consent names them for power of attorney', async () => {
+    const clinic = await createPart2Clinic(env.server);
+    const proxyId = await createResource(env.server, {
+      resourceType: 'RelatedPerson', active: true, patient: { reference: `Patient/${clinic.sudPatient}` }, name: [{ given: ['Lena'], family: 'Marsh' }],
+    });
+    const login = await createLogin(env, `RelatedPerson/${proxyId}`);
+    const openPrivacy = async () => {
+      const opened = await newPage(env);
+      await opened.page.goto(`${env.live.origin}/apps/patient-portal/launch.html`);
+      await signIn(opened.page, login);
+      await opened.page.waitForURL(/\/apps\/patient-portal\/index\.html/);
+      await opened.page.getByRole('heading', { name: 'Your privacy', level: 2 }).waitFor();
+      return opened;
+    };
+
+    const family = await openPrivacy();
+    const note = family.page.locator('#disclosures [data-proxy-note="disclosures"]');
+    await note.waitFor();
+    expect(await note.textContent()).toMatch(/^This list is for the patient\. If you act for them under a power of attorney/);
+    await expectAccessible(family.page, 'privacy section of a family member');
+    expect(family.errors).toEqual([]); // no refused request behind the note
+    await family.context.close();
+
+    // The patient's consent names them for power of attorney: now they see the list (or that nothing was disclosed).
+    await createResource(env.server, part2Consent(clinic.sudPatient, `RelatedPerson/${proxyId}`, ['PWATRNY']));
+    const representative = await openPrivacy();
+    await representative.page.locator('#disclosures table, #disclosures [data-empty="disclosures"]').first().waitFor();
+    expect(await representative.page.locator('[data-proxy-note]').count()).toBe(0);
+    expect(representative.errors).toEqual([]);
+    await representative.context.close();
+  });
+
   test('opening the app page without signing in offers the sign-in instead of failing', async () => {
     const { page, context } = await newPage(env);
     await page.goto(`${env.live.origin}/apps/patient-portal/index.html`);

@@ -1,6 +1,7 @@
 /**
  * Issue 15 item 1: one CareTeam per enrolment, kept current by $enroll, $change-level-of-care, discharge, staff
- * changes (PractitionerRole) and family links (RelatedPerson), through the write hooks.
+ * changes (PractitionerRole) and family links (RelatedPerson), through the write hooks; the episode names it in
+ * `team`; and what people add to a team by hand (participants, notes) survives those syncs.
  */
 import type { CareTeam, EpisodeOfCare, PractitionerRole, RelatedPerson } from '@medplum/fhirtypes';
 import { startTestServer, TestServer } from '../support/test-server';
@@ -12,6 +13,9 @@ const json = (req: ReturnType<TestServer['http']['post']>) => req.set('Content-T
 const teamsOf = (patientId: string) => searchResources<CareTeam>(server, `CareTeam?subject=Patient/${patientId}&_sort=_id`);
 const teamOf = async (episodeId: string) => (await searchResources<CareTeam>(server, `CareTeam?identifier=http://iop-fhir.org/fhir/identifier/care-team|care-team~${episodeId}`))[0];
 const members = (team: CareTeam) => (team.participant ?? []).map((p) => [p.member?.reference, (p.role ?? []).map((r) => r.text).join(', ')]);
+const SYNCED = 'http://iop-fhir.org/fhir/StructureDefinition/care-team-synced';
+const synced = (team: CareTeam) => (team.participant ?? []).filter((p) => p.extension?.some((e) => e.url === SYNCED && e.valueBoolean)).map((p) => p.member?.reference);
+const readEpisode = async (id: string) => (await server.http.get(`/fhir/EpisodeOfCare/${id}`)).body as EpisodeOfCare;
 
 async function addRole(practitioner: string, program: string, text: string): Promise<PractitionerRole> {
   const res = await json(server.http.post('/fhir/PractitionerRole')).send({
@@ -50,6 +54,29 @@ describe('CareTeam per enrolment', () => {
       [`Practitioner/${fx.practitioners[0]}`, 'Care manager, Therapist'],
       [`Practitioner/${fx.practitioners[1]}`, 'Psychiatrist'],
     ]);
+    expect(synced(team)).toEqual(members(team).map(([m]) => m)); // every participant here is the server's
+    // The episode names its team; $enroll answers with that version, and it is the stored one.
+    expect(episode.team).toEqual([{ reference: `CareTeam/${team.id}` }]);
+    expect((await readEpisode(episode.id!)).meta?.versionId).toBe(episode.meta?.versionId);
+  });
+
+  test('an enrolment written by PUT/POST is linked to its team too, next to a team the client listed; an unchanged write adds no version', async () => {
+    const res = await enroll(server, fx.programs.iop, fx.patients[2], dayFromToday(-2));
+    const admitted = output(res.body, 'enrollment')!.resource as EpisodeOfCare;
+    const own = `CareTeam/${(await teamOf(admitted.id!)).id}`;
+    const other = await json(server.http.post('/fhir/CareTeam')).send({ resourceType: 'CareTeam', status: 'active', name: 'Family therapy', subject: { reference: `Patient/${fx.patients[2]}` } });
+    expect(other.status).toBe(201);
+    // A client replaces `team` with only its own list: the server adds the enrolment's team back.
+    const put = await json(server.http.put(`/fhir/EpisodeOfCare/${admitted.id}`)).send({ ...admitted, team: [{ reference: `CareTeam/${other.body.id}` }] });
+    expect(put.status).toBe(200);
+    const stored = await readEpisode(admitted.id!);
+    expect(stored.team).toEqual([{ reference: `CareTeam/${other.body.id}` }, { reference: own }]);
+    expect(Number(stored.meta?.versionId)).toBe(Number(put.body.meta.versionId) + 1);
+    // Writing it back as read changes nothing the server derives: no further version.
+    const again = await json(server.http.put(`/fhir/EpisodeOfCare/${admitted.id}`)).send(stored);
+    expect(again.status).toBe(200);
+    expect((await readEpisode(admitted.id!)).meta?.versionId).toBe(again.body.meta.versionId);
+    expect((await server.http.delete(`/fhir/EpisodeOfCare/${admitted.id}`)).status).toBe(204);
   });
 
   test('a staff change reaches open teams: a new role joins, a deactivated role leaves; an unchanged team gets no new version', async () => {
@@ -78,6 +105,36 @@ describe('CareTeam per enrolment', () => {
     expect(members(await teamOf(episode.id!)).map(([m]) => m)).not.toContain(`RelatedPerson/${person.id}`);
   });
 
+  test('a team edited by hand keeps what people added (a participant, a note) through staff syncs; derived members still come and go', async () => {
+    const team = await teamOf(episode.id!);
+    const edited: CareTeam = {
+      ...team,
+      participant: [...team.participant!, { role: [{ text: 'Peer support specialist' }], member: { reference: `Practitioner/${fx.practitioners[2]}` } }],
+      note: [{ text: 'Family session planned after week 2.' }],
+    };
+    expect((await json(server.http.put(`/fhir/CareTeam/${team.id}`)).send(edited)).status).toBe(200);
+    // A staff change syncs the team: the new role joins (marked), the hand-added participant and the note stay.
+    const hired = await json(server.http.post('/fhir/Practitioner')).send({ resourceType: 'Practitioner', name: [{ family: 'Okoye', given: ['Ada'] }] });
+    expect(hired.status).toBe(201);
+    const socialWorker = hired.body.id as string;
+    const role = await addRole(socialWorker, fx.programs.php, 'Social worker');
+    const joined = await teamOf(episode.id!);
+    expect(members(joined)).toContainEqual([`Practitioner/${socialWorker}`, 'Social worker']);
+    expect(members(joined)).toContainEqual([`Practitioner/${fx.practitioners[2]}`, 'Peer support specialist']);
+    expect(synced(joined)).toContain(`Practitioner/${socialWorker}`);
+    expect(synced(joined)).not.toContain(`Practitioner/${fx.practitioners[2]}`);
+    expect(joined.note).toEqual([{ text: 'Family session planned after week 2.' }]);
+    // The same practitioner gaining a program role is not listed twice: the hand-made entry stands for them.
+    const sameAsHand = await addRole(fx.practitioners[2], fx.programs.php, 'Psychiatric nurse');
+    expect(members(await teamOf(episode.id!)).filter(([m]) => m === `Practitioner/${fx.practitioners[2]}`)).toEqual([[`Practitioner/${fx.practitioners[2]}`, 'Peer support specialist']]);
+    // Roles ending take off only what the server added.
+    for (const ended of [role, sameAsHand]) expect((await json(server.http.put(`/fhir/PractitionerRole/${ended.id}`)).send({ ...ended, active: false })).status).toBe(200);
+    const left = await teamOf(episode.id!);
+    expect(members(left).map(([m]) => m)).not.toContain(`Practitioner/${socialWorker}`);
+    expect(members(left)).toContainEqual([`Practitioner/${fx.practitioners[2]}`, 'Peer support specialist']);
+    expect(left.note).toEqual([{ text: 'Family session planned after week 2.' }]);
+  });
+
   test('$change-level-of-care ends the old team with its episode and opens the new program\'s team', async () => {
     const res = await invoke(server, `EpisodeOfCare/${episode.id}/$change-level-of-care`, params(
       { name: 'levelOfCare', valueCoding: { system: MH_LEVEL, code: 'mh-iop' } }, { name: 'program', valueReference: { reference: `HealthcareService/${fx.programs.iop}` } },
@@ -87,8 +144,13 @@ describe('CareTeam per enrolment', () => {
     const opened = output(res.body, 'enrollment')!.resource as EpisodeOfCare;
     const old = await teamOf(episode.id!);
     expect([old.status, old.period?.end]).toEqual(['inactive', dayFromToday(0)]);
+    // The ended team is the record of who was on it, hand-added participant and note included.
+    expect(members(old)).toContainEqual([`Practitioner/${fx.practitioners[2]}`, 'Peer support specialist']);
+    expect(old.note).toEqual([{ text: 'Family session planned after week 2.' }]);
     const next = await teamOf(opened.id!);
     expect(next.status).toBe('active');
+    expect(opened.team).toEqual([{ reference: `CareTeam/${next.id}` }]);
+    expect((await readEpisode(episode.id!)).team).toEqual([{ reference: `CareTeam/${old.id}` }]);
     expect(members(next)).toEqual([
       [`Patient/${fx.patients[0]}`, 'Patient'],
       [`Practitioner/${fx.practitioners[0]}`, 'Care manager'],
@@ -121,6 +183,7 @@ describe('CareTeam per enrolment', () => {
   test('an EpisodeOfCare that is not a program enrolment gets no team', async () => {
     const res = await json(server.http.post('/fhir/EpisodeOfCare')).send({ resourceType: 'EpisodeOfCare', status: 'active', patient: { reference: `Patient/${fx.patients[2]}` }, period: { start: dayFromToday(-1) } });
     expect(res.status).toBe(201);
-    expect((await teamsOf(fx.patients[2])).filter((t) => t.status === 'active')).toEqual([]);
+    expect((await teamsOf(fx.patients[2])).filter((t) => t.status === 'active' && t.name !== 'Family therapy')).toEqual([]);
+    expect((await readEpisode(res.body.id)).team).toBeUndefined();
   });
 });

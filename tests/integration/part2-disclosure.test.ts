@@ -140,3 +140,46 @@ describe('a payer under consent', () => {
     expect((await lines(after)).map((r) => r.id)).toEqual([clinic.mh.claim]);
   });
 });
+
+describe('the accounting of disclosures and a family member (RelatedPerson)', () => {
+  const linkedPerson = async (patient: string, active = true) => createResource(server, {
+    resourceType: 'RelatedPerson', active, patient: { reference: `Patient/${patient}` }, name: [{ given: ['Lena'], family: 'Marsh' }],
+  });
+  const asProxy = (person: string) => server.as('patient/*.rs', { fhirUser: `RelatedPerson/${person}`, patient: clinic.sudPatient });
+  const accountingPath = () => `/fhir/Patient/${clinic.sudPatient}/$disclosures`;
+
+  test('is refused to a family member the patient\'s consent does not name as representative, also one named only to receive records (FAMRQT)', async () => {
+    const person = await linkedPerson(clinic.sudPatient);
+    const proxy = await asProxy(person);
+    const refused = await proxy.get(accountingPath()).expect(403);
+    expect(refused.body.issue[0].diagnostics).toMatch(/representative named in their consent \(power of attorney\)/);
+    await createResource(server, part2Consent(clinic.sudPatient, `RelatedPerson/${person}`, ['FAMRQT']));
+    await proxy.get(accountingPath()).expect(403);
+  });
+
+  test('is given to the representative an active consent names for power of attorney (PWATRNY), while it is in force', async () => {
+    const person = await linkedPerson(clinic.sudPatient);
+    const proxy = await asProxy(person);
+    const consent = await createResource(server, part2Consent(clinic.sudPatient, `RelatedPerson/${person}`, ['PWATRNY']));
+    const accounting = (await proxy.get(accountingPath()).expect(200)).body as Parameters;
+    expect(accounting.resourceType).toBe('Parameters');
+    // Revoked (inactive), or with a period that has ended: refused again.
+    const stored = (await server.http.get(`/fhir/Consent/${consent}`).expect(200)).body;
+    await server.http.put(`/fhir/Consent/${consent}`).send({ ...stored, provision: { ...stored.provision, period: { start: '2026-01-01', end: '2026-01-31' } } }).expect(200);
+    await proxy.get(accountingPath()).expect(403);
+    const ended = (await server.http.get(`/fhir/Consent/${consent}`).expect(200)).body;
+    const { period: _period, ...provision } = ended.provision;
+    await server.http.put(`/fhir/Consent/${consent}`).send({ ...ended, status: 'inactive', provision }).expect(200);
+    await proxy.get(accountingPath()).expect(403);
+  });
+
+  test('is refused when the named person is no longer linked (inactive) or is linked to another patient', async () => {
+    const unlinked = await linkedPerson(clinic.sudPatient, false);
+    await createResource(server, part2Consent(clinic.sudPatient, `RelatedPerson/${unlinked}`, ['PWATRNY']));
+    await (await asProxy(unlinked)).get(accountingPath()).expect(403);
+    const elsewhere = await linkedPerson(clinic.mhPatient);
+    await createResource(server, part2Consent(clinic.sudPatient, `RelatedPerson/${elsewhere}`, ['PWATRNY']));
+    const res = await (await asProxy(elsewhere)).get(accountingPath());
+    expect([403, 404]).toContain(res.status); // outside this person's reach the patient is not even found
+  });
+});

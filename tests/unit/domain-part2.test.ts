@@ -1,6 +1,6 @@
 /** 42 CFR Part 2 rules as pure functions: the SUD ValueSet as code rules, labels, and Consents read into rules. */
 import type { Consent, ValueSet } from '@medplum/fhirtypes';
-import { citesPart2, readPart2Consent } from '../../server/src/domain/part2-consent';
+import { citesPart2, namesRepresentative, readPart2Consent } from '../../server/src/domain/part2-consent';
 import { hasSudCode, referencesOf, sudCodeRules, withDisclosureLabel, withPart2Labels } from '../../server/src/domain/part2-labelling';
 import { purposeCode } from '../../server/src/domain/purpose-of-use';
 import { part2Consent } from '../support/part2-fixtures';
@@ -77,4 +77,22 @@ test('purposes of use in plain and UDAP B2B forms', () => {
   expect(purposeCode('http://terminology.hl7.org/CodeSystem/v3-ActReason#HOPERAT')).toBe('HOPERAT');
   expect(purposeCode('urn:oid:1.2.3#TREAT')).toBeUndefined();
   expect(purposeCode('PAYMENT')).toBeUndefined();
+});
+
+test('a representative is whom an active consent of that patient names for power of attorney (PWATRNY), within its period', () => {
+  const now = new Date('2026-06-15T12:00:00Z');
+  const proxy = 'RelatedPerson/rp1';
+  const named = (purposes: string[], extra: Partial<Consent> = {}) => [part2Consent('p1', proxy, purposes, extra)];
+  expect(namesRepresentative(named(['PWATRNY']), 'p1', proxy, now)).toBe(true);
+  expect(namesRepresentative(named(['FAMRQT']), 'p1', proxy, now)).toBe(false); // receives records, does not act for the patient
+  expect(namesRepresentative(named(['PWATRNY']), 'p2', proxy, now)).toBe(false); // another patient's consent
+  expect(namesRepresentative(named(['PWATRNY']), 'p1', 'RelatedPerson/rp2', now)).toBe(false);
+  expect(namesRepresentative(named(['PWATRNY'], { status: 'inactive' }), 'p1', proxy, now)).toBe(false);
+  const within = (start: string, end: string) => {
+    const [consent] = named(['PWATRNY']);
+    return [{ ...consent, provision: { ...consent.provision!, period: { start, end } } }];
+  };
+  expect(namesRepresentative(within('2026-01-01', '2026-12-31'), 'p1', proxy, now)).toBe(true);
+  expect(namesRepresentative(within('2026-01-01', '2026-06-14'), 'p1', proxy, now)).toBe(false);
+  expect(namesRepresentative(within('2026-06-16', '2026-12-31'), 'p1', proxy, now)).toBe(false);
 });

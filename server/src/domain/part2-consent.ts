@@ -115,3 +115,18 @@ function instant(value: string | undefined, side: 'start' | 'end'): string | und
   }
   return new Date(value).toISOString();
 }
+
+/**
+ * The purpose by which a consent names someone the patient's representative (power of attorney): they act for the
+ * patient, so they may also exercise the patient's own rights, such as the accounting of disclosures (42 CFR 2.24).
+ * A family member named only for FAMRQT receives records; that does not make them the patient's representative.
+ */
+export const REPRESENTATIVE_PURPOSE = 'PWATRNY';
+
+/** Whether one of `consents` of patient `patientId` names `recipient` (e.g. `RelatedPerson/…`) the patient's representative at `now`. */
+export function namesRepresentative(consents: Consent[], patientId: string, recipient: string, now: Date): boolean {
+  const at = now.getTime();
+  return consents.map(readPart2Consent).some((read) => read.patientId === patientId && read.rules.some((rule) => rule.effect === 'permit'
+    && rule.recipients.includes(recipient) && rule.purposes.includes(REPRESENTATIVE_PURPOSE)
+    && (!rule.start || Date.parse(rule.start) <= at) && (!rule.end || at < Date.parse(rule.end))));
+}

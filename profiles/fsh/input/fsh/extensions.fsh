@@ -165,3 +165,11 @@ Context: Communication
     readAt 1..1
 * extension[reader].value[x] only Reference(Patient or RelatedPerson or Practitioner or PractitionerRole)
 * extension[readAt].value[x] only dateTime
+
+Extension: CareTeamSynced
+Id: care-team-synced
+Title: "Kept by the enrolment"
+Description: "On a CareTeam participant: the server added this participant from the enrolment (the patient, program staff by their PractitionerRole, the care manager, linked family) and keeps it current, removing it when it no longer applies. Participants without it were added by people and the server leaves them alone."
+Context: CareTeam.participant
+* value[x] 1..1
+* value[x] only boolean

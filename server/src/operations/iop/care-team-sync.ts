@@ -3,9 +3,11 @@
  * manager and the patient's linked family members (domain/care-team-plan.ts). The CareTeam names its episode with
  * the `enrollment` extension, its patient as `subject` and the program's organisation as `managingOrganization`;
  * it carries the key `care-team|<episode id>`, so it is created once and afterwards only updated when its content
- * changes. Written as the server (system access) in the caller's transaction.
+ * changes, and the episode names it in `team`. The participants the server derives carry the `care-team-synced`
+ * extension and are the only ones it adds or removes: what people added by hand (participants, notes, a new name)
+ * stays. Written as the server (system access) in the caller's transaction.
  */
-import type { CareTeam, EpisodeOfCare, PractitionerRole, RelatedPerson } from '@medplum/fhirtypes';
+import type { CareTeam, CareTeamParticipant, EpisodeOfCare, PractitionerRole, RelatedPerson } from '@medplum/fhirtypes';
 import { planCareTeam, type CareTeamPlan, type EpisodeStatusCode } from '../../domain/care-team-plan';
 import { localDateOf } from '../../domain/time-zone';
 import { FhirError } from '../../errors';
@@ -49,11 +51,55 @@ export async function syncCareTeam(ctx: FhirContext, episode: EpisodeOfCare): Pr
   const built = buildCareTeam(plan, facts.episodeId, facts.patientId, program, key);
   const [existing] = await searchAll<CareTeam>(ctx, 'CareTeam', { identifier: `${key.system}|${key.value}` });
   const writes = new WriteSet();
-  if (!existing) writes.create(built, key);
-  else if (!sameContent(existing, { ...built, identifier: existing.identifier })) {
-    writes.update({ ...built, identifier: existing.identifier, id: existing.id, meta: { ...existing.meta, versionId: existing.meta?.versionId } });
+  let team = existing ? `CareTeam/${existing.id}` : undefined;
+  const created = existing ? undefined : writes.create(built, key);
+  if (existing) {
+    const merged = mergeCareTeam(existing, built);
+    if (!sameContent(existing, merged)) writes.update(merged);
   }
+  const committed = await commitWrites(ctx, writes);
+  team ??= created ? committed.locations.get(created) : undefined;
+  if (team) await linkEpisodeToTeam(ctx, episode, team);
+}
+
+/**
+ * The episode names its team in `team` (next to any team a client listed). This writes a new version of the episode;
+ * its own write hook then finds team and link current and writes nothing more.
+ */
+async function linkEpisodeToTeam(ctx: FhirContext, episode: EpisodeOfCare, team: string): Promise<void> {
+  if ((episode.team ?? []).some((t) => t.reference === team)) return;
+  const writes = new WriteSet();
+  writes.update({ ...episode, team: [...(episode.team ?? []), { reference: team }] });
   await commitWrites(ctx, writes);
+}
+
+const isSynced = (participant: CareTeamParticipant) => participant.extension?.some((e) => e.url === EXT.careTeamSynced && e.valueBoolean === true) ?? false;
+
+/**
+ * The stored team brought up to date with what the enrolment decides — status, period, subject, organisation, the
+ * enrollment link and the derived participants — keeping everything else people wrote. A derived participant whose
+ * member someone also added by hand is left to the hand-made entry (removing the marker is how a person takes one
+ * over). A team stored before derived participants were marked was entirely derived (each sync rewrote it), so
+ * without any marked participant all of its participants count as derived.
+ */
+function mergeCareTeam(existing: CareTeam, built: CareTeam): CareTeam {
+  const participants = existing.participant ?? [];
+  const marked = participants.some(isSynced);
+  const byPeople = participants.filter((p) => marked && !isSynced(p));
+  const peopleMembers = new Set(byPeople.map((p) => p.member?.reference));
+  const derived = (built.participant ?? []).filter((p) => !peopleMembers.has(p.member?.reference));
+  const { participant: _participant, ...rest } = existing;
+  const participant = [...derived, ...byPeople];
+  return {
+    ...rest,
+    extension: [...(built.extension ?? []), ...(existing.extension ?? []).filter((e) => e.url !== EXT.enrollment)],
+    status: built.status,
+    name: existing.name ?? built.name,
+    subject: built.subject,
+    period: built.period,
+    ...(participant.length ? { participant } : {}),
+    ...(built.managingOrganization ? { managingOrganization: built.managingOrganization } : {}),
+  };
 }
 
 function buildCareTeam(plan: CareTeamPlan, episodeId: string, patientId: string, program: ProgramContext, key: { system?: string; value?: string }): CareTeam {
@@ -65,7 +111,9 @@ function buildCareTeam(plan: CareTeamPlan, episodeId: string, patientId: string,
     name: plan.name,
     subject: { reference: `Patient/${patientId}` },
     period: { start: plan.start, ...(plan.end ? { end: plan.end } : {}) },
-    participant: plan.members.map((member) => ({ role: member.roles.map((text) => ({ text })), member: { reference: member.reference } })),
+    participant: plan.members.map((member) => ({
+      extension: [{ url: EXT.careTeamSynced, valueBoolean: true }], role: member.roles.map((text) => ({ text })), member: { reference: member.reference },
+    })),
     ...(program.organization ? { managingOrganization: [program.organization] } : {}),
   };
 }

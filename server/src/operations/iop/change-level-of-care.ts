@@ -15,6 +15,7 @@ import { CS, ID } from './iop-vocabulary';
 import { loadProgram } from './load-program';
 import { loadProgramEnrollments } from './load-schedule';
 import { buildEnrollment, enrollmentFacts, finishEnrollment, toEnrollmentEpisode } from './map-enrollment';
+import { asServer } from './hook-context';
 import { iopOperationDefinition, nowOf } from './operation-support';
 import { out, outcomePart, parameters } from './operation-output';
 import { optionalReference, requireCoding, requireDate } from './read-input';
@@ -68,12 +69,15 @@ export const changeLevelOfCareOperation: OperationDeclaration = {
     await refreshComplianceTasks(txCtx, [enrollmentFacts(closed)!], followUp, { now, timeZone: from.timeZone });
     await commitWrites(txCtx, followUp);
     const admitted = await admitToProgram(txCtx, to, enrollmentFacts(opened)!);
+    // Its write hook has since linked the new episode to its CareTeam (a newer version): answer with that one,
+    // read as the server (the hook wrote it so), whatever the caller's read scopes.
+    const enrollment = await readResource<EpisodeOfCare>(asServer(tx, ctx), 'EpisodeOfCare', opened.id!);
     return {
       status: 200,
       body: parameters(
         out.code('direction', plan.direction),
         out.reference('closed', `EpisodeOfCare/${episode.id}`),
-        out.resource('enrollment', opened),
+        out.resource('enrollment', enrollment),
         out.integer('bookingsCancelled', released.length),
         out.integer('bookingsCreated', admitted.booked),
         out.integer('tasksCreated', admitted.tasksCreated),

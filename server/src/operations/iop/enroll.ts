@@ -13,10 +13,11 @@ import { addRosterBookings, conflictPart } from './book-roster';
 import { loadProgram, requireLevel, type ProgramContext } from './load-program';
 import { bookingKeysOf, loadProgramEnrollments, loadProgramSessions, loadSessionBookings } from './load-schedule';
 import { buildEnrollment, enrollmentFacts, type EnrollmentFacts } from './map-enrollment';
+import { asServer } from './hook-context';
 import { iopOperationDefinition, nowOf } from './operation-support';
 import { out, outcomePart, parameters } from './operation-output';
 import { optionalCoding, optionalReference, requireDate, requireReference } from './read-input';
-import { readReference, referenceTo } from './read-resources';
+import { readReference, readResource, referenceTo } from './read-resources';
 import { refreshComplianceTasks } from './refresh-compliance-tasks';
 import { WriteSet, commitWrites } from './write-transaction';
 
@@ -41,10 +42,13 @@ export const enrollOperation: OperationDeclaration = {
     }));
     const episode = (await commitWrites(txCtx, episodeWrite)).resources[0] as EpisodeOfCare;
     const result = await admitToProgram(txCtx, program, enrollmentFacts(episode)!);
+    // Its write hook has since linked the episode to its CareTeam (a newer version): answer with that one,
+    // read as the server (the hook wrote it so), whatever the caller's read scopes.
+    const enrollment = await readResource<EpisodeOfCare>(asServer(tx, ctx), 'EpisodeOfCare', episode.id!);
     return {
       status: 201,
       body: parameters(
-        out.resource('enrollment', episode),
+        out.resource('enrollment', enrollment),
         out.integer('bookingsCreated', result.booked),
         out.integer('tasksCreated', result.tasksCreated),
         ...result.conflicts,

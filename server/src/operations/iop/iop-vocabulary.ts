@@ -20,6 +20,8 @@ export const EXT = {
   attendanceStatus: `${BASE}/StructureDefinition/attendance-status`,
   minutesAttended: `${BASE}/StructureDefinition/minutes-attended`,
   enrollment: `${BASE}/StructureDefinition/enrollment`,
+  /** On a CareTeam participant the server derived from the enrolment (and keeps current); people's additions lack it. */
+  careTeamSynced: `${BASE}/StructureDefinition/care-team-synced`,
   riskEvidence: `${BASE}/StructureDefinition/risk-evidence`,
   authorizedUnits: `${BASE}/StructureDefinition/authorized-units`,
   nextReviewDate: `${BASE}/StructureDefinition/next-review-date`,
