@@ -4,7 +4,9 @@
  * immutable through the API and in the database, and hash-chained so tampering is found by $verify-audit-chain.
  */
 import type { AuditEvent, Bundle } from '@medplum/fhirtypes';
+import { createHash } from 'node:crypto';
 import { Client } from 'pg';
+import { canonicalJson, GENESIS_HASH } from '../../server/src/audit/audit-chain';
 import { runBrowserFlow } from '../support/auth-browser';
 import { APP_REDIRECT, Clinic, createClinic, PASSWORD } from '../support/auth-fixtures';
 import { startTestServer, TestAgent, TestServer } from '../support/test-server';
@@ -228,6 +230,52 @@ describe('the audit chain table (its own database: the tampering above breaks th
     const result = (await own.http.post('/fhir/$verify-audit-chain')).body;
     expect(param(result, 'valid')).toMatchObject({ valueBoolean: false });
     expect(JSON.stringify(result)).toMatch(/outside the chain/);
+  });
+});
+
+describe('links sealed before migration 088 (format 1, hashed over canonical JSON in the server)', () => {
+  let own: TestServer;
+  beforeAll(async () => {
+    own = await startTestServer();
+  }, 60_000);
+  afterAll(() => own.close());
+
+  test('still verify next to format 2 links, and a change to their event is found where it happened', async () => {
+    const verify = async () => (await own.http.post('/fhir/$verify-audit-chain')).body as { parameter: { name: string; valueBoolean?: boolean; valueInteger?: number }[] };
+    const value = (body: Awaited<ReturnType<typeof verify>>, name: string) => body.parameter.find((p) => p.name === name);
+    expect(value(await verify(), 'valid')?.valueBoolean).toBe(true);
+    await own.http.post('/fhir/Patient').set('Content-Type', 'application/fhir+json').send({ resourceType: 'Patient' }).expect(201);
+    // Seal what is queued as the sealer before migration 088 did: canonical JSON of the columns, format 1.
+    const { rows: [last] } = await own.pool.query<{ chain_pos: string; hash: string }>('SELECT chain_pos, hash FROM audit_chain ORDER BY chain_pos DESC LIMIT 1');
+    const { rows: events } = await own.pool.query(`WITH taken AS (DELETE FROM audit_unsealed RETURNING seq)
+      SELECT e.seq, e.id, e.recorded, e.type_code, e.action, e.outcome, e.agent, e.client_id, e.patients, e.entities, e.source_ip, e.content
+        FROM taken JOIN audit_event e USING (seq) ORDER BY e.seq`);
+    expect(events.length).toBeGreaterThan(0);
+    let previous = last?.hash ?? GENESIS_HASH; // a new database: the first links are these
+    let position = Number(last?.chain_pos ?? 0);
+    for (const { seq, ...columns } of events) {
+      const hash = createHash('sha256').update(`${previous}\n${canonicalJson(columns)}`, 'utf8').digest('hex');
+      await own.pool.query('INSERT INTO audit_chain (chain_pos, seq, prev_hash, hash, format) VALUES ($1, $2, $3, $4, 1)', [++position, seq, previous, hash]);
+      previous = hash;
+    }
+    await own.http.get('/fhir/metadata').expect(200); // a format 2 link after them
+    const valid = await verify();
+    expect(value(valid, 'valid')?.valueBoolean).toBe(true);
+    expect(value(valid, 'verified')?.valueInteger).toBeGreaterThanOrEqual(position);
+
+    const target = position - events.length + 1;
+    const superuser = new Client({ connectionString: (own.pool as unknown as { options: { connectionString: string } }).options.connectionString });
+    await superuser.connect();
+    try {
+      await superuser.query('ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_update');
+      await superuser.query(`UPDATE audit_event SET outcome = '8' WHERE seq = (SELECT seq FROM audit_chain WHERE chain_pos = $1)`, [target]);
+      await superuser.query('ALTER TABLE audit_event ENABLE TRIGGER audit_event_no_update');
+    } finally {
+      await superuser.end();
+    }
+    const broken = await verify();
+    expect(value(broken, 'valid')?.valueBoolean).toBe(false);
+    expect(value(broken, 'brokenAt')?.valueInteger).toBe(target);
   });
 });
 

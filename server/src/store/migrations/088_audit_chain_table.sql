@@ -3,22 +3,26 @@
 -- every btree and both GIN indexes written again, the append-only trigger comparing the whole content, and the dead
 -- row left to vacuum — more work in PostgreSQL than the read the event audits. Now events are written once; a
 -- statement trigger queues their seq in audit_unsealed, and the sealer moves them from that queue into audit_chain.
--- The hash is unchanged (sha256 of the previous hash and the canonical JSON of the event's columns), so a chain
--- sealed before this migration still verifies.
+-- Links sealed before this migration keep format 1 (sha256 of the previous hash and the canonical JSON that
+-- audit/audit-chain.ts builds from the event's columns) and still verify. New links are format 2: the same
+-- construction over audit_event_sealed_text(), text PostgreSQL writes itself (the columns as a JSON array, the time in
+-- UTC, then the content's jsonb text, whose key order and spacing jsonb fixes), so the sealer no longer parses every
+-- event's content and re-serialises it in JavaScript.
 
 CREATE TABLE audit_chain (
   chain_pos bigint PRIMARY KEY,
   seq       bigint NOT NULL UNIQUE,
   prev_hash text   NOT NULL,
-  hash      text   NOT NULL
+  hash      text   NOT NULL,
+  format    smallint NOT NULL DEFAULT 2 CHECK (format IN (1, 2))
 );
 
 CREATE TABLE audit_unsealed (
   seq bigint PRIMARY KEY
 );
 
-INSERT INTO audit_chain (chain_pos, seq, prev_hash, hash)
-  SELECT chain_pos, seq, prev_hash, hash FROM audit_event WHERE chain_pos IS NOT NULL;
+INSERT INTO audit_chain (chain_pos, seq, prev_hash, hash, format)
+  SELECT chain_pos, seq, prev_hash, hash, 1 FROM audit_event WHERE chain_pos IS NOT NULL;
 INSERT INTO audit_unsealed (seq) SELECT seq FROM audit_event WHERE chain_pos IS NULL;
 
 -- No update of an event is allowed any more, sealing included.
@@ -49,3 +53,9 @@ CREATE TRIGGER audit_chain_no_update BEFORE UPDATE OR DELETE ON audit_chain
   FOR EACH ROW EXECUTE FUNCTION audit_chain_append_only();
 CREATE TRIGGER audit_chain_no_truncate BEFORE TRUNCATE ON audit_chain
   FOR EACH STATEMENT EXECUTE FUNCTION audit_chain_append_only();
+
+-- What a format 2 link hashes: every column but seq, independent of the session's time zone and date style.
+CREATE FUNCTION audit_event_sealed_text(e audit_event) RETURNS text LANGUAGE sql STABLE AS $$
+  SELECT json_build_array(e.id, to_char(e.recorded AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), e.type_code, e.action,
+           e.outcome, e.agent, e.client_id, e.patients, e.entities, e.source_ip)::text || E'\n' || e.content::text
+$$;
