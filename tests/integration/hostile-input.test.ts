@@ -100,6 +100,29 @@ describe('item 2: malformed percent-encoding in a path is a 400 on every route',
     refused(await server.http.delete('/fhir/bulk-export/%zz'), 400);
   });
 
+  test('parameters named like JavaScript object properties (toString, constructor, __proto__) are parameters like any other', async () => {
+    // Found by the route-table fuzz test: `GET Consent/{id}/$validate?toString=…` was a 500.
+    for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf']) {
+      const query = `${encodeURIComponent(name)}=1`;
+      refused(await server.http.get(`/fhir/Patient?${query}`).set('Prefer', 'handling=strict'), 400, new RegExp(`unknown search parameter ${name}`));
+      const form = await server.http.post('/fhir/Patient/_search').set('Prefer', 'handling=strict').type('form').send(query);
+      // Express's form parser drops a `__proto__` key before the search sees it: that one is ignored, not refused.
+      if (name === '__proto__') expect([form.status, form.body.resourceType]).toEqual([200, 'Bundle']);
+      else refused(form, 400, new RegExp(name));
+      const lenient = await server.http.get(`/fhir/Patient?${query}`);
+      expect([lenient.status, lenient.body.resourceType]).toEqual([200, 'Bundle']);
+      const validate = await server.http.get(`/fhir/Patient/${patientId}/$validate?${query}`);
+      expect(validate.status).toBeLessThan(500);
+      const conditional = await server.http.post('/fhir/Patient').set('Content-Type', json).set('If-None-Exist', query).send({ resourceType: 'Patient' });
+      expect([conditional.status, conditional.body.resourceType]).toEqual([400, 'OperationOutcome']);
+      const patch = await server.http.patch(`/fhir/Patient/${patientId}`).set('Content-Type', json).send({
+        resourceType: 'Parameters',
+        parameter: [{ name: 'operation', part: [{ name: 'type', valueCode: 'add' }, { name: 'path', valueString: 'Patient' }, { name, valueString: 'x' }] }],
+      });
+      expect(patch.status).toBeLessThan(500);
+    }
+  });
+
   test('a path is decoded once: %2541 is the id "%41", not "A"', async () => {
     refused(await server.http.get('/fhir/Patient/%2541'), 400, /Invalid resource id: "%41"/);
   });

@@ -3,6 +3,7 @@
  * `patient/Observation.rs?category=…`), parsed into plain data. Other scopes (openid, fhirUser, launch, …) are
  * kept by name. A scope we do not understand is never granted.
  */
+import { groupParameters } from '../fhir/request-text';
 
 export type ScopeLevel = 'patient' | 'user' | 'system';
 export type Permission = 'c' | 'r' | 'u' | 'd' | 's';
@@ -35,8 +36,7 @@ export function parseResourceScope(text: string): ResourceScope | undefined {
   if (queryText !== undefined && V1_PERMISSIONS[perms]) return undefined; // granular queries are v2 only
   const scope: ResourceScope = { text, level: level as ScopeLevel, resourceType, permissions };
   if (queryText !== undefined) {
-    const query: Record<string, string[]> = {};
-    for (const [key, value] of new URLSearchParams(queryText)) (query[key] ??= []).push(value);
+    const query = groupParameters(new URLSearchParams(queryText));
     if (Object.keys(query).length === 0) return undefined;
     scope.query = query;
   }

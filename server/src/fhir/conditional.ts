@@ -11,12 +11,11 @@ import { findConditionalMatches } from '../search/execute-search';
 import { parseSearchQuery } from '../search/parse-search';
 import type { RowFilter } from '../search/sql/context';
 import type { Repository, StoredVersion } from '../store/repository';
-import { checkParameterText } from './request-text';
+import { checkParameterText, groupParameters } from './request-text';
 
 export function parseQueryString(text: string): Record<string, string[]> {
-  const query: Record<string, string[]> = {};
   const queryPart = text.includes('?') ? text.slice(text.indexOf('?') + 1) : text;
-  for (const [key, value] of new URLSearchParams(queryPart)) (query[key] ??= []).push(value);
+  const query = groupParameters(new URLSearchParams(queryPart));
   checkParameterText(query);
   return query;
 }

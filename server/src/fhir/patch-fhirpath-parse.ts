@@ -106,10 +106,10 @@ export function materializeValue(value: PatchValue, typeName: string | undefined
     const childType = valueType(child, element);
     const key = element?.path.endsWith('[x]') ? choiceKey(part.name, childType) : part.name;
     const childValue = materializeValue(child, childType);
-    if (element?.isArray || (!element && key in result)) {
+    if (element?.isArray || (!element && Object.hasOwn(result, key))) {
       const list = (result[key] ??= []) as unknown[];
       list.push(childValue);
-    } else if (key in result) {
+    } else if (Object.hasOwn(result, key)) {
       throw badRequest(`FHIRPath Patch: ${typeName}.${part.name} holds one value but the parts give several`);
     } else result[key] = childValue;
   }

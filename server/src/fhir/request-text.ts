@@ -23,6 +23,17 @@ export function decodePathSegment(segment: string): string {
 }
 
 /** Refuses NUL in any parameter name or value (query string, form body, Bundle entry URL, If-None-Exist). */
+/**
+ * Name/value pairs (a URL's query, a form body) grouped by name, in an object without a prototype: a parameter named
+ * `toString`, `constructor` or `__proto__` is then a parameter like any other (and refused as unknown where it is),
+ * never an inherited property the grouping would try to push onto.
+ */
+export function groupParameters(pairs: Iterable<[string, string]>): Record<string, string[]> {
+  const grouped = Object.create(null) as Record<string, string[]>;
+  for (const [name, value] of pairs) (grouped[name] ??= []).push(value);
+  return grouped;
+}
+
 export function checkParameterText(query: Record<string, string[]>): void {
   for (const [name, values] of Object.entries(query)) {
     if (name.includes('\0')) throw badRequest(`A parameter name contains a NUL character (%00): ${quote(name)}`, [name.replace(/\0/g, '')]);

@@ -2,7 +2,7 @@
 import express, { Request, Response, Router } from 'express';
 import type { AccessContext } from '../auth/access-context';
 import { dispatch } from '../fhir/router';
-import { decodeFhirPath } from '../fhir/request-text';
+import { decodeFhirPath, groupParameters } from '../fhir/request-text';
 import type { FhirContext, FhirRequest, HttpMethod } from '../fhir/types';
 import type { Repository } from '../store/repository';
 import { checkAcceptable, checkFormBodyFormat, checkRequestContentType, isJsonBodyType } from './content-negotiation';
@@ -64,8 +64,7 @@ function requireAccess(res: Response): AccessContext {
 
 export function toFhirRequest(req: Request): FhirRequest {
   const url = new URL(req.originalUrl, 'http://localhost');
-  const query: Record<string, string[]> = {};
-  for (const [key, value] of url.searchParams) (query[key] ??= []).push(value);
+  const query = groupParameters(url.searchParams);
   let body: unknown = req.body;
   const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
   if (isForm && body && typeof body === 'object') {

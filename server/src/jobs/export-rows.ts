@@ -4,6 +4,7 @@
  * as they were at the job's transactionTime (a resource changed later is exported in its version of that instant,
  * if the requester may see that version: one that then belonged to another patient is left out).
  */
+import { groupParameters } from '../fhir/request-text';
 import type { AccessPolicy } from '../auth/access-policy';
 import { compartmentParams } from '../auth/patient-compartment';
 import { badRequest } from '../errors';
@@ -89,8 +90,7 @@ function patientCondition(resourceType: string, patients: NonNullable<ExportPage
 
 /** A `_typeFilter` query (`Observation?category=laboratory`, already split off its type) as a condition on `r`. */
 export function typeFilterCondition(resourceType: string, queryString: string): Sql {
-  const query: Record<string, string[]> = {};
-  for (const [key, value] of new URLSearchParams(queryString)) (query[key] ??= []).push(value);
+  const query = groupParameters(new URLSearchParams(queryString));
   const request = parseSearchQuery(resourceType, query);
   if (request.unknown.length > 0) throw badRequest(`_typeFilter ${resourceType}?${queryString}: unknown or unsupported parameter(s) ${request.unknown.join(', ')}`);
   const resultParams = Object.keys(query).filter((k) => k.startsWith('_') && k !== '_id' && k !== '_lastUpdated' && k !== '_tag' && k !== '_profile' && k !== '_security');

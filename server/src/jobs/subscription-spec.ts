@@ -4,6 +4,7 @@
  * a rest-hook channel to an http(s) endpoint, and a payload content mode. Anything else is refused (422) before the
  * write commits, so a stored Subscription is always one delivery can carry out.
  */
+import { groupParameters } from '../fhir/request-text';
 import type { Extension, Subscription } from '@medplum/fhirtypes';
 import { findTopic, SUBSCRIPTION_TOPICS } from '../domain/subscription-topics';
 import { FhirError, unprocessable } from '../errors';
@@ -109,9 +110,7 @@ function checkFilter(text: string, resourceType: string, allowed: string[]): str
 }
 
 function queryOf(query: string): Record<string, string[]> {
-  const parsed: Record<string, string[]> = {};
-  for (const [name, value] of new URLSearchParams(query)) (parsed[name] ??= []).push(value);
-  return parsed;
+  return groupParameters(new URLSearchParams(query));
 }
 
 function checkEndpoint(endpoint: string | undefined): string {

@@ -28,7 +28,7 @@ export function parseSearchQuery(resourceType: string, query: Record<string, str
   const request: SearchRequest = {
     resourceType: options.system ? '' : resourceType,
     filters: [], sort: [], count: DEFAULT_COUNT, total: 'none', include: [], revinclude: [],
-    unknown: [], unknownReasons: {}, notes: [], applied: [],
+    unknown: [], unknownReasons: Object.create(null) as Record<string, string>, notes: [], applied: [],
   };
   if (options.system) request.types = parseTypes(query._type);
   const types = searchedTypes(request);
